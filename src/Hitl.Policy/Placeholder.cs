@@ -1,0 +1,4 @@
+namespace Hitl.Policy;
+
+/// <summary>x</summary>
+public static class Placeholder { }

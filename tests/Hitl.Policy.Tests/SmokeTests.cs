@@ -1,0 +1,7 @@
+namespace Hitl.Policy.Tests;
+
+public class SmokeTests
+{
+    [Fact]
+    public void Builds() => Assert.NotNull(typeof(Placeholder));
+}
