@@ -1,0 +1,59 @@
+using Hitl.Policy.Definition;
+
+namespace Hitl.Policy;
+
+/// <summary>
+/// Validates a <see cref="PolicyDefinition"/> against the host's <see cref="SignalSchema{TContext}"/> and compiles it
+/// into an immutable <see cref="CompiledPolicy{TContext}"/>. All parsing, checking and allocation happen here, once.
+/// </summary>
+public static class PolicyCompiler
+{
+    /// <summary>Compiles a policy, or throws with every error found.</summary>
+    /// <typeparam name="TContext">The host's context type.</typeparam>
+    /// <param name="definition">The policy as written.</param>
+    /// <param name="schema">How to read signals from the host's context.</param>
+    /// <param name="killSwitch">The kill switch to obey; pass the same one across reloads. A new one when omitted.</param>
+    /// <returns>The compiled policy.</returns>
+    /// <exception cref="PolicyValidationException">The policy is invalid; <see cref="PolicyValidationException.Errors"/> lists why.</exception>
+    public static CompiledPolicy<TContext> Compile<TContext>(PolicyDefinition definition, SignalSchema<TContext> schema, KillSwitch? killSwitch = null)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(schema);
+        var compilation = new PolicyCompilation<TContext>(definition, schema);
+        var policy = compilation.Compile(killSwitch ?? new KillSwitch());
+        if (compilation.Errors.Count > 0)
+        {
+            throw new PolicyValidationException(Locate(definition, compilation.Errors));
+        }
+
+        return policy!;
+    }
+
+    /// <summary>Checks a policy against a schema without throwing.</summary>
+    /// <typeparam name="TContext">The host's context type.</typeparam>
+    /// <param name="definition">The policy as written.</param>
+    /// <param name="schema">How to read signals from the host's context.</param>
+    /// <returns>Every error found; empty when the policy compiles.</returns>
+    public static IReadOnlyList<PolicyError> Validate<TContext>(PolicyDefinition definition, SignalSchema<TContext> schema)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(schema);
+        var compilation = new PolicyCompilation<TContext>(definition, schema);
+        compilation.Compile(new KillSwitch());
+        return Locate(definition, compilation.Errors);
+    }
+
+    /// <summary>
+    /// Checks a policy on its own, with the host fields it declares under <c>fields</c> (as the CLI does).
+    /// </summary>
+    /// <param name="definition">The policy as written.</param>
+    /// <returns>Every error found; empty when the policy compiles.</returns>
+    public static IReadOnlyList<PolicyError> Validate(PolicyDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        return Validate(definition, Signals.SchemaFor(definition));
+    }
+
+    private static List<PolicyError> Locate(PolicyDefinition definition, List<PolicyError> errors) =>
+        definition.Source is { } source ? errors.Select(source.Locate).ToList() : errors;
+}

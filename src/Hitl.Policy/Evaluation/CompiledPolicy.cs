@@ -1,0 +1,310 @@
+using Hitl.Policy.Definition;
+
+using System.Collections.Frozen;
+using Hitl.Policy.Evaluation;
+
+namespace Hitl.Policy;
+
+/// <summary>
+/// A validated, compiled policy: immutable, thread-safe, and allocation-free to route with. Build it with
+/// <see cref="PolicyCompiler.Compile{TContext}(Definition.PolicyDefinition, SignalSchema{TContext}, KillSwitch?)"/>.
+/// </summary>
+/// <typeparam name="TContext">The host's context type.</typeparam>
+public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContext>
+{
+    private readonly FrozenDictionary<string, ActionPlan<TContext>> _plans;
+    private readonly ActionPlan<TContext> _unknownAction;
+    private readonly SignalSchema<TContext> _schema;
+    private readonly TextAccessor<TContext> _action;
+    private readonly TextAccessor<TContext>? _requestId;
+    private readonly Route _onInvalid;
+    private readonly Route _onUnknownAction;
+
+    internal CompiledPolicy(
+        PolicyNames names, SignalSchema<TContext> schema, Dictionary<string, ActionPlan<TContext>> plans,
+        ActionPlan<TContext> unknownAction, Route onInvalid, Route onUnknownAction, KillSwitch killSwitch, string description)
+    {
+        Names = names;
+        _schema = schema;
+        _plans = plans.ToFrozenDictionary(StringComparer.Ordinal);
+        _unknownAction = unknownAction;
+        _action = schema.ActionTypeAccessor!;
+        _requestId = schema.RequestIdAccessor;
+        _onInvalid = onInvalid;
+        _onUnknownAction = onUnknownAction;
+        KillSwitch = killSwitch;
+        Description = description;
+    }
+
+    /// <inheritdoc />
+    public string PolicyId => Names.Id;
+
+    /// <inheritdoc />
+    public string PolicyVersion => Names.Version;
+
+    /// <summary>What the policy is for, from its definition.</summary>
+    public string Description { get; }
+
+    /// <summary>The reviewer tiers, lowest first.</summary>
+    public IReadOnlyList<string> Tiers => Names.Tiers;
+
+    /// <summary>The action types the policy declares.</summary>
+    public IEnumerable<string> ActionTypes => _plans.Keys;
+
+    /// <summary>The kill switch this policy obeys (shared across reloads when the caller passes the same one).</summary>
+    public KillSwitch KillSwitch { get; }
+
+    internal PolicyNames Names { get; }
+
+    /// <summary>The rule ids that apply to an action type, in evaluation order.</summary>
+    /// <param name="actionType">The action type.</param>
+    /// <returns>The ids; the defaults' rules for an undeclared action type.</returns>
+    public IReadOnlyList<string> RuleIdsFor(string actionType) => PlanFor(actionType).Names.RuleIds;
+
+    /// <inheritdoc />
+    public Decision Route(in TContext context)
+    {
+        var action = _action(in context);
+        ActionPlan<TContext>? plan = null;
+        if (action is not null)
+        {
+            _plans.TryGetValue(action, out plan);
+        }
+
+        var flags = DecisionFlags.None;
+        var frame = new SignalFrame { InvalidSignal = -1, Action = action };
+        if (plan is null)
+        {
+            plan = _unknownAction;
+            if (action is null)
+            {
+                frame.InvalidSignal = StandardSignals.ActionIndex;
+            }
+            else
+            {
+                flags |= DecisionFlags.UnknownActionType;
+            }
+        }
+
+        var route = plan.Floor;
+        int decider = Decision.DeciderDefault;
+        int tier = 0, approvals = 0;
+        long deadline = long.MaxValue;
+        var onTimeout = Policy.Route.Escalate;
+        ulong fired0 = 0, fired1 = 0;
+        var current = -1;
+        var faulted = false;
+        try
+        {
+            ReadSignals(plan, in context, ref frame);
+            var rules = plan.Rules;
+            for (current = 0; current < rules.Length; current++)
+            {
+                var rule = rules[current];
+                if (!rule.When.Evaluate(in context, ref frame))
+                {
+                    continue;
+                }
+
+                var then = rule.Then;
+                if (then.Route > route)
+                {
+                    route = then.Route;
+                    decider = current;
+                }
+
+                tier = Math.Max(tier, then.Tier);
+                approvals = Math.Max(approvals, then.Approvals);
+                if (then.DeadlineTicks > 0 && then.DeadlineTicks < deadline)
+                {
+                    deadline = then.DeadlineTicks;
+                }
+
+                onTimeout = RouteExtensions.Max(onTimeout, then.OnTimeout);
+                if (current < 64)
+                {
+                    fired0 |= 1UL << current;
+                }
+                else if (current < FiredRuleSet.Capacity)
+                {
+                    fired1 |= 1UL << (current - 64);
+                }
+                else
+                {
+                    flags |= DecisionFlags.FiredRulesTruncated;
+                }
+            }
+        }
+#pragma warning disable CA1031 // A host accessor that throws must fail closed, whatever it throws.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            faulted = true;
+        }
+
+        if ((flags & DecisionFlags.UnknownActionType) != 0 && _onUnknownAction > route)
+        {
+            route = _onUnknownAction;
+            decider = Decision.DeciderUnknownAction;
+        }
+
+        if (frame.InvalidSignal >= 0)
+        {
+            flags |= DecisionFlags.InvalidSignal;
+            if (_onInvalid > route)
+            {
+                route = _onInvalid;
+                decider = Decision.DeciderInvalidSignal;
+            }
+        }
+
+        if (faulted)
+        {
+            flags |= DecisionFlags.RuleFault;
+            route = RouteExtensions.Max(route, _onInvalid);
+            decider = current >= 0 && current < plan.Rules.Length ? current : Decision.DeciderRuleFault;
+        }
+
+        if (route == Policy.Route.AutoExecuteWithNotice && frame.Reversibility == Reversibility.Irreversible)
+        {
+            route = Policy.Route.Review;
+            decider = Decision.DeciderIrreversible;
+            flags |= DecisionFlags.IrreversibleRaised;
+        }
+
+        if (plan.KilledByPolicy || KillSwitch.IsEngaged(action))
+        {
+            flags |= DecisionFlags.KillSwitchActive;
+            if (route.IsAutomatic())
+            {
+                route = Policy.Route.Review;
+                decider = Decision.DeciderKillSwitch;
+            }
+        }
+
+        if (route.IsAutomatic() && plan.SampleRate > 0 &&
+            RequestSampler.IsSampled(_requestId?.Invoke(in context), plan.SampleSalt, plan.SampleThreshold))
+        {
+            flags |= DecisionFlags.SampledForAudit;
+            if (plan.SampleMode == SamplingMode.Review)
+            {
+                route = Policy.Route.Review;
+                decider = Decision.DeciderAuditSample;
+            }
+        }
+
+        if (route is Policy.Route.Review or Policy.Route.Escalate)
+        {
+            var settings = route == Policy.Route.Review ? plan.Review : plan.Escalate;
+            tier = Math.Max(tier, settings.Tier);
+            approvals = Math.Max(Math.Max(approvals, settings.Approvals), 1);
+            deadline = Math.Min(deadline, settings.DeadlineTicks);
+            onTimeout = RouteExtensions.Max(onTimeout, settings.OnTimeout);
+        }
+        else
+        {
+            tier = 0;
+            approvals = 0;
+            deadline = 0;
+        }
+
+        return new Decision(plan.Names, route, tier, approvals, deadline, onTimeout, flags, decider, frame.InvalidSignal, fired0, fired1);
+    }
+
+    private void ReadSignals(ActionPlan<TContext> plan, in TContext context, ref SignalFrame frame)
+    {
+        var reads = plan.Reads;
+        if ((reads & SignalReads.Confidence) != 0)
+        {
+            frame.Confidence = Unit(_schema.ConfidenceAccessor!(in context), StandardSignals.ConfidenceIndex, 0, ref frame);
+        }
+
+        if ((reads & SignalReads.Risk) != 0)
+        {
+            frame.Risk = plan.RiskFactors.Length == 0
+                ? Unit(_schema.RiskAccessor!(in context), StandardSignals.RiskIndex, 1, ref frame)
+                : ComputeRisk(plan, in context, ref frame);
+        }
+
+        if ((reads & SignalReads.Evidence) != 0)
+        {
+            frame.Evidence = Unit(_schema.EvidenceAccessor!(in context), StandardSignals.EvidenceIndex, 0, ref frame);
+        }
+
+        if ((reads & SignalReads.Amount) != 0)
+        {
+            var amount = _schema.AmountAccessor!(in context);
+            if (!(amount >= 0 && double.IsFinite(amount)))
+            {
+                frame.MarkInvalid(StandardSignals.AmountIndex);
+                amount = double.MaxValue;
+            }
+
+            frame.Amount = amount;
+        }
+
+        if ((reads & SignalReads.Category) != 0)
+        {
+            frame.Category = _schema.CategoryAccessor!(in context);
+            if (frame.Category is null)
+            {
+                frame.MarkInvalid(StandardSignals.CategoryIndex);
+            }
+        }
+
+        if ((reads & SignalReads.Reversibility) != 0)
+        {
+            var reversibility = _schema.ReversibilityAccessor!(in context);
+            if ((byte)reversibility > (byte)Reversibility.Irreversible)
+            {
+                frame.MarkInvalid(StandardSignals.ReversibilityIndex);
+                reversibility = Reversibility.Irreversible;
+            }
+
+            frame.Reversibility = reversibility;
+        }
+
+        if ((reads & SignalReads.Sensitive) != 0)
+        {
+            frame.Sensitive = _schema.SensitiveAccessor!(in context);
+        }
+
+        if ((reads & SignalReads.Vulnerable) != 0)
+        {
+            frame.Vulnerable = _schema.VulnerableAccessor!(in context);
+        }
+    }
+
+    /// <summary>Checks a signal that must lie in [0, 1]; an invalid one is marked and read as its riskiest value.</summary>
+    private static double Unit(double value, int signalIndex, double riskiest, ref SignalFrame frame)
+    {
+        if (value >= 0 && value <= 1)
+        {
+            return value;
+        }
+
+        frame.MarkInvalid(signalIndex);
+        return riskiest;
+    }
+
+    private static double ComputeRisk(ActionPlan<TContext> plan, in TContext context, ref SignalFrame frame)
+    {
+        var sum = 0.0;
+        foreach (var factor in plan.RiskFactors)
+        {
+            var value = factor.Accessor(in context);
+            if (!(value >= 0 && value <= 1))
+            {
+                frame.MarkInvalid(factor.SignalIndex);
+                value = 1;
+            }
+
+            sum += factor.Weight * value;
+        }
+
+        return Math.Min(1, sum / plan.RiskWeightTotal);
+    }
+
+    private ActionPlan<TContext> PlanFor(string? actionType) =>
+        actionType is not null && _plans.TryGetValue(actionType, out var plan) ? plan : _unknownAction;
+}

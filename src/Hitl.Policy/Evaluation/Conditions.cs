@@ -1,0 +1,301 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Text;
+
+namespace Hitl.Policy.Evaluation;
+
+internal static class FrameValues
+{
+    public static double Number(ref SignalFrame frame, int signalIndex) => signalIndex switch
+    {
+        StandardSignals.ConfidenceIndex => frame.Confidence,
+        StandardSignals.RiskIndex => frame.Risk,
+        StandardSignals.EvidenceIndex => frame.Evidence,
+        _ => frame.Amount,
+    };
+
+    public static string? Text(ref SignalFrame frame, int signalIndex) =>
+        signalIndex == StandardSignals.CategoryIndex ? frame.Category : frame.Action;
+
+    public static bool Flag(ref SignalFrame frame, int signalIndex) =>
+        signalIndex == StandardSignals.SensitiveIndex ? frame.Sensitive : frame.Vulnerable;
+
+    public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    public static string Format(string? value) => value is null ? "(missing)" : "\"" + value + "\"";
+}
+
+/// <summary>A comparison on a standard numeric signal (confidence, risk, evidence, amount) read from the frame.</summary>
+internal sealed class StandardNumberCondition<TContext>(int signalIndex, CompareOp op, double constant) : Condition<TContext>
+{
+    public override bool Evaluate(in TContext context, ref SignalFrame frame) =>
+        CompareOps.Apply(op, FrameValues.Number(ref frame, signalIndex), constant);
+
+    public override void Describe(StringBuilder text) =>
+        text.Append(StandardSignals.Names[signalIndex]).Append(' ').Append(CompareOps.Symbol(op)).Append(' ').Append(FrameValues.Format(constant));
+
+    public override void CollectInputs(in TContext context, ref SignalFrame frame, List<TraceInput> inputs) =>
+        AddInput(inputs, StandardSignals.Names[signalIndex], FrameValues.Format(FrameValues.Number(ref frame, signalIndex)));
+}
+
+/// <summary>A band on a standard numeric signal: min included, max excluded unless <paramref name="maxIncluded"/>.</summary>
+internal sealed class StandardBandCondition<TContext>(int signalIndex, double min, double max, bool maxIncluded) : Condition<TContext>
+{
+    public override bool Evaluate(in TContext context, ref SignalFrame frame)
+    {
+        var value = FrameValues.Number(ref frame, signalIndex);
+        return value >= min && (value < max || (maxIncluded && value == max));
+    }
+
+    public override void Describe(StringBuilder text) =>
+        text.Append(StandardSignals.Names[signalIndex]).Append(" in [").Append(FrameValues.Format(min)).Append(", ")
+            .Append(FrameValues.Format(max)).Append(maxIncluded ? ']' : ')');
+
+    public override void CollectInputs(in TContext context, ref SignalFrame frame, List<TraceInput> inputs) =>
+        AddInput(inputs, StandardSignals.Names[signalIndex], FrameValues.Format(FrameValues.Number(ref frame, signalIndex)));
+}
+
+/// <summary>Membership of a standard text signal (category, action) in a set of values.</summary>
+internal sealed class StandardTextInCondition<TContext>(int signalIndex, TextSet values) : Condition<TContext>
+{
+    public override bool Evaluate(in TContext context, ref SignalFrame frame) => values.Contains(FrameValues.Text(ref frame, signalIndex));
+
+    public override void Describe(StringBuilder text) => values.Describe(text.Append(StandardSignals.Names[signalIndex]));
+
+    public override void CollectInputs(in TContext context, ref SignalFrame frame, List<TraceInput> inputs) =>
+        AddInput(inputs, StandardSignals.Names[signalIndex], FrameValues.Format(FrameValues.Text(ref frame, signalIndex)));
+}
+
+/// <summary>A standard flag signal (sensitive, vulnerable) equals a value.</summary>
+internal sealed class StandardFlagCondition<TContext>(int signalIndex, bool expected) : Condition<TContext>
+{
+    public override bool Evaluate(in TContext context, ref SignalFrame frame) => FrameValues.Flag(ref frame, signalIndex) == expected;
+
+    public override void Describe(StringBuilder text) =>
+        text.Append(StandardSignals.Names[signalIndex]).Append(" == ").Append(expected ? "true" : "false");
+
+    public override void CollectInputs(in TContext context, ref SignalFrame frame, List<TraceInput> inputs) =>
+        AddInput(inputs, StandardSignals.Names[signalIndex], FrameValues.Flag(ref frame, signalIndex) ? "true" : "false");
+}
+
+/// <summary>Reversibility is one of a set of values (a bit mask over the enum).</summary>
+internal sealed class ReversibilityCondition<TContext>(int mask, string description) : Condition<TContext>
+{
+    public override bool Evaluate(in TContext context, ref SignalFrame frame) => ((1 << (int)frame.Reversibility) & mask) != 0;
+
+    public override void Describe(StringBuilder text) => text.Append(description);
+
+    public override void CollectInputs(in TContext context, ref SignalFrame frame, List<TraceInput> inputs) =>
+        AddInput(inputs, StandardSignals.Reversibility, FrameValues.Format(frame.Reversibility.ToString()));
+}
+
+/// <summary>A host-defined numeric field read through its accessor and checked against its declared range.</summary>
+internal abstract class HostNumberCondition<TContext>(NumberAccessor<TContext> accessor, int signalIndex, string name, double min, double max)
+    : Condition<TContext>
+{
+    protected string Name => name;
+
+    public sealed override bool Evaluate(in TContext context, ref SignalFrame frame)
+    {
+        var value = accessor(in context);
+        if (!(value >= min && value <= max && double.IsFinite(value)))
+        {
+            frame.MarkInvalid(signalIndex);
+            return false;
+        }
+
+        return Test(value);
+    }
+
+    public override void CollectInputs(in TContext context, ref SignalFrame frame, List<TraceInput> inputs) =>
+        AddInput(inputs, name, FrameValues.Format(accessor(in context)));
+
+    protected abstract bool Test(double value);
+}
+
+internal sealed class HostNumberCompareCondition<TContext>(
+    NumberAccessor<TContext> accessor, int signalIndex, string name, double min, double max, CompareOp op, double constant)
+    : HostNumberCondition<TContext>(accessor, signalIndex, name, min, max)
+{
+    protected override bool Test(double value) => CompareOps.Apply(op, value, constant);
+
+    public override void Describe(StringBuilder text) =>
+        text.Append(Name).Append(' ').Append(CompareOps.Symbol(op)).Append(' ').Append(FrameValues.Format(constant));
+}
+
+internal sealed class HostNumberBetweenCondition<TContext>(
+    NumberAccessor<TContext> accessor, int signalIndex, string name, double min, double max, double low, double high)
+    : HostNumberCondition<TContext>(accessor, signalIndex, name, min, max)
+{
+    protected override bool Test(double value) => value >= low && value <= high;
+
+    public override void Describe(StringBuilder text) =>
+        text.Append(Name).Append(" in [").Append(FrameValues.Format(low)).Append(", ").Append(FrameValues.Format(high)).Append(']');
+}
+
+internal sealed class HostNumberInCondition<TContext>(
+    NumberAccessor<TContext> accessor, int signalIndex, string name, double min, double max, double[] values)
+    : HostNumberCondition<TContext>(accessor, signalIndex, name, min, max)
+{
+    protected override bool Test(double value) => Array.IndexOf(values, value) >= 0;
+
+    public override void Describe(StringBuilder text) =>
+        text.Append(Name).Append(" in [").Append(string.Join(", ", values.Select(FrameValues.Format))).Append(']');
+}
+
+/// <summary>A host-defined text field is one of a set of values.</summary>
+internal sealed class HostTextInCondition<TContext>(TextAccessor<TContext> accessor, int signalIndex, string name, bool required, TextSet values)
+    : Condition<TContext>
+{
+    public override bool Evaluate(in TContext context, ref SignalFrame frame)
+    {
+        var value = accessor(in context);
+        if (value is null && required)
+        {
+            frame.MarkInvalid(signalIndex);
+            return false;
+        }
+
+        return values.Contains(value);
+    }
+
+    public override void Describe(StringBuilder text) => values.Describe(text.Append(name));
+
+    public override void CollectInputs(in TContext context, ref SignalFrame frame, List<TraceInput> inputs) =>
+        AddInput(inputs, name, FrameValues.Format(accessor(in context)));
+}
+
+internal sealed class HostFlagCondition<TContext>(FlagAccessor<TContext> accessor, string name, bool expected) : Condition<TContext>
+{
+    public override bool Evaluate(in TContext context, ref SignalFrame frame) => accessor(in context) == expected;
+
+    public override void Describe(StringBuilder text) => text.Append(name).Append(" == ").Append(expected ? "true" : "false");
+
+    public override void CollectInputs(in TContext context, ref SignalFrame frame, List<TraceInput> inputs) =>
+        AddInput(inputs, name, accessor(in context) ? "true" : "false");
+}
+
+internal sealed class AllCondition<TContext>(Condition<TContext>[] parts) : Condition<TContext>
+{
+    public override bool Evaluate(in TContext context, ref SignalFrame frame)
+    {
+        foreach (var part in parts)
+        {
+            if (!part.Evaluate(in context, ref frame))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public override void Describe(StringBuilder text) => Join(text, "all", parts);
+
+    public override void CollectInputs(in TContext context, ref SignalFrame frame, List<TraceInput> inputs)
+    {
+        foreach (var part in parts)
+        {
+            part.CollectInputs(in context, ref frame, inputs);
+        }
+    }
+
+    internal static void Join(StringBuilder text, string word, Condition<TContext>[] parts)
+    {
+        text.Append(word).Append('(');
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (i > 0)
+            {
+                text.Append(", ");
+            }
+
+            parts[i].Describe(text);
+        }
+
+        text.Append(')');
+    }
+}
+
+internal sealed class AnyCondition<TContext>(Condition<TContext>[] parts) : Condition<TContext>
+{
+    public override bool Evaluate(in TContext context, ref SignalFrame frame)
+    {
+        foreach (var part in parts)
+        {
+            if (part.Evaluate(in context, ref frame))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public override void Describe(StringBuilder text) => AllCondition<TContext>.Join(text, "any", parts);
+
+    public override void CollectInputs(in TContext context, ref SignalFrame frame, List<TraceInput> inputs)
+    {
+        foreach (var part in parts)
+        {
+            part.CollectInputs(in context, ref frame, inputs);
+        }
+    }
+}
+
+internal sealed class NotCondition<TContext>(Condition<TContext> inner) : Condition<TContext>
+{
+    public override bool Evaluate(in TContext context, ref SignalFrame frame) => !inner.Evaluate(in context, ref frame);
+
+    public override void Describe(StringBuilder text)
+    {
+        text.Append("not(");
+        inner.Describe(text);
+        text.Append(')');
+    }
+
+    public override void CollectInputs(in TContext context, ref SignalFrame frame, List<TraceInput> inputs) =>
+        inner.CollectInputs(in context, ref frame, inputs);
+}
+
+/// <summary>A set of text values compared ordinally: a short array scan for a few values, a frozen set for many.</summary>
+internal sealed class TextSet
+{
+    private const int ScanLimit = 8;
+    private readonly string[] _values;
+    private readonly FrozenSet<string>? _set;
+
+    public TextSet(IEnumerable<string> values)
+    {
+        _values = values.Distinct(StringComparer.Ordinal).ToArray();
+        _set = _values.Length > ScanLimit ? _values.ToFrozenSet(StringComparer.Ordinal) : null;
+    }
+
+    public bool Contains(string? value)
+    {
+        if (value is null)
+        {
+            return false;
+        }
+
+        if (_set is not null)
+        {
+            return _set.Contains(value);
+        }
+
+        foreach (var candidate in _values)
+        {
+            if (string.Equals(candidate, value, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public StringBuilder Describe(StringBuilder text) =>
+        _values.Length == 1
+            ? text.Append(" == ").Append(FrameValues.Format(_values[0]))
+            : text.Append(" in [").Append(string.Join(", ", _values.Select(FrameValues.Format))).Append(']');
+}

@@ -1,0 +1,117 @@
+using System.Text.Json;
+
+namespace Hitl.Policy.Json;
+
+/// <summary>
+/// Where each JSON path of a policy document starts in its source, so that errors found after parsing can name a
+/// line and column. Built by one pass of <see cref="Utf8JsonReader"/>, with paths in the validator's format.
+/// </summary>
+internal sealed class JsonSourceMap
+{
+    private readonly Dictionary<string, long> _offsets;
+    private readonly List<long> _lineStarts;
+
+    private JsonSourceMap(Dictionary<string, long> offsets, List<long> lineStarts)
+    {
+        _offsets = offsets;
+        _lineStarts = lineStarts;
+    }
+
+    public static JsonSourceMap Build(ReadOnlySpan<byte> utf8)
+    {
+        var lineStarts = new List<long> { 0 };
+        for (var i = 0; i < utf8.Length; i++)
+        {
+            if (utf8[i] == (byte)'\n')
+            {
+                lineStarts.Add(i + 1);
+            }
+        }
+
+        var offsets = new Dictionary<string, long>(StringComparer.Ordinal);
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var containers = new Stack<(string Path, bool IsArray, int Next)>();
+        string? property = null;
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName)
+            {
+                property = reader.GetString();
+                offsets.TryAdd(JsonPath.Property(containers.Peek().Path, property!), reader.TokenStartIndex);
+                continue;
+            }
+
+            if (reader.TokenType is JsonTokenType.EndObject or JsonTokenType.EndArray)
+            {
+                containers.Pop();
+                continue;
+            }
+
+            string path;
+            if (containers.Count == 0)
+            {
+                path = JsonPath.Root;
+            }
+            else if (containers.Peek().IsArray)
+            {
+                var top = containers.Pop();
+                path = JsonPath.Index(top.Path, top.Next);
+                containers.Push(top with { Next = top.Next + 1 });
+            }
+            else
+            {
+                path = JsonPath.Property(containers.Peek().Path, property!);
+            }
+
+            offsets.TryAdd(path, reader.TokenStartIndex);
+            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                containers.Push((path, reader.TokenType == JsonTokenType.StartArray, 0));
+            }
+        }
+
+        return new JsonSourceMap(offsets, lineStarts);
+    }
+
+    /// <summary>Adds the line and column of the error's path, or of its nearest enclosing path that the source has.</summary>
+    public PolicyError Locate(PolicyError error)
+    {
+        var path = error.Path;
+        while (true)
+        {
+            if (_offsets.TryGetValue(path, out var offset))
+            {
+                var line = _lineStarts.BinarySearch(offset);
+                if (line < 0)
+                {
+                    line = ~line - 1;
+                }
+
+                return error with { Line = line + 1, Column = (int)(offset - _lineStarts[line]) + 1 };
+            }
+
+            if (path == JsonPath.Root || path.Length == 0)
+            {
+                return error;
+            }
+
+            path = Parent(path);
+        }
+    }
+
+    private static string Parent(string path)
+    {
+        if (path.EndsWith("']", StringComparison.Ordinal))
+        {
+            return path[..path.LastIndexOf("['", StringComparison.Ordinal)];
+        }
+
+        if (path.EndsWith(']'))
+        {
+            return path[..path.LastIndexOf('[')];
+        }
+
+        var dot = path.LastIndexOf('.');
+        return dot > 0 ? path[..dot] : JsonPath.Root;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Text;
+using System.Text.Json;
+using Hitl.Policy.Definition;
+using Hitl.Policy.Json;
+
+namespace Hitl.Policy;
+
+/// <summary>
+/// Reads and writes policy documents (JSON). Reading checks the JSON itself; <see cref="PolicyCompiler"/> checks the
+/// policy, and its errors then carry the line and column of the offending value in this document.
+/// </summary>
+public static class PolicyJson
+{
+    /// <summary>Reads a policy document.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <returns>The definition, not yet validated.</returns>
+    /// <exception cref="PolicyValidationException">The JSON is malformed; the error names the line and position.</exception>
+    public static PolicyDefinition Parse(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        return Parse(Encoding.UTF8.GetBytes(json));
+    }
+
+    /// <summary>Reads a policy document from UTF-8 bytes.</summary>
+    /// <param name="utf8Json">The JSON bytes.</param>
+    /// <returns>The definition, not yet validated.</returns>
+    /// <exception cref="PolicyValidationException">The JSON is malformed; the error names the line and position.</exception>
+    public static PolicyDefinition Parse(ReadOnlySpan<byte> utf8Json)
+    {
+        if (utf8Json.StartsWith("\uFEFF"u8))
+        {
+            utf8Json = utf8Json[3..];
+        }
+
+        PolicyDefinition? definition;
+        try
+        {
+            definition = JsonSerializer.Deserialize(utf8Json, PolicyJsonContext.Default.PolicyDefinition);
+        }
+        catch (JsonException ex)
+        {
+            var line = ex.LineNumber is { } l ? (int)l + 1 : (int?)null;
+            var column = ex.BytePositionInLine is { } c ? (int)c + 1 : (int?)null;
+            var error = new PolicyError(PolicyErrorCode.MalformedJson, ex.Path ?? JsonPath.Root, Clean(ex.Message)) { Line = line, Column = column };
+            throw new PolicyValidationException([error], ex);
+        }
+
+        if (definition is null)
+        {
+            throw new PolicyValidationException([new PolicyError(PolicyErrorCode.MalformedJson, JsonPath.Root, "the document is null; a policy is a JSON object") { Line = 1, Column = 1 }]);
+        }
+
+        definition.Source = JsonSourceMap.Build(utf8Json);
+        return definition;
+    }
+
+    /// <summary>Reads a policy document from a file.</summary>
+    /// <param name="path">The file path.</param>
+    /// <returns>The definition, not yet validated.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="PolicyValidationException">The JSON is malformed; the error names the line and position.</exception>
+    public static PolicyDefinition Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return Parse(File.ReadAllBytes(path));
+    }
+
+    /// <summary>Writes a definition as an indented policy document.</summary>
+    /// <param name="definition">The definition.</param>
+    /// <returns>The JSON text.</returns>
+    public static string Serialize(PolicyDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        return JsonSerializer.Serialize(definition, PolicyJsonContext.Default.PolicyDefinition);
+    }
+
+    private static string Clean(string message)
+    {
+        // System.Text.Json appends its own "Path: ... | LineNumber: ..." suffix; the error carries those separately.
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+}

@@ -1,4 +1,0 @@
-namespace Hitl.Policy;
-
-/// <summary>x</summary>
-public static class Placeholder { }

@@ -1,0 +1,103 @@
+using System.Collections.Frozen;
+
+namespace Hitl.Policy;
+
+/// <summary>
+/// Stops automation, globally or per action type: while it is on, no decision auto-executes (the route is at least
+/// review). Outlives policy reloads. Every change names who and why and is raised through <see cref="Changed"/>,
+/// so an audit trail can record it.
+/// </summary>
+/// <remarks>Reading it on the hot path is one volatile read; changes swap an immutable snapshot.</remarks>
+public sealed class KillSwitch
+{
+    private readonly Lock _gate = new();
+    private volatile Snapshot _state = Snapshot.Off;
+
+    /// <summary>Raised after every change, on the thread that made it.</summary>
+    public event EventHandler<KillSwitchChange>? Changed;
+
+    /// <summary>Whether the global switch is on.</summary>
+    public bool IsGlobalEngaged => _state.Global;
+
+    /// <summary>The action types whose switch is on.</summary>
+    public IReadOnlyCollection<string> EngagedActionTypes => _state.Actions;
+
+    /// <summary>Whether automation is stopped for this action type (globally or for the type).</summary>
+    /// <param name="actionType">The action type.</param>
+    /// <returns><see langword="true"/> when stopped.</returns>
+    public bool IsEngaged(string? actionType)
+    {
+        var state = _state;
+        return state.Global || (state.Actions.Count > 0 && actionType is not null && state.Actions.Contains(actionType));
+    }
+
+    /// <summary>Turns a switch on.</summary>
+    /// <param name="actionType">The action type, or <see langword="null"/> for the global switch.</param>
+    /// <param name="actor">Who turned it on.</param>
+    /// <param name="reason">Why.</param>
+    /// <param name="at">When (from the caller's clock).</param>
+    /// <returns>The change, as raised through <see cref="Changed"/>.</returns>
+    public KillSwitchChange Engage(string? actionType, string actor, string reason, DateTimeOffset at) => Set(actionType, true, actor, reason, at);
+
+    /// <summary>Turns a switch off.</summary>
+    /// <param name="actionType">The action type, or <see langword="null"/> for the global switch.</param>
+    /// <param name="actor">Who turned it off.</param>
+    /// <param name="reason">Why.</param>
+    /// <param name="at">When (from the caller's clock).</param>
+    /// <returns>The change, as raised through <see cref="Changed"/>.</returns>
+    public KillSwitchChange Release(string? actionType, string actor, string reason, DateTimeOffset at) => Set(actionType, false, actor, reason, at);
+
+    private KillSwitchChange Set(string? actionType, bool engaged, string actor, string reason, DateTimeOffset at)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        if (actionType is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(actionType);
+        }
+
+        lock (_gate)
+        {
+            var state = _state;
+            if (actionType is null)
+            {
+                _state = new Snapshot(engaged, state.Actions);
+            }
+            else
+            {
+                var actions = new HashSet<string>(state.Actions, StringComparer.Ordinal);
+                if (engaged)
+                {
+                    actions.Add(actionType);
+                }
+                else
+                {
+                    actions.Remove(actionType);
+                }
+
+                _state = new Snapshot(state.Global, actions.ToFrozenSet(StringComparer.Ordinal));
+            }
+        }
+
+        var change = new KillSwitchChange(actionType, engaged, actor, reason, at);
+        Changed?.Invoke(this, change);
+        return change;
+    }
+
+    private sealed class Snapshot(bool global, FrozenSet<string> actions)
+    {
+        public static readonly Snapshot Off = new(false, FrozenSet<string>.Empty);
+
+        public bool Global { get; } = global;
+
+        public FrozenSet<string> Actions { get; } = actions;
+    }
+}
+
+/// <summary>One change of a <see cref="KillSwitch"/>: an audited act.</summary>
+/// <param name="ActionType">The action type, or <see langword="null"/> for the global switch.</param>
+/// <param name="Engaged">Whether the switch was turned on.</param>
+/// <param name="Actor">Who changed it.</param>
+/// <param name="Reason">Why.</param>
+/// <param name="At">When.</param>
+public sealed record KillSwitchChange(string? ActionType, bool Engaged, string Actor, string Reason, DateTimeOffset At);

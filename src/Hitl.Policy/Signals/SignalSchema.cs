@@ -1,0 +1,159 @@
+namespace Hitl.Policy;
+
+/// <summary>
+/// Tells the policy compiler how to read signals from the host's own context type: one typed accessor per standard
+/// signal and per host-defined field. Registered once; the compiled policy calls the accessors without boxing.
+/// </summary>
+/// <typeparam name="TContext">The host's context type.</typeparam>
+/// <example>
+/// <code>
+/// var schema = new SignalSchema&lt;LoanRequest&gt;()
+///     .ActionType((in LoanRequest r) => r.Action)
+///     .Confidence((in LoanRequest r) => r.ModelScore)
+///     .Amount((in LoanRequest r) => (double)r.Amount)
+///     .Number("applicant.income", (in LoanRequest r) => r.Income);
+/// </code>
+/// </example>
+public sealed class SignalSchema<TContext>
+{
+    private readonly Dictionary<string, HostField> _fields = new(StringComparer.Ordinal);
+    private readonly List<string> _order = [];
+
+    internal TextAccessor<TContext>? ActionTypeAccessor { get; private set; }
+
+    internal TextAccessor<TContext>? RequestIdAccessor { get; private set; }
+
+    internal NumberAccessor<TContext>? ConfidenceAccessor { get; private set; }
+
+    internal NumberAccessor<TContext>? RiskAccessor { get; private set; }
+
+    internal NumberAccessor<TContext>? EvidenceAccessor { get; private set; }
+
+    internal NumberAccessor<TContext>? AmountAccessor { get; private set; }
+
+    internal TextAccessor<TContext>? CategoryAccessor { get; private set; }
+
+    internal ReversibilityAccessor<TContext>? ReversibilityAccessor { get; private set; }
+
+    internal FlagAccessor<TContext>? SensitiveAccessor { get; private set; }
+
+    internal FlagAccessor<TContext>? VulnerableAccessor { get; private set; }
+
+    /// <summary>Reads the action type, for example <c>loan.approve</c>. Required.</summary>
+    /// <param name="accessor">The accessor.</param>
+    /// <returns>This schema.</returns>
+    public SignalSchema<TContext> ActionType(TextAccessor<TContext> accessor) => Set(() => ActionTypeAccessor = accessor, accessor);
+
+    /// <summary>Reads the host's request id, which keys the deterministic audit sample.</summary>
+    /// <param name="accessor">The accessor.</param>
+    /// <returns>This schema.</returns>
+    public SignalSchema<TContext> RequestId(TextAccessor<TContext> accessor) => Set(() => RequestIdAccessor = accessor, accessor);
+
+    /// <summary>Reads the model's confidence in [0, 1].</summary>
+    /// <param name="accessor">The accessor.</param>
+    /// <returns>This schema.</returns>
+    public SignalSchema<TContext> Confidence(NumberAccessor<TContext> accessor) => Set(() => ConfidenceAccessor = accessor, accessor);
+
+    /// <summary>Reads a given risk score in [0, 1]. Not needed when the policy computes risk from weighted factors.</summary>
+    /// <param name="accessor">The accessor.</param>
+    /// <returns>This schema.</returns>
+    public SignalSchema<TContext> Risk(NumberAccessor<TContext> accessor) => Set(() => RiskAccessor = accessor, accessor);
+
+    /// <summary>Reads the evidence quality in [0, 1].</summary>
+    /// <param name="accessor">The accessor.</param>
+    /// <returns>This schema.</returns>
+    public SignalSchema<TContext> Evidence(NumberAccessor<TContext> accessor) => Set(() => EvidenceAccessor = accessor, accessor);
+
+    /// <summary>Reads the impact amount (finite, at least 0).</summary>
+    /// <param name="accessor">The accessor.</param>
+    /// <returns>This schema.</returns>
+    public SignalSchema<TContext> Amount(NumberAccessor<TContext> accessor) => Set(() => AmountAccessor = accessor, accessor);
+
+    /// <summary>Reads the impact category.</summary>
+    /// <param name="accessor">The accessor.</param>
+    /// <returns>This schema.</returns>
+    public SignalSchema<TContext> Category(TextAccessor<TContext> accessor) => Set(() => CategoryAccessor = accessor, accessor);
+
+    /// <summary>Reads how reversible the action is.</summary>
+    /// <param name="accessor">The accessor.</param>
+    /// <returns>This schema.</returns>
+    public SignalSchema<TContext> Reversibility(ReversibilityAccessor<TContext> accessor) => Set(() => ReversibilityAccessor = accessor, accessor);
+
+    /// <summary>Reads whether the output touches sensitive matters.</summary>
+    /// <param name="accessor">The accessor.</param>
+    /// <returns>This schema.</returns>
+    public SignalSchema<TContext> Sensitive(FlagAccessor<TContext> accessor) => Set(() => SensitiveAccessor = accessor, accessor);
+
+    /// <summary>Reads whether the affected person is vulnerable.</summary>
+    /// <param name="accessor">The accessor.</param>
+    /// <returns>This schema.</returns>
+    public SignalSchema<TContext> Vulnerable(FlagAccessor<TContext> accessor) => Set(() => VulnerableAccessor = accessor, accessor);
+
+    /// <summary>Registers a host-defined numeric field that rules can name.</summary>
+    /// <param name="name">The field name rules use, for example <c>applicant.income</c>.</param>
+    /// <param name="accessor">The accessor; return <see cref="double.NaN"/> when the value is missing.</param>
+    /// <returns>This schema.</returns>
+    public SignalSchema<TContext> Number(string name, NumberAccessor<TContext> accessor) => Add(name, FieldType.Number, accessor);
+
+    /// <summary>Registers a host-defined text field that rules can name.</summary>
+    /// <param name="name">The field name rules use.</param>
+    /// <param name="accessor">The accessor; return <see langword="null"/> when the value is missing.</param>
+    /// <returns>This schema.</returns>
+    public SignalSchema<TContext> Text(string name, TextAccessor<TContext> accessor) => Add(name, FieldType.Text, accessor);
+
+    /// <summary>Registers a host-defined yes/no field that rules can name.</summary>
+    /// <param name="name">The field name rules use.</param>
+    /// <param name="accessor">The accessor.</param>
+    /// <returns>This schema.</returns>
+    public SignalSchema<TContext> Flag(string name, FlagAccessor<TContext> accessor) => Add(name, FieldType.Flag, accessor);
+
+    /// <summary>The host-defined fields, in registration order.</summary>
+    public IReadOnlyList<string> FieldNames => _order;
+
+    /// <summary>Whether a standard signal has an accessor.</summary>
+    /// <param name="standardSignal">One of <see cref="StandardSignals"/>.</param>
+    /// <returns><see langword="true"/> when registered.</returns>
+    public bool HasStandardSignal(string standardSignal) => standardSignal switch
+    {
+        StandardSignals.Action => ActionTypeAccessor is not null,
+        StandardSignals.RequestId => RequestIdAccessor is not null,
+        StandardSignals.Confidence => ConfidenceAccessor is not null,
+        StandardSignals.Risk => RiskAccessor is not null,
+        StandardSignals.Evidence => EvidenceAccessor is not null,
+        StandardSignals.Amount => AmountAccessor is not null,
+        StandardSignals.Category => CategoryAccessor is not null,
+        StandardSignals.Reversibility => ReversibilityAccessor is not null,
+        StandardSignals.Sensitive => SensitiveAccessor is not null,
+        StandardSignals.Vulnerable => VulnerableAccessor is not null,
+        _ => false,
+    };
+
+    internal bool TryGetField(string name, out HostField field) => _fields.TryGetValue(name, out field);
+
+    private SignalSchema<TContext> Set(Action assign, Delegate accessor)
+    {
+        ArgumentNullException.ThrowIfNull(accessor);
+        assign();
+        return this;
+    }
+
+    private SignalSchema<TContext> Add(string name, FieldType type, Delegate accessor)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(accessor);
+        if (StandardSignals.IndexOf(name) >= 0)
+        {
+            throw new ArgumentException($"Field name '{name}' is a standard signal; register it with the {name} method instead.", nameof(name));
+        }
+
+        if (!_fields.TryAdd(name, new HostField(name, type, accessor)))
+        {
+            throw new ArgumentException($"Field '{name}' is already registered.", nameof(name));
+        }
+
+        _order.Add(name);
+        return this;
+    }
+
+    internal readonly record struct HostField(string Name, FieldType Type, Delegate Accessor);
+}
