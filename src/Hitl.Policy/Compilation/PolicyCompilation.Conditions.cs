@@ -261,9 +261,9 @@ internal sealed partial class PolicyCompilation<TContext>
         var levels = new List<int>();
         foreach (var operand in operands)
         {
-            if (operand.Kind == FieldType.Text && ReversibilityLevel(operand.Text!) is { } level)
+            if (operand.Kind == FieldType.Text && ReversibilityNames.Parse(operand.Text!) is { } level)
             {
-                levels.Add(level);
+                levels.Add((int)level);
             }
             else
             {
@@ -316,14 +316,6 @@ internal sealed partial class PolicyCompilation<TContext>
             "on standard signals compare only in the risky direction (confidence/evidence: lt, lte; risk/amount: gt, gte; reversibility: gte; sensitive/vulnerable: eq true), " +
             "or use confidence bands and impact tiers",
             value);
-
-    private static int? ReversibilityLevel(string text) => text switch
-    {
-        "reversible" => 0,
-        "costly-to-reverse" => 1,
-        "irreversible" => 2,
-        _ => null,
-    };
 
     private static List<string> Operators(ConditionDefinition c)
     {

@@ -86,7 +86,7 @@ internal sealed class ReversibilityCondition<TContext>(int mask, string descript
     public override void Describe(StringBuilder text) => text.Append(description);
 
     public override void CollectInputs(in TContext context, ref SignalFrame frame, List<TraceInput> inputs) =>
-        AddInput(inputs, StandardSignals.Reversibility, FrameValues.Format(frame.Reversibility.ToString()));
+        AddInput(inputs, StandardSignals.Reversibility, ReversibilityNames.Of(frame.Reversibility));
 }
 
 /// <summary>A host-defined numeric field read through its accessor and checked against its declared range.</summary>

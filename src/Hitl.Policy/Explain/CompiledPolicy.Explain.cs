@@ -61,7 +61,7 @@ public sealed partial class CompiledPolicy<TContext>
                 Inputs = inputs,
                 Fired = fired,
                 ProposedRoute = rule.Then.Route,
-                ProposedTier = rule.Then.Tier > 0 || rule.Then.Route >= Policy.Route.Review ? Names.Tiers[rule.Then.Tier] : null,
+                ProposedTier = rule.Then.Tier > 0 ? Names.Tiers[rule.Then.Tier] : null,
                 ProposedApprovals = rule.Then.Approvals,
                 Description = rule.Description,
                 Fault = fault,
@@ -111,7 +111,7 @@ public sealed partial class CompiledPolicy<TContext>
 
         if ((reads & SignalReads.Reversibility) != 0)
         {
-            read.Add(new(StandardSignals.Reversibility, frame.Reversibility.ToString()));
+            read.Add(new(StandardSignals.Reversibility, ReversibilityNames.Of(frame.Reversibility)));
         }
 
         if ((reads & SignalReads.Sensitive) != 0)
