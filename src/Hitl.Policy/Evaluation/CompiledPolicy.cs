@@ -12,7 +12,12 @@ namespace Hitl.Policy;
 /// <typeparam name="TContext">The host's context type.</typeparam>
 public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContext>
 {
+    /// <summary>Up to this many action types are first looked up by reference: a host's string constants are interned.</summary>
+    private const int ReferenceLookupLimit = 8;
+
     private readonly FrozenDictionary<string, ActionPlan<TContext>> _plans;
+    private readonly string[] _interned;
+    private readonly ActionPlan<TContext>[] _internedPlans;
     private readonly ActionPlan<TContext> _unknownAction;
     private readonly SignalSchema<TContext> _schema;
     private readonly TextAccessor<TContext> _action;
@@ -26,7 +31,16 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
     {
         Names = names;
         _schema = schema;
+        foreach (var plan in plans.Values)
+        {
+            plan.Prepare();
+        }
+
+        unknownAction.Prepare();
         _plans = plans.ToFrozenDictionary(StringComparer.Ordinal);
+        var small = plans.Count <= ReferenceLookupLimit;
+        _interned = small ? plans.Keys.Select(string.Intern).ToArray() : [];
+        _internedPlans = small ? plans.Values.ToArray() : [];
         _unknownAction = unknownAction;
         _action = schema.ActionTypeAccessor!;
         _requestId = schema.RequestIdAccessor;
@@ -68,7 +82,20 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
         ActionPlan<TContext>? plan = null;
         if (action is not null)
         {
-            _plans.TryGetValue(action, out plan);
+            var interned = _interned;
+            for (var i = 0; i < interned.Length; i++)
+            {
+                if (ReferenceEquals(interned[i], action))
+                {
+                    plan = _internedPlans[i];
+                    break;
+                }
+            }
+
+            if (plan is null)
+            {
+                _plans.TryGetValue(action, out plan);
+            }
         }
 
         var flags = DecisionFlags.None;
@@ -86,52 +113,19 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
             }
         }
 
-        var route = plan.Floor;
-        int decider = Decision.DeciderDefault;
-        int tier = 0, approvals = 0;
-        long deadline = long.MaxValue;
-        var onTimeout = Policy.Route.Escalate;
-        ulong fired0 = 0, fired1 = 0;
+        var program = plan.Program;
+        var effect = RuleEffect.None;
         var current = -1;
         var faulted = false;
         try
         {
             ReadSignals(plan, in context, ref frame);
-            var rules = plan.Rules;
-            for (current = 0; current < rules.Length; current++)
+            foreach (ref readonly var rule in program.General.AsSpan())
             {
-                var rule = rules[current];
-                if (!rule.When.Evaluate(in context, ref frame))
+                current = rule.Index;
+                if (rule.When.Evaluate(in context, ref frame))
                 {
-                    continue;
-                }
-
-                var then = rule.Then;
-                if (then.Route > route)
-                {
-                    route = then.Route;
-                    decider = current;
-                }
-
-                tier = Math.Max(tier, then.Tier);
-                approvals = Math.Max(approvals, then.Approvals);
-                if (then.DeadlineTicks > 0 && then.DeadlineTicks < deadline)
-                {
-                    deadline = then.DeadlineTicks;
-                }
-
-                onTimeout = RouteExtensions.Max(onTimeout, then.OnTimeout);
-                if (current < 64)
-                {
-                    fired0 |= 1UL << current;
-                }
-                else if (current < FiredRuleSet.Capacity)
-                {
-                    fired1 |= 1UL << (current - 64);
-                }
-                else
-                {
-                    flags |= DecisionFlags.FiredRulesTruncated;
+                    effect.Add(in rule.Effect);
                 }
             }
         }
@@ -140,6 +134,31 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
 #pragma warning restore CA1031
         {
             faulted = true;
+        }
+
+        if (!faulted)
+        {
+            program.AddTables(ref frame, ref effect);
+        }
+        else if (current >= 0)
+        {
+            program.AddFoldedBefore(current, ref frame, ref effect);
+        }
+
+        var route = plan.Floor;
+        int decider = Decision.DeciderDefault;
+        if (effect.Route > route)
+        {
+            route = effect.Route;
+            decider = effect.First;
+        }
+
+        int tier = effect.Tier, approvals = effect.Approvals;
+        var deadline = effect.Deadline;
+        var onTimeout = effect.OnTimeout;
+        if (effect.Truncated)
+        {
+            flags |= DecisionFlags.FiredRulesTruncated;
         }
 
         if ((flags & DecisionFlags.UnknownActionType) != 0 && _onUnknownAction > route)
@@ -208,7 +227,7 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
             deadline = 0;
         }
 
-        return new Decision(plan.Names, route, tier, approvals, deadline, onTimeout, flags, decider, frame.InvalidSignal, fired0, fired1);
+        return new Decision(plan.Names, route, tier, approvals, deadline, onTimeout, flags, decider, frame.InvalidSignal, effect.Fired0, effect.Fired1);
     }
 
     private void ReadSignals(ActionPlan<TContext> plan, in TContext context, ref SignalFrame frame)

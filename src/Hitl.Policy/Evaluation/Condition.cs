@@ -9,6 +9,17 @@ internal abstract class Condition<TContext>
 
     public abstract void Describe(StringBuilder text);
 
+    /// <summary>
+    /// For a condition that only compares one standard signal with constants: the signal, and the values at which its
+    /// result can change (it is constant between two consecutive ones, each counted as the start of its segment).
+    /// Such conditions are folded into lookup tables by <see cref="EvaluationProgram{TContext}"/>.
+    /// </summary>
+    public virtual bool TryGetBounds(out int signalIndex, List<double> bounds)
+    {
+        signalIndex = -1;
+        return false;
+    }
+
     /// <summary>Adds the signal values this node reads, for Explain. Off the hot path.</summary>
     public abstract void CollectInputs(in TContext context, ref SignalFrame frame, List<TraceInput> inputs);
 

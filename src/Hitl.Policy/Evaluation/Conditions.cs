@@ -6,13 +6,55 @@ namespace Hitl.Policy.Evaluation;
 
 internal static class FrameValues
 {
-    public static double Number(ref SignalFrame frame, int signalIndex) => signalIndex switch
+    public static double Number(ref SignalFrame frame, int signalIndex) => frame.Numbers[SignalFrame.NumberSlot(signalIndex)];
+
+    /// <summary>Sets a standard signal that rules compare with constants, from a number: flags from 0 or 1, reversibility from 0 to 2.</summary>
+    public static void SetScalar(ref SignalFrame frame, int signalIndex, double value)
     {
-        StandardSignals.ConfidenceIndex => frame.Confidence,
-        StandardSignals.RiskIndex => frame.Risk,
-        StandardSignals.EvidenceIndex => frame.Evidence,
-        _ => frame.Amount,
-    };
+        switch (signalIndex)
+        {
+            case StandardSignals.ReversibilityIndex:
+                frame.Reversibility = (Reversibility)(byte)Math.Clamp(value, 0, 2);
+                break;
+            case StandardSignals.SensitiveIndex:
+                frame.Sensitive = value >= 1;
+                break;
+            case StandardSignals.VulnerableIndex:
+                frame.Vulnerable = value >= 1;
+                break;
+            default:
+                frame.Numbers[SignalFrame.NumberSlot(signalIndex)] = value;
+                break;
+        }
+    }
+
+    /// <summary>
+    /// The cut points of a comparison with <paramref name="constant"/>: where its result can change, as the first value
+    /// of a segment (so "greater than c" changes at the next double above c). False for NaN, which is never folded.
+    /// </summary>
+    public static bool AddBounds(CompareOp op, double constant, List<double> bounds)
+    {
+        if (double.IsNaN(constant))
+        {
+            return false;
+        }
+
+        switch (op)
+        {
+            case CompareOp.Gte or CompareOp.Lt:
+                bounds.Add(constant);
+                break;
+            case CompareOp.Gt or CompareOp.Lte:
+                bounds.Add(Math.BitIncrement(constant));
+                break;
+            default:
+                bounds.Add(constant);
+                bounds.Add(Math.BitIncrement(constant));
+                break;
+        }
+
+        return true;
+    }
 
     public static string? Text(ref SignalFrame frame, int signalIndex) =>
         signalIndex == StandardSignals.CategoryIndex ? frame.Category : frame.Action;
@@ -31,6 +73,12 @@ internal sealed class StandardNumberCondition<TContext>(int signalIndex, Compare
     public override bool Evaluate(in TContext context, ref SignalFrame frame) =>
         CompareOps.Apply(op, FrameValues.Number(ref frame, signalIndex), constant);
 
+    public override bool TryGetBounds(out int signal, List<double> bounds)
+    {
+        signal = signalIndex;
+        return FrameValues.AddBounds(op, constant, bounds);
+    }
+
     public override void Describe(StringBuilder text) =>
         text.Append(StandardSignals.Names[signalIndex]).Append(' ').Append(CompareOps.Symbol(op)).Append(' ').Append(FrameValues.Format(constant));
 
@@ -45,6 +93,19 @@ internal sealed class StandardBandCondition<TContext>(int signalIndex, double mi
     {
         var value = FrameValues.Number(ref frame, signalIndex);
         return value >= min && (value < max || (maxIncluded && value == max));
+    }
+
+    public override bool TryGetBounds(out int signal, List<double> bounds)
+    {
+        signal = signalIndex;
+        if (double.IsNaN(min) || double.IsNaN(max))
+        {
+            return false;
+        }
+
+        bounds.Add(min);
+        bounds.Add(maxIncluded ? Math.BitIncrement(max) : max);
+        return true;
     }
 
     public override void Describe(StringBuilder text) =>
@@ -71,6 +132,13 @@ internal sealed class StandardFlagCondition<TContext>(int signalIndex, bool expe
 {
     public override bool Evaluate(in TContext context, ref SignalFrame frame) => FrameValues.Flag(ref frame, signalIndex) == expected;
 
+    public override bool TryGetBounds(out int signal, List<double> bounds)
+    {
+        signal = signalIndex;
+        bounds.Add(1);
+        return true;
+    }
+
     public override void Describe(StringBuilder text) =>
         text.Append(StandardSignals.Names[signalIndex]).Append(" == ").Append(expected ? "true" : "false");
 
@@ -82,6 +150,14 @@ internal sealed class StandardFlagCondition<TContext>(int signalIndex, bool expe
 internal sealed class ReversibilityCondition<TContext>(int mask, string description) : Condition<TContext>
 {
     public override bool Evaluate(in TContext context, ref SignalFrame frame) => ((1 << (int)frame.Reversibility) & mask) != 0;
+
+    public override bool TryGetBounds(out int signal, List<double> bounds)
+    {
+        signal = StandardSignals.ReversibilityIndex;
+        bounds.Add((byte)Reversibility.CostlyToReverse);
+        bounds.Add((byte)Reversibility.Irreversible);
+        return true;
+    }
 
     public override void Describe(StringBuilder text) => text.Append(description);
 

@@ -1,0 +1,226 @@
+using System.Runtime.CompilerServices;
+
+namespace Hitl.Policy.Evaluation;
+
+/// <summary>A rule evaluated one by one on the hot path: its condition, and its effect when it holds.</summary>
+internal readonly struct GeneralRule<TContext>(Condition<TContext> when, RuleEffect effect, int index)
+{
+    public readonly Condition<TContext> When = when;
+    public readonly RuleEffect Effect = effect;
+    public readonly int Index = index;
+}
+
+/// <summary>
+/// The rules that compare one standard numeric signal with constants (confidence bands, risk, impact and evidence
+/// thresholds), folded by the compiler into one lookup: the value range is cut at every constant into segments on
+/// which each rule is either true or false, and each segment holds the combined effect of the rules true on it.
+/// </summary>
+internal sealed class NumberTable(int slot, double[] bounds, RuleEffect[] segments)
+{
+    private const int LinearLimit = 16;
+
+    /// <summary>The signal's slot in <see cref="SignalFrame.Numbers"/>.</summary>
+    public int Slot { get; } = slot;
+
+    /// <summary>Ascending cut points; segment k holds the values with exactly k cut points at or below them.</summary>
+    public double[] Bounds { get; } = bounds;
+
+    public RuleEffect[] Segments { get; } = segments;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref readonly RuleEffect Lookup(double value)
+    {
+        var bounds = Bounds;
+        var segment = 0;
+        if (bounds.Length <= LinearLimit)
+        {
+            foreach (var bound in bounds)
+            {
+                segment += value >= bound ? 1 : 0;
+            }
+        }
+        else
+        {
+            segment = Search(bounds, value);
+        }
+
+        return ref Segments[segment];
+    }
+
+    private static int Search(double[] bounds, double value)
+    {
+        int low = 0, high = bounds.Length;
+        while (low < high)
+        {
+            var middle = (low + high) >>> 1;
+            if (value >= bounds[middle])
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
+    }
+}
+
+/// <summary>
+/// How <c>Route()</c> evaluates one action plan. Rules that read host fields or text run one by one in evaluation
+/// order; rules that compare a standard signal with constants are folded when the policy is compiled: one
+/// <see cref="NumberTable"/> per numeric signal, and one table over every combination of reversibility, sensitive and
+/// vulnerable. Each table entry is the combined <see cref="RuleEffect"/> of the rules that hold there, computed by
+/// evaluating those rules themselves, so folding changes the cost and never the decision.
+/// </summary>
+internal sealed class EvaluationProgram<TContext>
+{
+    /// <summary>Reversibility (3 values) x sensitive (2) x vulnerable (2).</summary>
+    private const int DiscreteCombinations = 12;
+
+    private static readonly int[] DiscreteSignals =
+        [StandardSignals.ReversibilityIndex, StandardSignals.SensitiveIndex, StandardSignals.VulnerableIndex];
+
+    private readonly CompiledRule<TContext>[] _rules;
+    private readonly bool[] _folded;
+
+    private EvaluationProgram(
+        CompiledRule<TContext>[] rules, bool[] folded, GeneralRule<TContext>[] general, NumberTable[] numbers, RuleEffect[]? discrete)
+    {
+        _rules = rules;
+        _folded = folded;
+        General = general;
+        Numbers = numbers;
+        Discrete = discrete;
+    }
+
+    public GeneralRule<TContext>[] General { get; }
+
+    public NumberTable[] Numbers { get; }
+
+    /// <summary>Indexed by <see cref="DiscreteIndex"/>; null when no rule reads only those signals.</summary>
+    public RuleEffect[]? Discrete { get; }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int DiscreteIndex(ref SignalFrame frame) =>
+        (byte)frame.Reversibility + (frame.Sensitive ? 3 : 0) + (frame.Vulnerable ? 6 : 0);
+
+    public static EvaluationProgram<TContext> Build(CompiledRule<TContext>[] rules)
+    {
+        var folded = new bool[rules.Length];
+        var general = new List<GeneralRule<TContext>>();
+        var numbers = new SortedDictionary<int, (List<int> Rules, List<double> Bounds)>();
+        var discrete = new List<int>();
+        var bounds = new List<double>();
+        for (var i = 0; i < rules.Length; i++)
+        {
+            bounds.Clear();
+            if (!rules[i].When.TryGetBounds(out var signal, bounds))
+            {
+                general.Add(new GeneralRule<TContext>(rules[i].When, RuleEffect.Of(i, rules[i].Then), i));
+                continue;
+            }
+
+            folded[i] = true;
+            if (Array.IndexOf(DiscreteSignals, signal) >= 0)
+            {
+                discrete.Add(i);
+                continue;
+            }
+
+            if (!numbers.TryGetValue(signal, out var group))
+            {
+                group = ([], []);
+                numbers[signal] = group;
+            }
+
+            group.Rules.Add(i);
+            group.Bounds.AddRange(bounds);
+        }
+
+        var tables = new List<NumberTable>();
+        foreach (var (signal, group) in numbers)
+        {
+            var cuts = group.Bounds.Distinct().Order().ToArray();
+            var segments = new RuleEffect[cuts.Length + 1];
+            for (var s = 0; s < segments.Length; s++)
+            {
+                // Every rule of the group is constant on a segment: evaluate it at the segment's lowest value.
+                var frame = new SignalFrame { InvalidSignal = -1 };
+                FrameValues.SetScalar(ref frame, signal, s == 0 ? double.NegativeInfinity : cuts[s - 1]);
+                segments[s] = Evaluate(rules, group.Rules, ref frame);
+            }
+
+            tables.Add(new NumberTable(SignalFrame.NumberSlot(signal), cuts, segments));
+        }
+
+        RuleEffect[]? combinations = null;
+        if (discrete.Count > 0)
+        {
+            combinations = new RuleEffect[DiscreteCombinations];
+            for (var reversibility = 0; reversibility < 3; reversibility++)
+            {
+                for (var flags = 0; flags < 4; flags++)
+                {
+                    var frame = new SignalFrame
+                    {
+                        InvalidSignal = -1,
+                        Reversibility = (Reversibility)reversibility,
+                        Sensitive = (flags & 1) != 0,
+                        Vulnerable = (flags & 2) != 0,
+                    };
+                    combinations[DiscreteIndex(ref frame)] = Evaluate(rules, discrete, ref frame);
+                }
+            }
+        }
+
+        return new EvaluationProgram<TContext>(rules, folded, [.. general], [.. tables], combinations);
+    }
+
+    /// <summary>Adds the effect of every folded rule.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AddTables(ref SignalFrame frame, ref RuleEffect effect)
+    {
+        foreach (var table in Numbers)
+        {
+            effect.Add(in table.Lookup(frame.Numbers[table.Slot]));
+        }
+
+        if (Discrete is { } discrete)
+        {
+            effect.Add(in discrete[DiscreteIndex(ref frame)]);
+        }
+    }
+
+    /// <summary>
+    /// Adds the effect of the folded rules that come before rule <paramref name="end"/> in evaluation order: a host rule
+    /// threw there, and the decision reports only what was evaluated before it. Off the hot path.
+    /// </summary>
+    public void AddFoldedBefore(int end, ref SignalFrame frame, ref RuleEffect effect)
+    {
+        TContext context = default!;
+        for (var i = 0; i < end && i < _rules.Length; i++)
+        {
+            if (_folded[i] && _rules[i].When.Evaluate(in context, ref frame))
+            {
+                effect.Add(RuleEffect.Of(i, _rules[i].Then));
+            }
+        }
+    }
+
+    private static RuleEffect Evaluate(CompiledRule<TContext>[] rules, List<int> indexes, ref SignalFrame frame)
+    {
+        TContext context = default!;
+        var effect = RuleEffect.None;
+        foreach (var index in indexes)
+        {
+            if (rules[index].When.Evaluate(in context, ref frame))
+            {
+                effect.Add(RuleEffect.Of(index, rules[index].Then));
+            }
+        }
+
+        return effect;
+    }
+}
