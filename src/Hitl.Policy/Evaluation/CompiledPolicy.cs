@@ -107,7 +107,7 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
                 }
 
                 var then = rule.Then;
-                if (then.Route > route)
+                if (then.Route > route || (then.Route == route && decider == Decision.DeciderDefault))
                 {
                     route = then.Route;
                     decider = current;
