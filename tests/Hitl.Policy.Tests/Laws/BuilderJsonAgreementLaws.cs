@@ -34,4 +34,31 @@ public class BuilderJsonAgreementLaws
         Prop.ForAll(CaseGen.Arbitrary(), c => Assert.Equal(original.Route(c.ToSignals()), roundTripped.Route(c.ToSignals())))
             .Check(CaseGen.Thorough);
     }
+
+    [Fact]
+    public void The_readme_builder_example_agrees_with_its_json()
+    {
+        var json = PolicyJson.Load(Repo.File("samples", "policies", "refunds.json"));
+        var fromJson = PolicyCompiler.Compile(json, Signals.SchemaFor(json));
+        var built = new Definition.PolicyBuilder("refunds", "2026.11.1")
+            .Tiers("agent", "supervisor")
+            .NumberField("customer.chargebacks", min: 0)
+            .Defaults(d => d
+                .ConfidenceBand("confident", 0.9, 1.0, Route.AutoExecute)
+                .ConfidenceBand("unsure", 0.6, 0.9, Route.Review)
+                .ConfidenceBand("guessing", 0.0, 0.6, Route.Escalate)
+                .Sample(0.05))
+            .Action("refund.issue", a => a
+                .ImpactTier("large-refund", amountAtLeast: 500, tier: "supervisor")
+                .Irreversible(Route.Review)
+                .Rule("serial-chargebacks", Definition.Conditions.Field("customer.chargebacks").AtLeast(3), Route.Review, tier: "supervisor"))
+            .Build();
+        var fromBuilder = PolicyCompiler.Compile(built, Signals.SchemaFor(built));
+        Prop.ForAll(CaseGen.Arbitrary("refund.issue"), c =>
+        {
+            var signals = c.ToSignals();
+            signals.Numbers["customer.chargebacks"] = c.Chargebacks;
+            Assert.Equal(fromJson.Route(signals), fromBuilder.Route(signals));
+        }).Check(CaseGen.Thorough);
+    }
 }
