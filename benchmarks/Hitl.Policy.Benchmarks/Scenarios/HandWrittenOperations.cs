@@ -57,6 +57,10 @@ public static class HandWrittenOperations
         {
             v.Propose(Policy.Route.Review, 0, 0, "loan.confidence.medium");
         }
+        else
+        {
+            v.Propose(Policy.Route.AutoExecute, 0, 0, "loan.confidence.high");
+        }
 
         if (risk >= 0.4)
         {
@@ -167,6 +171,10 @@ public static class HandWrittenOperations
         else if (c < 0.85)
         {
             v.Propose(Policy.Route.Review, 0, 0, "email.confidence.medium");
+        }
+        else
+        {
+            v.Propose(Policy.Route.AutoExecute, 0, 0, "email.confidence.high");
         }
 
         if (category is "legal" or "health" or "credit")
@@ -279,6 +287,10 @@ public static class HandWrittenOperations
         {
             v.Propose(Policy.Route.Review, 0, 0, "confidence.medium");
         }
+        else
+        {
+            v.Propose(Policy.Route.AutoExecute, 0, 0, "confidence.high");
+        }
     }
 
     /// <summary>The defaults' weak-evidence threshold, irreversible gate and vulnerable gate, in that order.</summary>
@@ -347,7 +359,7 @@ public static class HandWrittenOperations
 
         public void Propose(Route route, int tier, int approvals, string id)
         {
-            if (route > Route)
+            if (route > Route || (route == Route && ReferenceEquals(DecidedBy, BuiltInRules.DefaultRoute)))
             {
                 Route = route;
                 DecidedBy = id;

@@ -204,6 +204,13 @@ internal sealed partial class PolicyCompilation<TContext>
                     $"[{Format(lower.Max)}, {Format(upper.Min)})");
             }
 
+            if (TierIndexOrZero(upper.Tier) > TierIndexOrZero(lower.Tier) || (upper.Approvals ?? 0) > (lower.Approvals ?? 0))
+            {
+                Error(PolicyErrorCode.NonMonotoneBands, upperPath,
+                    $"band '{upper.Id}' has higher confidence than band '{lower.Id}' but asks for a higher tier or more approvals: lower confidence must never loosen a decision",
+                    $"tier {upper.Tier ?? _tiers[0]}, approvals {upper.Approvals ?? 0}");
+            }
+
             if (upper.Route > lower.Route)
             {
                 Error(PolicyErrorCode.NonMonotoneBands, JsonPath.Property(upperPath, "route"),
@@ -219,6 +226,8 @@ internal sealed partial class PolicyCompilation<TContext>
 
         return compiled;
     }
+
+    private int TierIndexOrZero(string? tier) => tier is not null && _tierIndex.TryGetValue(tier, out var index) ? index : 0;
 
     private void CompileRisk(RiskDefinition risk, string path, ScopeParts parts)
     {

@@ -145,9 +145,10 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
             program.AddFoldedBefore(current, ref frame, ref effect);
         }
 
+        // The first rule (in evaluation order) that proposed the final route decides, also when that is the default route.
         var route = plan.Floor;
         int decider = Decision.DeciderDefault;
-        if (effect.Route > route)
+        if (effect.Route >= route && effect.First != int.MaxValue)
         {
             route = effect.Route;
             decider = effect.First;
