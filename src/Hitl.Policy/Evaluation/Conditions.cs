@@ -171,7 +171,15 @@ internal abstract class HostNumberCondition<TContext>(NumberAccessor<TContext> a
 {
     protected string Name => name;
 
-    public sealed override bool Evaluate(in TContext context, ref SignalFrame frame)
+    protected NumberAccessor<TContext> Accessor => accessor;
+
+    protected int SignalIndex => signalIndex;
+
+    protected double Min => min;
+
+    protected double Max => max;
+
+    public override bool Evaluate(in TContext context, ref SignalFrame frame)
     {
         var value = accessor(in context);
         if (!(value >= min && value <= max && double.IsFinite(value)))
@@ -189,10 +197,47 @@ internal abstract class HostNumberCondition<TContext>(NumberAccessor<TContext> a
     protected abstract bool Test(double value);
 }
 
-internal sealed class HostNumberCompareCondition<TContext>(
-    NumberAccessor<TContext> accessor, int signalIndex, string name, double min, double max, CompareOp op, double constant)
-    : HostNumberCondition<TContext>(accessor, signalIndex, name, min, max)
+/// <summary>
+/// A comparison of a host number with a constant. A valid host value is finite, so every operator is a test against
+/// one interval [low, high) (negated for "not equal"), computed once here instead of switching on the operator per call.
+/// </summary>
+internal sealed class HostNumberCompareCondition<TContext> : HostNumberCondition<TContext>
 {
+    private readonly CompareOp op;
+    private readonly double constant;
+    private readonly double _low;
+    private readonly double _high;
+    private readonly bool _negate;
+
+    public HostNumberCompareCondition(
+        NumberAccessor<TContext> accessor, int signalIndex, string name, double min, double max, CompareOp op, double constant)
+        : base(accessor, signalIndex, name, min, max)
+    {
+        this.op = op;
+        this.constant = constant;
+        (_low, _high, _negate) = op switch
+        {
+            CompareOp.Gt => (Math.BitIncrement(constant), double.PositiveInfinity, false),
+            CompareOp.Gte => (constant, double.PositiveInfinity, false),
+            CompareOp.Lt => (double.NegativeInfinity, constant, false),
+            CompareOp.Lte => (double.NegativeInfinity, Math.BitIncrement(constant), false),
+            CompareOp.Eq => (constant, Math.BitIncrement(constant), false),
+            _ => (constant, Math.BitIncrement(constant), true),
+        };
+    }
+
+    public override bool Evaluate(in TContext context, ref SignalFrame frame)
+    {
+        var value = Accessor(in context);
+        if (!(value >= Min && value <= Max && double.IsFinite(value)))
+        {
+            frame.MarkInvalid(SignalIndex);
+            return false;
+        }
+
+        return (value >= _low && value < _high) != _negate;
+    }
+
     protected override bool Test(double value) => CompareOps.Apply(op, value, constant);
 
     public override void Describe(StringBuilder text) =>

@@ -55,6 +55,27 @@ public class HotPathEquivalenceTests
     }
 
     [Fact]
+    public void Host_number_comparisons_as_intervals_agree_with_the_operators_on_and_next_to_the_constant()
+    {
+        var random = new Random(99);
+        foreach (var op in Enum.GetValues<Hitl.Policy.Evaluation.CompareOp>())
+        {
+            foreach (var constant in new[] { -1e300, -1, 0, 0.5, 1, 250, double.MaxValue })
+            {
+                var condition = new Hitl.Policy.Evaluation.HostNumberCompareCondition<double>(
+                    static (in double v) => v, 10, "x", double.NegativeInfinity, double.PositiveInfinity, op, constant);
+                var values = new[] { constant, Math.BitIncrement(constant), Math.BitDecrement(constant), -0.0, 0.0, double.MaxValue, double.MinValue, random.NextDouble() * 1000 };
+                foreach (var value in values.Where(double.IsFinite))
+                {
+                    var frame = new Hitl.Policy.Evaluation.SignalFrame { InvalidSignal = -1 };
+                    var expected = Hitl.Policy.Evaluation.CompareOps.Apply(op, value, constant);
+                    Assert.True(expected == condition.Evaluate(in value, ref frame), $"{value:R} {op} {constant:R}");
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void A_throwing_host_rule_reports_only_the_folded_rules_before_it()
     {
         var definition = new PolicyBuilder("fault", "1")
