@@ -138,11 +138,11 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
 
         if (!faulted)
         {
-            program.AddTables(ref frame, ref effect);
+            effect = program.WithTables(ref frame, effect);
         }
         else if (current >= 0)
         {
-            program.AddFoldedBefore(current, ref frame, ref effect);
+            effect = program.WithFoldedBefore(current, ref frame, effect);
         }
 
         // The first rule (in evaluation order) that proposed the final route decides, also when that is the default route.

@@ -178,9 +178,9 @@ internal sealed class EvaluationProgram<TContext>
         return new EvaluationProgram<TContext>(rules, folded, [.. general], [.. tables], combinations);
     }
 
-    /// <summary>Adds the effect of every folded rule.</summary>
+    /// <summary>The effect with every folded rule added.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void AddTables(ref SignalFrame frame, ref RuleEffect effect)
+    public RuleEffect WithTables(ref SignalFrame frame, RuleEffect effect)
     {
         foreach (var table in Numbers)
         {
@@ -191,13 +191,15 @@ internal sealed class EvaluationProgram<TContext>
         {
             effect.Add(in discrete[DiscreteIndex(ref frame)]);
         }
+
+        return effect;
     }
 
     /// <summary>
-    /// Adds the effect of the folded rules that come before rule <paramref name="end"/> in evaluation order: a host rule
+    /// The effect with the folded rules added that come before rule <paramref name="end"/> in evaluation order: a host rule
     /// threw there, and the decision reports only what was evaluated before it. Off the hot path.
     /// </summary>
-    public void AddFoldedBefore(int end, ref SignalFrame frame, ref RuleEffect effect)
+    public RuleEffect WithFoldedBefore(int end, ref SignalFrame frame, RuleEffect effect)
     {
         TContext context = default!;
         for (var i = 0; i < end && i < _rules.Length; i++)
@@ -207,6 +209,8 @@ internal sealed class EvaluationProgram<TContext>
                 effect.Add(RuleEffect.Of(i, _rules[i].Then));
             }
         }
+
+        return effect;
     }
 
     private static RuleEffect Evaluate(CompiledRule<TContext>[] rules, List<int> indexes, ref SignalFrame frame)
