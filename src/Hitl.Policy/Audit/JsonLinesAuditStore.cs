@@ -315,6 +315,10 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
         {
             lockFile = new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
+        catch (DirectoryNotFoundException ex)
+        {
+            throw new AuditStoreException($"Could not open the audit trail '{path}': its directory does not exist.", ex);
+        }
         catch (IOException ex)
         {
             throw new AuditStoreException(

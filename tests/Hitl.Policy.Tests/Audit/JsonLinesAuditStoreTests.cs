@@ -171,6 +171,7 @@ public sealed class JsonLinesAuditStoreTests : IDisposable
 
         Assert.Equal(9, store.LastSequence);
         Assert.Equal(verification, JsonLinesAuditStore.VerifyFile(Trail));
+        Assert.Equal(verification, await JsonLinesAuditStore.VerifyFileAsync(Trail));
     }
 
     [Fact]
@@ -388,6 +389,32 @@ public sealed class JsonLinesAuditStoreTests : IDisposable
         Assert.Equal(records.Count + 1, (await reopened.AppendAsync(AuditSamples.Simple("next"))).Sequence);
     }
 
+    [Theory]
+    [InlineData(true, 2)]
+    [InlineData(false, 64)]
+    public async Task Group_commit_shares_one_flush_among_the_appends_that_wait_together(bool groupCommit, int expectedFlushes)
+    {
+        FailingFlushStream? data = null;
+        await using var store = JsonLinesAuditStore.Open(new JsonLinesAuditStoreOptions
+        {
+            Path = Trail,
+            GroupCommit = groupCommit,
+            OpenDataFile = path => data = new FailingFlushStream(path),
+        });
+        data!.HoldNextFlush = true;
+
+        var first = store.AppendAsync(AuditSamples.Simple("c0")).AsTask();
+        await data.Entered.WaitAsync();
+        var rest = Enumerable.Range(1, 63).Select(i => store.AppendAsync(AuditSamples.Simple("c" + i, i)).AsTask()).ToArray();
+        Assert.False(first.IsCompleted, "an append completes only after its flush");
+        data.Release.Release();
+        await Task.WhenAll(rest.Prepend(first));
+
+        Assert.Equal(expectedFlushes, data.Flushes);
+        Assert.Equal(64, store.LastSequence);
+        Assert.True((await store.VerifyAsync()).IsIntact);
+    }
+
     [Fact]
     public async Task A_second_store_on_the_same_file_is_refused_while_the_first_is_open()
     {
@@ -430,6 +457,31 @@ public sealed class JsonLinesAuditStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_trail_in_a_missing_directory_is_refused_by_path()
+    {
+        var path = _dir.File("no-such-dir/audit.jsonl");
+
+        var ex = Assert.Throws<AuditStoreException>(() => JsonLinesAuditStore.Open(path));
+
+        Assert.Contains(path, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("directory does not exist", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_cancelled_append_writes_nothing()
+    {
+        await using var store = JsonLinesAuditStore.Open(Trail);
+        await store.AppendAsync(AuditSamples.Simple("c"));
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await store.AppendAsync(AuditSamples.Simple("d"), cancelled.Token));
+
+        Assert.Equal(1, store.LastSequence);
+        Assert.Equal(new AuditVerification(true, 1, null, null, null, false), await store.VerifyAsync());
+    }
+
+    [Fact]
     public void Verifying_a_missing_file_says_so()
     {
         Assert.Throws<FileNotFoundException>(() => JsonLinesAuditStore.VerifyFile(_dir.File("none.jsonl")));
@@ -463,7 +515,18 @@ public sealed class JsonLinesAuditStoreTests : IDisposable
 
     private sealed class FailingFlushStream(string path) : FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0)
     {
+        private int _flushes;
+
         public volatile bool Fail;
+
+        /// <summary>When set, the next flush to disk signals <see cref="Entered"/> and waits for <see cref="Release"/>.</summary>
+        public volatile bool HoldNextFlush;
+
+        public SemaphoreSlim Entered { get; } = new(0);
+
+        public SemaphoreSlim Release { get; } = new(0);
+
+        public int Flushes => Volatile.Read(ref _flushes);
 
         public override void Flush(bool flushToDisk)
         {
@@ -472,7 +535,18 @@ public sealed class JsonLinesAuditStoreTests : IDisposable
                 throw new IOException("disk full (simulated)");
             }
 
+            if (flushToDisk && HoldNextFlush)
+            {
+                HoldNextFlush = false;
+                Entered.Release();
+                Release.Wait();
+            }
+
             base.Flush(flushToDisk);
+            if (flushToDisk)
+            {
+                Interlocked.Increment(ref _flushes);
+            }
         }
     }
 }
