@@ -53,7 +53,7 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
     private readonly Task _writer;
     private volatile Head _head;
     private volatile StoreState _state;
-    private AuditVerification? _openProblem;
+    private readonly AuditVerification? _openProblem;
     private Exception? _fault;
     private int _disposed;
 
@@ -558,7 +558,6 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
             _data.Write(buffer.WrittenSpan);
             _data.Flush(flushToDisk: true);
             _head = new Head(sequence, hash, head.Length + buffer.WrittenCount);
-            _openProblem = null;
             _state = StoreState.Open;
             pending.Completion.TrySetResult(new AuditRecord(sequence, entry, head.Hash, hash));
         }
