@@ -37,6 +37,8 @@ public sealed class GateMetrics : IDisposable
     /// <summary>The activity source of the gate (<see cref="HitlTelemetry.ActivitySourceName"/>).</summary>
     internal static ActivitySource ActivitySource { get; } = new(HitlTelemetry.ActivitySourceName);
 
+    internal Meter Meter => _meter;
+
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();
 
