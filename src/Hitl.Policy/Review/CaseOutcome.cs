@@ -19,8 +19,9 @@ public sealed record CaseOutcome
     public required CaseState State { get; init; }
 
     /// <summary>
-    /// Whether the action already ran before this outcome said not to run it (a contested or overridden action):
-    /// the host should reverse it, or call <c>ReverseAsync</c>.
+    /// Whether the action had already run before this outcome (an auto-executed action that was then overridden or
+    /// contested). With <see cref="Execute"/> false the host should reverse it (or call <c>ReverseAsync</c>); with
+    /// <see cref="Execute"/> true it stands and must not run twice.
     /// </summary>
     public bool AlreadyExecuted { get; init; }
 
