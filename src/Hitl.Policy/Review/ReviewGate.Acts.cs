@@ -289,6 +289,40 @@ public sealed partial class ReviewGate<TContext>
         return (await GetCaseAsync(c.Id, cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>
+    /// Records an after-the-fact audit of an auto-executed decision (typically one the policy's audit sample drew):
+    /// passed, or failed (a silent failure of the model, which the host may then override or reverse). The case's
+    /// state does not change; the record feeds calibration.
+    /// </summary>
+    /// <param name="act">Who, which case, why.</param>
+    /// <param name="passed">Whether the auditor found the decision right.</param>
+    /// <param name="cancellationToken">Cancels the act before it is recorded.</param>
+    /// <returns>The case after the act.</returns>
+    /// <exception cref="ReviewException">The act is refused or could not be recorded.</exception>
+    public async ValueTask<ReviewCaseView> RecordAuditAsync(ReviewerAct act, bool passed, CancellationToken cancellationToken = default)
+    {
+        CheckReason(act, requireText: false);
+        var reviewer = await ResolveAsync(act, cancellationToken).ConfigureAwait(false);
+        var c = Find(act.CaseId, act.ActorId);
+        await c.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (c.State != CaseState.AutoExecuted)
+            {
+                throw Refuse(ReviewErrorCode.InvalidState, c.Id, act.ActorId,
+                    $"Case '{c.Id}' is {c.State}; only an auto-executed decision is audited after the fact.");
+            }
+
+            var kind = passed ? AuditAct.AuditPassed : AuditAct.AuditFailed;
+            await RecordAsync(c, kind, reviewer, act, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            return c.View();
+        }
+        finally
+        {
+            c.Lock.Release();
+        }
+    }
+
     private async ValueTask<ReviewCaseView> DecideAsync(ReviewerAct act, string? editedPayload, CancellationToken cancellationToken)
     {
         CheckReason(act, requireText: false);

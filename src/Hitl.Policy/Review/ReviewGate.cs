@@ -118,11 +118,6 @@ public sealed partial class ReviewGate<TContext> : IDisposable
         activity?.SetTag(HitlTelemetry.CaseIdTag, caseId);
         activity?.SetTag(HitlTelemetry.ActionTypeTag, decision.ActionType);
         activity?.SetTag(HitlTelemetry.RouteTag, decision.Route.ToJsonName());
-        if (_cases.ContainsKey(caseId))
-        {
-            throw Refuse(ReviewErrorCode.InvalidState, caseId, null, $"Case id '{caseId}' is already in use; give each model output its own case.");
-        }
-
         var c = new ReviewCase
         {
             Id = caseId,
@@ -142,6 +137,37 @@ public sealed partial class ReviewGate<TContext> : IDisposable
             RoundOpenedAt = now,
         };
 
+        // The case is held locked from the start, so that an act on a reused id, or on a ticket delivered before
+        // this method returns, waits until the decision is on record.
+        await c.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (!_cases.TryAdd(caseId, c))
+        {
+            c.Lock.Release();
+            throw Refuse(ReviewErrorCode.InvalidState, caseId, null, $"Case id '{caseId}' is already in use; give each model output its own case.");
+        }
+
+        try
+        {
+            return await ProcessAsync(c, request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (!c.Recorded)
+        {
+            // Nothing is on record, so nothing may run: the case is closed and forgotten.
+            c.State = CaseState.Blocked;
+            _cases.TryRemove(caseId, out _);
+            throw;
+        }
+        finally
+        {
+            c.Lock.Release();
+        }
+    }
+
+    private async ValueTask<GateResult> ProcessAsync(ReviewCase c, GateRequest<TContext> request, CancellationToken cancellationToken)
+    {
+        var decision = c.Decision;
+        var caseId = c.Id;
+        var now = c.OpenedAt;
         _metrics.Decision(decision.Route, decision.ActionType);
         var route = decision.Route;
         var ticketReason = route == Route.Escalate ? TicketReason.Escalated : TicketReason.Review;
@@ -160,12 +186,12 @@ public sealed partial class ReviewGate<TContext> : IDisposable
             else
             {
                 var record = await AppendAsync(DecidedEntry(c, route, now, null), c.Id, cancellationToken).ConfigureAwait(false);
+                c.Recorded = true;
                 c.State = CaseState.AutoExecuted;
                 c.Executed = true;
                 c.ClosedAt = now;
                 c.Outcome = new CaseOutcome { CaseId = caseId, Execute = true, Payload = c.Payload, State = c.State, DecidedBy = decision.DecidedBy, At = now };
                 c.Round.TrySetResult(c.Outcome);
-                _cases[caseId] = c;
                 return new GateResult { CaseId = caseId, Disposition = GateDisposition.Execute, Route = route, Decision = decision, AuditSequence = record.Sequence };
             }
         }
@@ -173,11 +199,11 @@ public sealed partial class ReviewGate<TContext> : IDisposable
         if (route == Route.Block)
         {
             var record = await AppendAsync(DecidedEntry(c, route, now, null), c.Id, cancellationToken).ConfigureAwait(false);
+            c.Recorded = true;
             c.State = CaseState.Blocked;
             c.ClosedAt = now;
             c.Outcome = new CaseOutcome { CaseId = caseId, Execute = false, State = c.State, DecidedBy = decision.DecidedBy, ReasonCode = "policy-block", At = now };
             c.Round.TrySetResult(c.Outcome);
-            _cases[caseId] = c;
             HitlLog.CaseBlocked(_logger, caseId, decision.ActionType, decision.DecidedBy);
             return new GateResult { CaseId = caseId, Disposition = GateDisposition.Blocked, Route = route, Decision = decision, AuditSequence = record.Sequence };
         }
@@ -204,8 +230,8 @@ public sealed partial class ReviewGate<TContext> : IDisposable
             ? new Dictionary<string, string>(StringComparer.Ordinal) { ["raisedFrom"] = Route.AutoExecuteWithNotice.ToJsonName(), ["why"] = "notice could not be delivered" }
             : null;
         var decided = await AppendAsync(DecidedEntry(c, route, now, data), c.Id, cancellationToken).ConfigureAwait(false);
+        c.Recorded = true;
         c.Ticket = BuildTicket(c, ticketReason, trace, now);
-        _cases[caseId] = c;
         var routeName = route.ToJsonName();
         var tierName = c.TierName ?? "";
         HitlLog.CaseOpened(_logger, caseId, decision.ActionType, routeName, tierName, c.RequiredApprovals, decision.DecidedBy);

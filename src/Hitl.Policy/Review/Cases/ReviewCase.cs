@@ -33,6 +33,9 @@ internal sealed class ReviewCase
 
     public CaseState State { get; set; } = CaseState.Pending;
 
+    /// <summary>Whether the decision is on the audit record (until then, nothing about the case may take effect).</summary>
+    public bool Recorded { get; set; }
+
     public Route Route { get; set; }
 
     public int Tier { get; set; }
