@@ -223,8 +223,9 @@ public sealed partial class ReviewGate<TContext>
 
     /// <summary>
     /// The affected person contests the outcome of a decided case (auto-executed, approved, rejected or blocked). This
-    /// forces a human review: the case is pending again, at least at review, and whoever decided it before may not
-    /// decide it again. Only the case's subject may contest (anyone, when the case names no subject).
+    /// forces a human review: the case is pending again, at least at review (a blocked case at the highest tier), and
+    /// whoever decided it before may not decide it again. Only the case's subject may contest (anyone, when the case
+    /// names no subject).
     /// </summary>
     /// <param name="act">The subject's id as <see cref="ReviewerAct.ActorId"/>, the case, and why.</param>
     /// <param name="cancellationToken">Cancels the act before it is recorded.</param>
@@ -264,11 +265,21 @@ public sealed partial class ReviewGate<TContext>
 
             c.Approvers.Clear();
             c.Contested = true;
+            if (c.State == CaseState.Blocked)
+            {
+                // Undoing a block lets an action run that the policy (or a lapsed review) stopped: the highest tier decides.
+                c.Route = Route.Escalate;
+                c.Tier = Math.Max(0, c.Tiers.Count - 1);
+            }
+            else
+            {
+                c.Route = c.Route == Route.Escalate ? Route.Escalate : Route.Review;
+                c.Tier = Math.Min(c.Tier, Math.Max(0, c.Tiers.Count - 1));
+            }
+
             c.State = CaseState.Pending;
             c.ClosedAt = null;
             c.Outcome = null;
-            c.Route = c.Route > Route.Review && c.Route != Route.Block ? c.Route : Route.Review;
-            c.Tier = Math.Min(c.Tier, Math.Max(0, c.Tiers.Count - 1));
             c.RequiredApprovals = Math.Max(1, c.RequiredApprovals);
             c.ReviewDeadline = _options.ContestReviewDeadline;
             c.DeadlineAt = now + _options.ContestReviewDeadline;

@@ -43,6 +43,7 @@ public sealed partial class ReviewGate<TContext> : IDisposable
     private readonly ILogger _logger;
     private readonly GateMetrics _metrics;
     private readonly ITimer? _sweepTimer;
+    private readonly bool _ownsMetrics;
 
     /// <summary>Creates a gate.</summary>
     /// <param name="policy">The policy whose decisions pass the gate (used for <c>Explain()</c> on tickets).</param>
@@ -83,6 +84,7 @@ public sealed partial class ReviewGate<TContext> : IDisposable
         _compensation = compensation;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
+        _ownsMetrics = metrics is null;
         _metrics = metrics ?? new GateMetrics();
         if (_options.SweepInterval is { } interval)
         {
@@ -279,8 +281,15 @@ public sealed partial class ReviewGate<TContext> : IDisposable
         }
     }
 
-    /// <summary>Stops the deadline timer, when there is one.</summary>
-    public void Dispose() => _sweepTimer?.Dispose();
+    /// <summary>Stops the deadline timer, when there is one, and releases the gate's own instruments.</summary>
+    public void Dispose()
+    {
+        _sweepTimer?.Dispose();
+        if (_ownsMetrics)
+        {
+            _metrics.Dispose();
+        }
+    }
 
     private ReviewCase Find(string caseId, string? actor)
     {

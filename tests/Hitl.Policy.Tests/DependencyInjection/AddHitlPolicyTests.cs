@@ -266,6 +266,35 @@ public sealed class AddHitlPolicyTests
         Assert.Equal(Route.AutoExecute, policy.Route(small).Route);
     }
 
+    [Fact]
+    public async Task Handlers_notification_sink_and_compensation_hook_registered_through_the_builder_reach_the_gate()
+    {
+        var notices = new InMemoryNotificationSink();
+        var compensation = new InMemoryCompensationHook();
+        var senior = new InMemoryEscalationHandler(EscalationHandling.Stop);
+        var after = new InMemoryEscalationHandler();
+        using var provider = Build(s => Sinks(s.AddHitlPolicy(o => o.PolicyJson = Policy("1", "escalate")))
+            .AddNotificationSink(notices)
+            .AddCompensationHook(compensation)
+            .AddEscalationHandler(senior, tier: "senior")
+            .AddEscalationHandler(after)
+            .ConfigureGate(g => g.ReviewerRole = "operator"), out _);
+        var policy = provider.GetRequiredService<IEscalationPolicy<Signals>>();
+        var gate = provider.GetRequiredService<ReviewGate<Signals>>();
+        var large = new Signals { ActionType = "refund.issue", Amount = 5000 };
+        var small = new Signals { ActionType = "refund.issue", Amount = 5 };
+
+        var escalated = await gate.SubmitAsync(new GateRequest<Signals> { Context = large, Decision = policy.Route(large), Payload = "p" });
+        var auto = await gate.SubmitAsync(new GateRequest<Signals> { Context = small, Decision = policy.Route(small), Payload = "p" });
+        await gate.ReverseAsync(new ReviewerAct(auto.CaseId, "ann", "test"));
+
+        Assert.Equal("senior", escalated.Ticket!.RequiredTier);
+        Assert.Single(senior.Received);
+        Assert.Empty(after.Received);
+        Assert.Single(compensation.Requests);
+        Assert.Contains(notices.Notices, n => n.Kind == NoticeKind.Reversed);
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         for (var i = 0; i < 200 && !condition(); i++)

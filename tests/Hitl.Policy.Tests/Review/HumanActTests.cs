@@ -271,3 +271,23 @@ public sealed class AfterTheFactAuditTests
         Assert.Equal(GateDisposition.Pending, (await f.SubmitAsync(GateFixture.Refund(2000), caseId: "lost")).Disposition);
     }
 }
+
+public sealed class ContestBlockTests
+{
+    [Fact]
+    public async Task Contesting_a_block_puts_the_case_before_the_highest_tier()
+    {
+        using var f = new GateFixture();
+        var blocked = await f.SubmitAsync(GateFixture.Refund(100, category: "fraud"), subject: "carl");
+
+        var view = await f.Gate.ContestAsync(new ReviewerAct(blocked.CaseId, "carl", "not-fraud", "I bought it myself"));
+
+        Assert.Equal(Route.Escalate, view.Route);
+        Assert.Equal("director", view.RequiredTier);
+        Assert.Equal(ReviewErrorCode.TierTooLow, (await Assert.ThrowsAsync<ReviewException>(async () => await f.Gate.ApproveAsync(new ReviewerAct(blocked.CaseId, "sam", "ok")))).Code);
+        await f.Gate.ApproveAsync(new ReviewerAct(blocked.CaseId, "dora", "verified-owner"));
+        var outcome = await f.Gate.WaitForOutcomeAsync(blocked.CaseId);
+        Assert.True(outcome.Execute);
+        Assert.False(outcome.AlreadyExecuted);
+    }
+}

@@ -12,6 +12,7 @@ public sealed class TelemetryTests
     public async Task The_gate_reports_decisions_escalations_latency_timeouts_overrides_and_samples_on_its_meter()
     {
         using var metrics = new GateMetrics();
+        Assert.Equal(HitlTelemetry.MeterName, metrics.Meter.Name);
         var measured = new ConcurrentQueue<(string Instrument, double Value, Dictionary<string, object?> Tags)>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
