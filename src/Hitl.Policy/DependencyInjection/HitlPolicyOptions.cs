@@ -6,13 +6,20 @@ namespace Hitl.Policy.DependencyInjection;
 /// <summary>
 /// Where the policy comes from, and how the review gate behaves. Give exactly one of <see cref="PolicyPath"/>,
 /// <see cref="PolicyJson"/> and <see cref="Policy"/>. Bound from configuration by
-/// <c>AddHitlPolicy(configuration)</c>: keys <c>PolicyPath</c>, <c>PolicyJson</c> and the section <c>Gate</c>.
+/// <c>AddHitlPolicy(configuration)</c>: keys <c>PolicyPath</c>, <c>WatchPolicyFile</c>, <c>PolicyJson</c> and the section <c>Gate</c>.
 /// </summary>
 public sealed class HitlPolicyOptions
 {
     /// <summary>The path of a policy JSON file.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public string? PolicyPath { get; set; }
+
+    /// <summary>
+    /// Whether an edit of the file at <see cref="PolicyPath"/> reloads the policy (a policy that does not compile is
+    /// logged and the last good one stays).
+    /// </summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool WatchPolicyFile { get; set; } = true;
 
     /// <summary>The policy as JSON text.</summary>
     /// <value>The default value is <see langword="null"/>.</value>

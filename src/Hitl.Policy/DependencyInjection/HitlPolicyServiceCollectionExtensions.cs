@@ -49,12 +49,12 @@ public static class HitlPolicyServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Adds a policy for the host's own context type, bound from configuration: <c>PolicyPath</c> or <c>PolicyJson</c>,
-    /// and the section <c>Gate</c> (<c>ReviewerRole</c>, <c>OperatorRole</c>, <c>OverrideTier</c>,
+    /// Adds a policy for the host's own context type, bound from configuration: <c>PolicyPath</c> (with
+    /// <c>WatchPolicyFile</c>) or <c>PolicyJson</c>, and the section <c>Gate</c> (<c>ReviewerRole</c>, <c>OperatorRole</c>, <c>OverrideTier</c>,
     /// <c>ContestReviewDeadline</c>, <c>SweepInterval</c>, <c>ClosedCaseRetention</c>, and per action type
     /// <c>Actions:{type}:Weaknesses</c> and <c>Actions:{type}:WithholdSuggestion</c>). When the configuration
     /// reloads, the policy is compiled again and swapped in; a policy that does not compile is logged and the last
-    /// good one stays.
+    /// good one stays. An edit of the policy file itself reloads it the same way.
     /// </summary>
     /// <typeparam name="TContext">The host's context type.</typeparam>
     /// <param name="services">The services.</param>
@@ -123,13 +123,17 @@ public static class HitlPolicyServiceCollectionExtensions
         state.Started = true;
         var reloader = new PolicyReloader<TContext>(policy, schema, logger, audit, time);
         reloader.Activated(policy.PolicyId, policy.PolicyVersion, policy.PolicyHash);
-        policy.Subscription = monitor.OnChange((changed, changedName) =>
+        var watcher = new PolicyFileWatcher(() => reloader.Reload(monitor.Get(name)));
+        watcher.Watch(options.WatchPolicyFile ? options.PolicyPath : null);
+        var subscription = monitor.OnChange((changed, changedName) =>
         {
             if (string.Equals(changedName, name, StringComparison.Ordinal))
             {
+                watcher.Watch(changed.WatchPolicyFile ? changed.PolicyPath : null);
                 reloader.Reload(changed);
             }
         });
+        policy.Subscription = new Subscriptions(subscription, watcher);
         return policy;
     }
 
@@ -142,6 +146,7 @@ public static class HitlPolicyServiceCollectionExtensions
     {
         options.PolicyPath = configuration["PolicyPath"] ?? options.PolicyPath;
         options.PolicyJson = configuration["PolicyJson"] ?? options.PolicyJson;
+        options.WatchPolicyFile = bool.TryParse(configuration["WatchPolicyFile"], out var watch) ? watch : options.WatchPolicyFile;
         var gate = configuration.GetSection("Gate");
         var o = options.Gate;
         o.ReviewerRole = gate["ReviewerRole"] ?? o.ReviewerRole;
@@ -165,6 +170,15 @@ public static class HitlPolicyServiceCollectionExtensions
             {
                 o.Actions[action.Key] = settings;
             }
+        }
+    }
+
+    private sealed class Subscriptions(IDisposable? options, IDisposable file) : IDisposable
+    {
+        public void Dispose()
+        {
+            options?.Dispose();
+            file.Dispose();
         }
     }
 

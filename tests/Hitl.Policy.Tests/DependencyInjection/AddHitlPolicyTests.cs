@@ -295,9 +295,36 @@ public sealed class AddHitlPolicyTests
         Assert.Contains(notices.Notices, n => n.Kind == NoticeKind.Reversed);
     }
 
+    [Fact]
+    public async Task Editing_the_policy_file_reloads_it_and_a_bad_edit_keeps_the_last_good_policy()
+    {
+        var directory = Directory.CreateTempSubdirectory("hitl-policy-");
+        try
+        {
+            var path = Path.Combine(directory.FullName, "policy.json");
+            await File.WriteAllTextAsync(path, Policy("1", "review"));
+            var logs = new CapturingLoggerFactory();
+            using var provider = Build(s => Sinks(s.AddHitlPolicy(o => o.PolicyPath = path)), out _, logs);
+            var policy = provider.GetRequiredService<IEscalationPolicy<Signals>>();
+            Assert.Equal("1", policy.PolicyVersion);
+
+            await File.WriteAllTextAsync(path, Policy("2", "block"));
+            await WaitUntil(() => policy.PolicyVersion == "2");
+            Assert.Equal(Route.Block, policy.Route(new Signals { ActionType = "refund.issue", Amount = 5000 }).Route);
+
+            await File.WriteAllTextAsync(path, BrokenPolicy);
+            await WaitUntil(() => logs.Messages.Any(m => m.Event.Id == 1031 && m.Message.Contains("galactic", StringComparison.Ordinal)));
+            Assert.Equal("2", policy.PolicyVersion);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
-        for (var i = 0; i < 200 && !condition(); i++)
+        for (var i = 0; i < 500 && !condition(); i++)
         {
             await Task.Delay(10);
         }
