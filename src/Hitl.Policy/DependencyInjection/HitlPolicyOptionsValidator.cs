@@ -8,12 +8,12 @@ namespace Hitl.Policy.DependencyInjection;
 /// active, a bad reload is not an options failure: the active policy stays and the reload is logged as rejected.
 /// </summary>
 /// <typeparam name="TContext">The host's context type.</typeparam>
-internal sealed class HitlPolicyOptionsValidator<TContext>(string name, Func<PolicyDefinition, SignalSchema<TContext>> schema, PolicyActivationState state)
+internal sealed class HitlPolicyOptionsValidator<TContext>(string optionsName, Func<PolicyDefinition, SignalSchema<TContext>> schema, PolicyActivationState state)
     : IValidateOptions<HitlPolicyOptions>
 {
-    public ValidateOptionsResult Validate(string? name1, HitlPolicyOptions options)
+    public ValidateOptionsResult Validate(string? name, HitlPolicyOptions options)
     {
-        if (!string.Equals(name1 ?? Options.DefaultName, name, StringComparison.Ordinal) || state.Started)
+        if (!string.Equals(name ?? Options.DefaultName, optionsName, StringComparison.Ordinal) || state.Started)
         {
             return ValidateOptionsResult.Skip;
         }
