@@ -117,6 +117,9 @@ public readonly struct Decision : IEquatable<Decision>
 
     internal int DeciderIndex => _decider;
 
+    /// <summary>The reviewer tiers of the policy that decided, lowest first (empty for an uninitialised decision).</summary>
+    internal IReadOnlyList<string> PolicyTiers => _table is null ? [] : _table.Policy.Tiers;
+
     /// <inheritdoc />
     public bool Equals(Decision other) =>
         _routeCode == other._routeCode && _tier == other._tier && _approvals == other._approvals &&
