@@ -1,9 +1,9 @@
-// An agent tool-call gate: before the agent runtime runs a tool call, the policy in policy.json decides whether it runs,
+// An agent tool-call gate: before the agent runtime runs a tool call, the policy in agent-tool-gate.json decides whether it runs,
 // runs with a notice to a person, waits for an operator or two owners, or never runs.
 using Hitl.Policy;
 using Hitl.Policy.Samples.AgentToolGate;
 
-var definition = PolicyJson.Load(Path.Combine(AppContext.BaseDirectory, "policy.json"));
+var definition = PolicyJson.Load(Path.Combine(AppContext.BaseDirectory, "agent-tool-gate.json"));
 var gate = PolicyCompiler.Compile(definition, ToolCall.Schema);
 
 // The plan an agent produced for "the orders service is slow; fix it and tell the customer".

@@ -10,7 +10,7 @@ internal readonly record struct ToolCall(
     bool TouchesProduction = false,
     int ExternalRecipients = 0)
 {
-    /// <summary>How the policy reads a tool call: the standard signals and the host fields policy.json declares.</summary>
+    /// <summary>How the policy reads a tool call: the standard signals and the host fields agent-tool-gate.json declares.</summary>
     public static SignalSchema<ToolCall> Schema { get; } = new SignalSchema<ToolCall>()
         .ActionType(static (in ToolCall _) => "agent.tool-call")
         .Confidence(static (in ToolCall c) => c.Confidence)

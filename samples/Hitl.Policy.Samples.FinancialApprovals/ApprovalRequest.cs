@@ -13,7 +13,7 @@ internal readonly record struct ApprovalRequest(
     double DuplicateScore = 0,
     bool HasReceipt = true)
 {
-    /// <summary>How the policy reads this type: the standard signals and the host fields policy.json declares.</summary>
+    /// <summary>How the policy reads this type: the standard signals and the host fields financial-approvals.json declares.</summary>
     public static SignalSchema<ApprovalRequest> Schema { get; } = new SignalSchema<ApprovalRequest>()
         .ActionType(static (in ApprovalRequest r) => r.Action)
         .RequestId(static (in ApprovalRequest r) => r.Id)

@@ -1,10 +1,10 @@
-// Tiered financial approvals: a model proposes payments and expense reimbursements; the policy in policy.json decides
+// Tiered financial approvals: a model proposes payments and expense reimbursements; the policy in financial-approvals.json decides
 // which run on their own and which wait for a junior, a senior, two seniors (four eyes) or the controller.
 using System.Globalization;
 using Hitl.Policy;
 using Hitl.Policy.Samples.FinancialApprovals;
 
-var definition = PolicyJson.Load(Path.Combine(AppContext.BaseDirectory, "policy.json"));
+var definition = PolicyJson.Load(Path.Combine(AppContext.BaseDirectory, "financial-approvals.json"));
 var policy = PolicyCompiler.Compile(definition, ApprovalRequest.Schema);
 
 ApprovalRequest[] proposals =

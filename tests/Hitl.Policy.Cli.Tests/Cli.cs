@@ -11,11 +11,11 @@ internal static class Cli
 
     public static string Operations => Repo("samples/policies/operations.json");
 
-    public static string FinancialPolicy => Repo("samples/Hitl.Policy.Samples.FinancialApprovals/policy.json");
+    public static string FinancialPolicy => Repo("samples/Hitl.Policy.Samples.FinancialApprovals/financial-approvals.json");
 
     public static string FinancialTests => Repo("samples/Hitl.Policy.Samples.FinancialApprovals/TESTS.json");
 
-    public static string AgentPolicy => Repo("samples/Hitl.Policy.Samples.AgentToolGate/policy.json");
+    public static string AgentPolicy => Repo("samples/Hitl.Policy.Samples.AgentToolGate/agent-tool-gate.json");
 
     public static string AgentTests => Repo("samples/Hitl.Policy.Samples.AgentToolGate/TESTS.json");
 

@@ -4,8 +4,8 @@ public class TestCommandTests
 {
     public static TheoryData<string, string, int> ShippedTests => new()
     {
-        { "samples/Hitl.Policy.Samples.FinancialApprovals/policy.json", "samples/Hitl.Policy.Samples.FinancialApprovals/TESTS.json", 14 },
-        { "samples/Hitl.Policy.Samples.AgentToolGate/policy.json", "samples/Hitl.Policy.Samples.AgentToolGate/TESTS.json", 14 },
+        { "samples/Hitl.Policy.Samples.FinancialApprovals/financial-approvals.json", "samples/Hitl.Policy.Samples.FinancialApprovals/TESTS.json", 14 },
+        { "samples/Hitl.Policy.Samples.AgentToolGate/agent-tool-gate.json", "samples/Hitl.Policy.Samples.AgentToolGate/TESTS.json", 14 },
     };
 
     [Theory]

@@ -7,8 +7,8 @@ public class ValidateCommandTests
     public static TheoryData<string> SamplePolicies => new()
     {
         "samples/policies/operations.json",
-        "samples/Hitl.Policy.Samples.FinancialApprovals/policy.json",
-        "samples/Hitl.Policy.Samples.AgentToolGate/policy.json",
+        "samples/Hitl.Policy.Samples.FinancialApprovals/financial-approvals.json",
+        "samples/Hitl.Policy.Samples.AgentToolGate/agent-tool-gate.json",
     };
 
     [Theory]
