@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using Hitl.Policy.Cli.Commands;
 
@@ -19,7 +20,28 @@ internal static class HitlApp
         root.Subcommands.Add(RouteCommand.Create(io));
         root.Subcommands.Add(ExplainCommand.Create(io));
         root.Subcommands.Add(TestCommand.Create(io));
+        AddDetails(root, new Dictionary<string, string>
+        {
+            ["hitl"] = HelpText.ExitCodes,
+            ["validate"] = "Exit codes: 0 valid; 1 not valid; 2 the file is missing or unreadable.",
+            ["route"] = HelpText.Case + Environment.NewLine + Environment.NewLine + HelpText.ExitCodes,
+            ["explain"] = HelpText.Case,
+            ["test"] = HelpText.Tests + Environment.NewLine + Environment.NewLine + HelpText.ExitCodes,
+        });
         return root;
+    }
+
+    /// <summary>
+    /// Ends each command's own help with its details (the case format, exit codes), which would crowd the one-line
+    /// descriptions in the root's command list.
+    /// </summary>
+    private static void AddDetails(RootCommand root, Dictionary<string, string> details)
+    {
+        var help = root.Options.OfType<HelpOption>().Single();
+        if (help.Action is SynchronousCommandLineAction standard)
+        {
+            help.Action = new DetailedHelpAction(standard, details);
+        }
     }
 
     /// <summary>Runs the tool with the given arguments.</summary>

@@ -22,7 +22,7 @@ internal static class RouteCommand
             Required = true,
         };
         var format = CommonOptions.Format("json: one decision per line (default); table: aligned columns for people.", "json", "table");
-        var command = new Command("route", "Route each case of a JSON Lines file through a policy and print the decisions.")
+        var command = new Command("route", "Route each case of a JSON Lines file through a policy and print one decision per line.")
         {
             policy,
             cases,

@@ -12,7 +12,7 @@ internal static class TestCommand
         var policy = new Argument<string>("POLICY.json") { Description = "The policy file under test." };
         var tests = new Argument<string>("TESTS.json")
         {
-            Description = "The tests: {\"tests\": [{\"name\": ..., \"case\": {...}, \"expect\": {\"route\": ..., \"tier\": ..., \"approvals\": ..., \"decidedBy\": ..., \"fired\": [...], \"flags\": [...]}}]}. Only route is required in expect; tier null means no tier.",
+            Description = "The policy unit tests (JSON).",
         };
         var command = new Command("test", "Run policy unit tests: route each test's case and compare with the expected decision.")
         {

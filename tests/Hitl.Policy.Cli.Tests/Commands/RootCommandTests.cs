@@ -14,6 +14,8 @@ public class RootCommandTests
             Assert.Contains(command, result.Out, StringComparison.Ordinal);
         }
 
+        Assert.Contains("Exit codes:", result.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("A case is one JSON object", result.Out, StringComparison.Ordinal);
         Assert.Equal("", result.Error);
     }
 
@@ -21,7 +23,10 @@ public class RootCommandTests
     [InlineData("validate", "Check a policy file")]
     [InlineData("route", "--cases <CASES.jsonl> (REQUIRED)")]
     [InlineData("explain", "--case <JSON|@FILE> (REQUIRED)")]
-    [InlineData("test", "Only route is required in expect")]
+    [InlineData("route", "A case is one JSON object")]
+    [InlineData("route", "Exit codes: 0 all good; 1 the check failed")]
+    [InlineData("explain", "reversibility is reversible, costly-to-reverse or irreversible")]
+    [InlineData("test", "Only the route is required")]
     public void Each_command_has_help(string command, string expected)
     {
         var result = Cli.Run(command, "--help");
