@@ -14,8 +14,8 @@ internal static class ExplainCommand
         var policy = CommonOptions.Policy();
         var @case = new Option<string>("--case", "-c")
         {
-            Description = "The case as JSON, or @FILE to read it from a file.",
-            HelpName = "JSON|@FILE",
+            Description = "The case as JSON, @FILE to read it from a file, or - to read standard input.",
+            HelpName = "JSON|@FILE|-",
             Required = true,
         };
         var format = CommonOptions.Format("text for people (default), json for tools.", "text", "json");
@@ -33,9 +33,12 @@ internal static class ExplainCommand
     private static int Run(CommandIo io, string policyPath, string caseArgument, bool json)
     {
         var policy = PolicyFile.Load(policyPath);
-        var (caseJson, source) = caseArgument.StartsWith('@')
-            ? (System.Text.Encoding.UTF8.GetString(InputFile.ReadBytes(caseArgument[1..], "case file")), "case file '" + caseArgument[1..] + "'")
-            : (caseArgument, "case given with --case");
+        var (caseJson, source) = caseArgument switch
+        {
+            "-" => (io.In.ReadToEnd(), "case read from standard input"),
+            ['@', .. var file] => (System.Text.Encoding.UTF8.GetString(InputFile.ReadBytes(file, "case file")), "case file '" + file + "'"),
+            _ => (caseArgument, "case given with --case"),
+        };
         Signals signals;
         try
         {

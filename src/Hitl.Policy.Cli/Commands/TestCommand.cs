@@ -14,16 +14,19 @@ internal static class TestCommand
         {
             Description = "The policy unit tests (JSON).",
         };
+        var format = CommonOptions.Format("text: a line per test and a diff per failure (default); json: one document for tools.", "text", "json");
         var command = new Command("test", "Run policy unit tests: route each test's case and compare with the expected decision.")
         {
             policy,
             tests,
+            format,
         };
-        command.SetAction(parse => HitlApp.Guard(io, () => Run(io, parse.GetValue(policy)!, parse.GetValue(tests)!)));
+        command.SetAction(parse => HitlApp.Guard(io, () =>
+            Run(io, parse.GetValue(policy)!, parse.GetValue(tests)!, parse.GetValue(format) == "json")));
         return command;
     }
 
-    private static int Run(CommandIo io, string policyPath, string testsPath)
+    private static int Run(CommandIo io, string policyPath, string testsPath, bool json)
     {
         var policy = PolicyFile.Load(policyPath);
         var tests = PolicyTestFile.Load(testsPath);
@@ -32,7 +35,16 @@ internal static class TestCommand
             throw new CliException($"The test file '{testsPath}' has no tests; add entries to its \"tests\" array.");
         }
 
-        var (_, failed, broken) = new PolicyTestRunner(policy, testsPath, io.Out).Run(tests);
-        return failed + broken == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+        var results = new PolicyTestRunner(policy).Run(tests);
+        if (json)
+        {
+            PolicyTestReport.WriteJson(io.Out, policy, testsPath, results);
+        }
+        else
+        {
+            PolicyTestReport.WriteText(io.Out, policy, testsPath, results);
+        }
+
+        return results.All(r => r.Passed) ? ExitCodes.Ok : ExitCodes.Failed;
     }
 }

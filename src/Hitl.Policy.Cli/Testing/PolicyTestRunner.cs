@@ -5,84 +5,37 @@ using Hitl.Policy.Cli.Output;
 
 namespace Hitl.Policy.Cli.Testing;
 
-/// <summary>Runs policy unit tests and reports each one; a failure shows expected against actual and the policy's why.</summary>
+/// <summary>Runs policy unit tests: routes each test's case and compares the decision with the expectation.</summary>
 internal sealed class PolicyTestRunner
 {
     private readonly PolicyFile _policy;
-    private readonly string _testsPath;
-    private readonly TextWriter _output;
 
-    public PolicyTestRunner(PolicyFile policy, string testsPath, TextWriter output)
-    {
-        _policy = policy;
-        _testsPath = testsPath;
-        _output = output;
-    }
+    public PolicyTestRunner(PolicyFile policy) => _policy = policy;
 
-    /// <summary>Runs every test and prints the report.</summary>
-    /// <returns>The counts.</returns>
-    public (int Passed, int Failed, int Broken) Run(IReadOnlyList<PolicyTest> tests)
+    /// <summary>Runs every test, in file order.</summary>
+    public IReadOnlyList<PolicyTestResult> Run(IReadOnlyList<PolicyTest> tests) => tests.Select(RunOne).ToList();
+
+    private PolicyTestResult RunOne(PolicyTest test)
     {
-        _output.WriteLine($"Testing policy '{_policy.Policy.PolicyId}' version {_policy.Policy.PolicyVersion} ({_policy.Path}) with {PolicyFile.Plural(tests.Count, "test")} from {_testsPath}");
-        _output.WriteLine();
-        int passed = 0, failed = 0, broken = 0;
-        foreach (var test in tests)
+        if (test.Problem is { } problem)
         {
-            var where = string.Create(CultureInfo.InvariantCulture, $"({_testsPath} line {test.Line})");
-            if (test.Problem is { } problem)
-            {
-                broken++;
-                _output.WriteLine($"  ERROR {test.Name} {where}");
-                _output.WriteLine($"          {problem}");
-                continue;
-            }
-
-            Signals signals;
-            try
-            {
-                signals = CaseReader.Read(test.Case, _policy.Cases);
-            }
-            catch (CaseFormatException ex)
-            {
-                broken++;
-                _output.WriteLine($"  ERROR {test.Name} {where}");
-                _output.WriteLine($"          case.{ex.Message}");
-                continue;
-            }
-
-            var decision = _policy.Policy.Route(signals);
-            var mismatches = Compare(test.Expect, decision);
-            if (mismatches.Count == 0)
-            {
-                passed++;
-                _output.WriteLine($"  PASS  {test.Name}");
-                continue;
-            }
-
-            failed++;
-            var trace = _policy.Policy.Explain(signals);
-            _output.WriteLine($"  FAIL  {test.Name} {where}");
-            _output.WriteLine($"          expected  {test.Expect}");
-            _output.WriteLine($"          actual    {DecisionText.Summary(decision)}; decided by {decision.DecidedBy}");
-            for (var i = 0; i < mismatches.Count; i++)
-            {
-                _output.WriteLine($"          {(i == 0 ? "mismatch" : "        ")}  {mismatches[i]}");
-            }
-
-            _output.WriteLine($"          why       {trace.Why}");
-            var fired = decision.FiredRules.ToArray();
-            _output.WriteLine($"          fired     {(fired.Length == 0 ? "(no rule)" : string.Join(", ", fired))}");
-            var flags = string.Join(", ", DecisionText.Flags(decision.Flags));
-            if (flags.Length > 0)
-            {
-                _output.WriteLine($"          flags     {flags}{(decision.InvalidSignal is { } s ? " (invalid signal: " + s + ")" : "")}");
-            }
+            return new PolicyTestResult(test, null, [], null, problem);
         }
 
-        _output.WriteLine();
-        var verdict = failed + broken == 0 ? "OK" : "FAILED";
-        _output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{verdict}: {passed} passed, {failed} failed, {broken} could not run ({PolicyFile.Plural(tests.Count, "test")})."));
-        return (passed, failed, broken);
+        Signals signals;
+        try
+        {
+            signals = CaseReader.Read(test.Case, _policy.Cases);
+        }
+        catch (CaseFormatException ex)
+        {
+            return new PolicyTestResult(test, null, [], null, "case." + ex.Message);
+        }
+
+        var decision = _policy.Policy.Route(signals);
+        var mismatches = Compare(test.Expect, decision);
+        var why = mismatches.Count > 0 ? _policy.Policy.Explain(signals).Why : null;
+        return new PolicyTestResult(test, decision, mismatches, why, null);
     }
 
     private List<string> Compare(Expectation expect, Decision actual)

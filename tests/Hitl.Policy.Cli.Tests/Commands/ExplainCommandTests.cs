@@ -36,6 +36,15 @@ public class ExplainCommandTests
     }
 
     [Fact]
+    public void The_case_can_come_from_standard_input()
+    {
+        var result = Cli.RunWithInput(DropTable, "explain", "--policy", Cli.Operations, "--case", "-");
+
+        Assert.Equal(ExitCodes.Ok, result.Exit);
+        Assert.Contains("Decision: escalate (tier director, 2 approvals", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Json_format_gives_the_decision_and_each_rule_with_its_inputs()
     {
         var result = Cli.Run("explain", "--policy", Cli.Operations, "--case", DropTable, "--format", "json");

@@ -22,7 +22,7 @@ public class RootCommandTests
     [Theory]
     [InlineData("validate", "Check a policy file")]
     [InlineData("route", "--cases <CASES.jsonl> (REQUIRED)")]
-    [InlineData("explain", "--case <JSON|@FILE> (REQUIRED)")]
+    [InlineData("explain", "--case <JSON|@FILE|-> (REQUIRED)")]
     [InlineData("route", "A case is one JSON object")]
     [InlineData("route", "Exit codes: 0 all good; 1 the check failed")]
     [InlineData("explain", "reversibility is reversible, costly-to-reverse or irreversible")]

@@ -56,6 +56,38 @@ public class TestCommandTests
     }
 
     [Fact]
+    public void Json_format_reports_each_result_with_the_actual_decision()
+    {
+        using var folder = new TempFolder();
+        var path = folder.Write("TESTS.json", """
+            { "tests": [
+              { "name": "drop table", "case": { "action": "agent.tool-call", "confidence": 0.99, "risk": 0.1, "evidence": 0.9, "reversibility": "reversible", "fields": { "tool.name": "drop_table" } },
+                "expect": { "route": "escalate", "tier": "director", "approvals": 2 } },
+              { "name": "shell is not automatic", "case": { "action": "agent.tool-call", "confidence": 0.99, "risk": 0.1, "evidence": 0.9, "reversibility": "reversible", "fields": { "tool.name": "shell" } },
+                "expect": { "route": "auto-execute" } },
+              { "name": "broken", "case": { "action": 1 }, "expect": { "route": "review" } }
+            ] }
+            """);
+
+        var result = Cli.Run("test", Cli.Operations, path, "--format", "json");
+
+        Assert.Equal(ExitCodes.Failed, result.Exit);
+        using var json = System.Text.Json.JsonDocument.Parse(result.Out);
+        var root = json.RootElement;
+        Assert.Equal("operations", root.GetProperty("policy").GetString());
+        Assert.Equal(1, root.GetProperty("passed").GetInt32());
+        Assert.Equal(1, root.GetProperty("failed").GetInt32());
+        Assert.Equal(1, root.GetProperty("couldNotRun").GetInt32());
+        var results = root.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(["pass", "fail", "error"], results.Select(r => r.GetProperty("status").GetString()));
+        Assert.Equal([2, 4, 6], results.Select(r => r.GetProperty("line").GetInt32()));
+        Assert.Equal("review", results[1].GetProperty("actual").GetProperty("route").GetString());
+        Assert.Equal("route: expected auto-execute, got review", results[1].GetProperty("mismatches")[0].GetString());
+        Assert.StartsWith("review: rule 'tool.shell'", results[1].GetProperty("why").GetString(), StringComparison.Ordinal);
+        Assert.Equal("case.action: expected a string; got the number 1", results[2].GetProperty("problem").GetString());
+    }
+
+    [Fact]
     public void A_wrong_route_and_a_rule_that_did_not_fire_are_both_shown()
     {
         using var folder = new TempFolder();
