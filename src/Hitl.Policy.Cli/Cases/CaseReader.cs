@@ -16,17 +16,19 @@ namespace Hitl.Policy.Cli.Cases;
 /// </example>
 internal static class CaseReader
 {
-    private static readonly string[] TopLevel =
+    private static readonly string[] Standard =
     [
         StandardSignals.Action, StandardSignals.RequestId, StandardSignals.Confidence, StandardSignals.Risk,
         StandardSignals.Evidence, StandardSignals.Amount, StandardSignals.Category, StandardSignals.Reversibility,
-        StandardSignals.Sensitive, StandardSignals.Vulnerable, "fields",
+        StandardSignals.Sensitive, StandardSignals.Vulnerable,
     ];
+
+    private static readonly string[] TopLevel = [.. Standard, "fields"];
 
     private static readonly string[] ReversibilityNames = ["reversible", "costly-to-reverse", "irreversible"];
 
     /// <summary>Whether a name is a standard signal (given at the top level, never under <c>fields</c>).</summary>
-    public static bool IsStandardSignal(string name) => Array.IndexOf(TopLevel, name) is >= 0 and < 10;
+    public static bool IsStandardSignal(string name) => Array.IndexOf(Standard, name) >= 0;
 
     /// <summary>Reads a case from JSON text.</summary>
     /// <exception cref="CaseFormatException">The text is not JSON, or a value does not fit its signal.</exception>

@@ -38,6 +38,7 @@ internal static class RouteCommand
         var policy = PolicyFile.Load(policyPath);
         using var reader = casesPath == "-" ? null : InputFile.OpenText(casesPath, "cases file");
         var input = reader ?? io.In;
+        var source = reader is null ? "standard input" : casesPath;
         var rows = new List<string[]>();
         var routes = new SortedDictionary<Route, int>();
         var failed = new List<int>();
@@ -65,7 +66,7 @@ internal static class RouteCommand
                 else
                 {
                     // Standard output stays one JSON line per case; people watching a redirected run see the error here.
-                    io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"error: {casesPath} line {lineNumber}: {ex.Message}"));
+                    io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"error: {source} line {lineNumber}: {ex.Message}"));
                     var n = lineNumber;
                     io.Out.WriteLine(JsonOutput.Build(w =>
                     {
@@ -104,7 +105,7 @@ internal static class RouteCommand
             TableWriter.Write(io.Out, ["LINE", "REQUEST", "ACTION", "ROUTE", "DETAILS"], rows);
         }
 
-        var summary = Summary(casesPath, routes, failed);
+        var summary = Summary(source, routes, failed);
         (table ? io.Out : io.Error).WriteLine(summary);
         return failed.Count == 0 ? ExitCodes.Ok : ExitCodes.Failed;
     }
@@ -134,10 +135,10 @@ internal static class RouteCommand
         return string.Join("; ", parts);
     }
 
-    private static string Summary(string casesPath, SortedDictionary<Route, int> routes, List<int> failed)
+    private static string Summary(string source, SortedDictionary<Route, int> routes, List<int> failed)
     {
         var routed = routes.Values.Sum();
-        var text = $"{PolicyFile.Plural(routed, "case")} routed from {casesPath}";
+        var text = $"{PolicyFile.Plural(routed, "case")} routed from {source}";
         if (routes.Count > 0)
         {
             text += ": " + string.Join(", ", routes.Select(r => Number(r.Value) + " " + r.Key.ToJsonName()));

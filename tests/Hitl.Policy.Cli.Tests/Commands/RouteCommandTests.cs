@@ -26,6 +26,19 @@ public class RouteCommandTests
         Assert.Contains("3 lines failed (lines 3, 6, 7)", result.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("samples/Hitl.Policy.Samples.FinancialApprovals/financial-approvals.json", "samples/Hitl.Policy.Samples.FinancialApprovals/cases.jsonl", 8, "8 cases routed from {0}: 1 auto-execute, 1 auto-execute-with-notice, 4 review, 1 escalate, 1 block.")]
+    [InlineData("samples/Hitl.Policy.Samples.AgentToolGate/agent-tool-gate.json", "samples/Hitl.Policy.Samples.AgentToolGate/cases.jsonl", 7, "7 cases routed from {0}: 2 auto-execute, 1 auto-execute-with-notice, 2 review, 1 escalate, 1 block.")]
+    public void The_samples_cases_all_route(string policy, string cases, int count, string summary)
+    {
+        var result = Cli.Run("route", "--policy", Cli.Repo(policy), "--cases", Cli.Repo(cases));
+
+        Assert.True(result.Exit == ExitCodes.Ok, result.ToString());
+        Assert.Equal(count, result.OutLines.Length);
+        Assert.All(result.OutLines, l => Assert.True(JsonDocument.Parse(l).RootElement.TryGetProperty("route", out _), l));
+        Assert.Equal(string.Format(System.Globalization.CultureInfo.InvariantCulture, summary, Cli.Repo(cases)), result.Error.Trim());
+    }
+
     [Fact]
     public void A_decision_line_carries_route_tier_approvals_deadline_rules_and_flags()
     {
@@ -107,6 +120,7 @@ public class RouteCommandTests
 
         Assert.Equal(ExitCodes.Ok, result.Exit);
         Assert.Equal(2, result.OutLines.Length);
+        Assert.Contains("2 cases routed from standard input:", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]
