@@ -1,3 +1,5 @@
+using Hitl.Policy.Cli.Cases;
+
 namespace Hitl.Policy.Cli.Tests.Commands;
 
 public class TestCommandTests
@@ -43,13 +45,17 @@ public class TestCommandTests
 
         Assert.Equal(ExitCodes.Failed, result.Exit);
         var line = File.ReadAllLines(path).ToList().FindIndex(l => l.Contains("from 50,000 two seniors", StringComparison.Ordinal));
+        var trace = Explain(Cli.FinancialPolicy, """
+            { "action": "payment.release", "confidence": 0.97, "amount": 75000, "reversibility": "costly-to-reverse",
+              "fields": { "vendor.isNew": false, "vendor.bankChanged": false, "invoice.duplicateScore": 0.02 } }
+            """);
         var expected = string.Join('\n',
             $"  FAIL  from 50,000 two seniors approve (four eyes) ({path} line {line})",
             "          expected  review, tier controller, 1 approval; fires payment.four-eyes",
-            "          actual    review, tier senior, 2 approvals, deadline P1D then escalate; decided by payment.junior",
+            $"          actual    review, tier senior, 2 approvals, deadline P1D then escalate; decided by {trace.Decision.DecidedBy}",
             "          mismatch  tier: expected controller, got senior",
             "                    approvals: expected 1, got 2",
-            "          why       review: rule 'payment.junior' is the first of the 4 rule(s) that fired to ask for review; most restrictive wins.",
+            $"          why       {trace.Why}",
             "          fired     confidence.high, payment.junior, payment.senior, payment.four-eyes");
         Assert.Contains(expected, result.Out.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Contains("FAILED: 13 passed, 1 failed, 0 could not run (14 tests).", result.Out, StringComparison.Ordinal);
@@ -215,5 +221,12 @@ public class TestCommandTests
         Assert.Equal(ExitCodes.Usage, result.Exit);
         Assert.Contains("TESTS.json", result.Error, StringComparison.Ordinal);
         Assert.Contains("Run 'hitl test --help' for usage.", result.Error, StringComparison.Ordinal);
+    }
+
+    private static DecisionTrace Explain(string policyPath, string json)
+    {
+        var definition = PolicyJson.Load(policyPath);
+        var policy = PolicyCompiler.Compile(definition, Signals.SchemaFor(definition));
+        return policy.Explain(CaseReader.Parse(json, new CaseSchema(definition)));
     }
 }
