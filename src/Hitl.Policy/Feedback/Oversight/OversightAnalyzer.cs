@@ -40,8 +40,10 @@ public static class OversightAnalyzer
         var cases = outcomes.ToList();
         var reviews = cases.SelectMany(c => c.Acts.Where(a => a.IsReview && a.Actor is not null).Select(a => (Case: c, Act: a))).ToList();
 
-        var reviewers = reviews.GroupBy(r => r.Act.Actor!, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => Reviewer(g.Key, [.. g], cases)).ToList();
+        var actors = reviews.Select(r => r.Act.Actor!)
+            .Concat(cases.SelectMany(c => c.Acts.Where(a => a.Act is AuditAct.Overridden or AuditAct.Reversed && a.Actor is not null).Select(a => a.Actor!)))
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        var reviewers = actors.Select(actor => Reviewer(actor, [.. reviews.Where(r => r.Act.Actor == actor)], cases)).ToList();
         var rules = cases.SelectMany(c => c.RulesFired.Distinct(StringComparer.Ordinal).Select(r => (Rule: r, Case: c)))
             .GroupBy(p => p.Rule, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => Rule(g.Key, [.. g.Select(p => p.Case)])).ToList();

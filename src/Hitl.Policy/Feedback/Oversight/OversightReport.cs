@@ -15,7 +15,7 @@ public sealed record OversightReport
     /// <summary>The drift test applied, with its numbers.</summary>
     public required string DriftTest { get; init; }
 
-    /// <summary>Per reviewer, ordered by reviewer.</summary>
+    /// <summary>Per person who reviewed, overrode or reversed, ordered by name.</summary>
     public required IReadOnlyList<ReviewerStats> Reviewers { get; init; }
 
     /// <summary>Per rule, ordered by rule id.</summary>
