@@ -189,4 +189,32 @@ public sealed class CalibrationTests
         Assert.Contains("loosen: ", text, StringComparison.Ordinal);
         Assert.DoesNotContain(" \n", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_loosening_goes_no_further_than_the_step_limit_while_the_report_keeps_what_the_evidence_supports()
+    {
+        var (_, capped) = Lending(errorScale: 0.02);
+        var (_, free) = Lending(errorScale: 0.02, options: new CalibrationOptions { MinimumSample = 200, MaxLooseningStep = null, TimeProvider = new FixedClock() });
+        var r = capped.Actions.Single(a => a.ActionType == "loan.approve").Recommendation;
+        var unlimited = free.Actions.Single(a => a.ActionType == "loan.approve").Recommendation;
+
+        Assert.Equal(RecommendationKind.Loosen, r.Kind);
+        Assert.True(r.RecommendedThreshold < 0.8, "the evidence supports more than one step here");
+        Assert.Equal(0.8, r.ProposedThreshold);
+        Assert.Contains("capped at a step of 0.1", r.Reason, StringComparison.Ordinal);
+        Assert.Equal(r.RecommendedThreshold, unlimited.ProposedThreshold);
+        Assert.Equal(r.RecommendedThreshold, unlimited.RecommendedThreshold);
+    }
+
+    [Fact]
+    public void Decisions_the_audit_sample_held_for_review_count_as_audits_of_the_auto_path()
+    {
+        // loan.approve samples 10% in review mode in the shipped policy; here the lending policy is switched to it.
+        var (_, report) = Lending(errorScale: 1.0, policyJson: SyntheticWorld.LendingPolicy.Replace("\"mode\": \"flag\"", "\"mode\": \"review\"", StringComparison.Ordinal));
+        var high = report.Actions.Single(a => a.ActionType == "loan.approve").Bands[2];
+        Assert.InRange(high.AutoPathError.Trials, (int)(0.07 * high.Volume), (int)(0.13 * high.Volume));
+        Assert.Equal(high.AutoPathError.Trials, high.SentToPerson);
+        Assert.Equal(high.AutoPathError.Trials - high.AutoPathError.Successes, high.Agreement.Successes);
+        Assert.True(high.AutoPathError.Successes > 0);
+    }
 }

@@ -51,4 +51,23 @@ public sealed class OperationsPolicyCalibrationTests
         Assert.Equal(Route.Review, compiled.Route(signals).Route);
         Assert.Contains("+          \"min\": 0.95,", proposal.Diff, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void An_undeclared_action_type_is_never_proposed_for_autonomy()
+    {
+        var policy = PolicyJson.Load(PolicyPath);
+        var trail = new TrailWriter();
+        for (var i = 0; i < 1000; i++)
+        {
+            trail.Decided("c" + i, "wire.send", 0.99, Route.Review, FixedClock.Start);
+            trail.Act("c" + i, Audit.AuditAct.Approved, "ana", FixedClock.Start.AddMinutes(1));
+        }
+
+        var report = Calibrator.Calibrate(AuditOutcomes.Collect(trail.Records).Outcomes, policy, new CalibrationOptions { TimeProvider = new FixedClock() });
+        var r = report.Actions.Single(a => a.ActionType == "wire.send").Recommendation;
+        Assert.Equal((RecommendationKind.Hold, (double?)null), (r.Kind, r.CurrentThreshold));
+        Assert.NotNull(r.RecommendedThreshold);
+        Assert.Contains("unknown-action route", r.Reason, StringComparison.Ordinal);
+        Assert.False(PolicyProposer.Propose(policy, report).HasChanges);
+    }
 }

@@ -50,7 +50,7 @@ public sealed class ShadowTests
             var decision = shadow.Route(id, signals);
             Assert.Equal(active.Route(signals), decision); // the candidate never changes routing
 
-            trail.Decided(id, action, confidence, decision.Route, FixedClock.Start.AddMinutes(i), decision.Flags, decision.FiredRules.ToArray());
+            trail.Decided(id, confidence, decision, FixedClock.Start.AddMinutes(i));
             if (decision.RequiresHuman)
             {
                 var reject = i % 7 == 0;

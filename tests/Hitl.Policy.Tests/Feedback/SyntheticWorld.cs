@@ -66,7 +66,7 @@ internal sealed class SyntheticWorld
             var signals = new Signals { ActionType = actionType, RequestId = caseId, Confidence = confidence };
             var decision = _policy.Route(signals);
             at = at.AddMinutes(1);
-            writer.Decided(caseId, actionType, confidence, decision.Route, at, decision.Flags, decision.FiredRules.ToArray());
+            writer.Decided(caseId, confidence, decision, at);
             var reviewer = "reviewer-" + random.Next(5);
             var answered = at.AddSeconds(60 + random.Next(240));
             switch (decision.Route)

@@ -34,6 +34,24 @@ internal sealed class TrailWriter
             PolicyVersion = "1",
         });
 
+    /// <summary>Records a real decision of a compiled policy, as a review gate would.</summary>
+    public AuditRecord Decided(string caseId, double confidence, Decision decision, DateTimeOffset at) =>
+        Append(new AuditEntry
+        {
+            Act = AuditAct.Decided,
+            CaseId = caseId,
+            At = at,
+            ActionType = decision.ActionType,
+            Confidence = confidence,
+            Route = decision.Route,
+            ReviewerTier = decision.ReviewerTierName,
+            Flags = decision.Flags,
+            RulesFired = decision.FiredRules.ToArray(),
+            DecidedBy = decision.DecidedBy,
+            PolicyId = decision.PolicyId,
+            PolicyVersion = decision.PolicyVersion,
+        });
+
     public AuditRecord Act(string caseId, AuditAct act, string actor, DateTimeOffset at, string? reasonCode = null) =>
         Append(new AuditEntry { Act = act, CaseId = caseId, At = at, Actor = actor, ActorRole = "reviewer", ReasonCode = reasonCode });
 

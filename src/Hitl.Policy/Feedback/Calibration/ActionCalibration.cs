@@ -15,7 +15,7 @@ public sealed record ActionCalibration
     /// <summary>Human agreement over every judged case, with the two-sided interval.</summary>
     public required RateEstimate Agreement { get; init; }
 
-    /// <summary>The auto path's error rate from sampled audits of auto-executed cases, with the two-sided interval.</summary>
+    /// <summary>The auto path's error rate from its unbiased sample (see <see cref="BandCalibration.AutoPathError"/>), with the two-sided interval.</summary>
     public required RateEstimate AutoPathError { get; init; }
 
     /// <summary>The share of cases that went to a higher tier; <see langword="null"/> without volume.</summary>

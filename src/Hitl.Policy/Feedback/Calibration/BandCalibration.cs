@@ -36,7 +36,10 @@ public sealed record BandCalibration
     /// <summary>Human agreement: judged cases accepted as they were, with the two-sided interval.</summary>
     public required RateEstimate Agreement { get; init; }
 
-    /// <summary>The auto path's error rate from sampled audits (failed of audited), with the two-sided interval.</summary>
+    /// <summary>
+    /// The auto path's error rate from its unbiased sample, with the two-sided interval: audits of sampled auto-executed
+    /// decisions, and reviews of decisions the sample held for review (sampling mode <c>review</c>).
+    /// </summary>
     public required RateEstimate AutoPathError { get; init; }
 
     /// <summary>

@@ -38,6 +38,15 @@ public sealed class CalibrationOptions
     /// <value>The default value is 0.5.</value>
     public double LowestThreshold { get; set; } = 0.5;
 
+    /// <summary>
+    /// The most a single proposal lowers an existing auto-execute threshold, so that autonomy grows in steps, each
+    /// watched before the next; <see langword="null"/> for no limit. The recommended threshold still reports what the
+    /// evidence supports. Every threshold between the current and the recommended one passed the same test, so the
+    /// capped one is as well supported.
+    /// </summary>
+    /// <value>The default value is 0.1.</value>
+    public double? MaxLooseningStep { get; set; } = 0.1;
+
     /// <summary>Where the report's confidence bands come from.</summary>
     /// <value>The default value is <see cref="BandSource.Policy"/>.</value>
     public BandSource Bands { get; set; } = BandSource.Policy;
@@ -69,6 +78,11 @@ public sealed class CalibrationOptions
         if (!(LowestThreshold >= 0 && LowestThreshold < 1))
         {
             throw Error(nameof(LowestThreshold), LowestThreshold, "[0, 1)");
+        }
+
+        if (MaxLooseningStep is { } step && !(step > 0 && step <= 1))
+        {
+            throw Error(nameof(MaxLooseningStep), step, "(0, 1], or null for no limit");
         }
 
         if (!(BandWidth >= 0.01 && BandWidth <= 1))

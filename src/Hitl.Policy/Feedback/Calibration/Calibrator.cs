@@ -153,8 +153,23 @@ public static class Calibrator
 
     private static RateEstimate AuditErrors(List<CaseOutcome> cases, CalibrationOptions options)
     {
-        var audited = cases.Count(c => c.WasAutomatic && c.AuditPassed is not null);
-        var failed = cases.Count(c => c.WasAutomatic && c.AuditPassed == false);
+        var audited = 0;
+        var failed = 0;
+        foreach (var c in cases)
+        {
+            if (c.WasAutomatic && c.AuditPassed is { } passed)
+            {
+                audited++;
+                failed += passed ? 0 : 1;
+            }
+            else if (c.DecidedBy == BuiltInRules.AuditSample && c.Kind.IsJudged())
+            {
+                // Sampling in review mode holds a would-be automatic decision for a person: the same unbiased window.
+                audited++;
+                failed += c.Kind.IsAgreement() ? 0 : 1;
+            }
+        }
+
         return RateEstimate.Of(failed, audited, options.Confidence, options.Method);
     }
 
@@ -168,6 +183,7 @@ public static class Calibrator
             .ToArray();
 
         var needed = SmallestPassingSample(options);
+        var passed = new List<double>();
         double? best = null;
         int bestN = 0, bestX = 0;
         var tested = false;
@@ -201,6 +217,7 @@ public static class Calibrator
             }
 
             (best, bestN, bestX) = (t, n, x);
+            passed.Add(t);
         }
 
         RateEstimate? currentAgreement = null;
@@ -264,18 +281,29 @@ public static class Calibrator
         {
             return recommendation with
             {
-                Reason = Text($"the action type's default route is {floor.ToJsonName()}, so no confidence band can let it auto-execute; no change."),
+                Reason = Text($"the action type's default route (or, undeclared, the policy's unknown-action route) is {floor.ToJsonName()}, so no confidence band can let it auto-execute; no change."),
             };
         }
 
         if (best is { } supported && havePolicy && (current is null || supported < current))
         {
+            // Every tested threshold from the first one down to the supported one passed, so a capped step is backed
+            // too: the lowest passed threshold within the step, or, when none lies within it, the highest passed one.
+            var proposed = supported;
+            if (current is { } from && options.MaxLooseningStep is { } step)
+            {
+                var lower = passed.Where(p => p < from).ToList();
+                var within = lower.Where(p => p >= from - step - 1e-9).ToList();
+                proposed = within.Count > 0 ? within.Min() : lower.Max();
+            }
+
+            var capped = proposed > supported ? Text($" (capped at a step of {options.MaxLooseningStep:0.###}; the evidence supports {supported:0.###})") : "";
             return recommendation with
             {
                 Kind = RecommendationKind.Loosen,
-                ProposedThreshold = supported,
+                ProposedThreshold = proposed,
                 Reason = Text($"{bestX} of {bestN} judged cases at confidence ≥ {supported:0.###} were accepted as they were; the one-sided {options.Confidence:0%} lower bound {recommendation.LowerBound:0.00%} meets the target {options.Target:0.00%}; ") +
-                    (current is { } now ? Text($"lower the auto-execute threshold from {now:0.###} to {supported:0.###}.") : Text($"auto-execute from confidence {supported:0.###}.")),
+                    (current is { } now ? Text($"lower the auto-execute threshold from {now:0.###} to {proposed:0.###}{capped}.") : Text($"auto-execute from confidence {supported:0.###}.")),
             };
         }
 

@@ -14,11 +14,17 @@ internal static class PolicyBands
         return [.. bands.Where(b => b is not null).OrderBy(b => b.Min)];
     }
 
-    /// <summary>The action type's default route: the floor under every decision.</summary>
+    /// <summary>
+    /// The action type's default route: the floor under every decision. An action type the policy does not declare
+    /// gets the policy's unknown-action route, which never auto-executes.
+    /// </summary>
     public static Route Floor(PolicyDefinition policy, string actionType)
     {
-        ActionPolicyDefinition? action = null;
-        policy.Actions?.TryGetValue(actionType, out action);
+        if (policy.Actions is null || !policy.Actions.TryGetValue(actionType, out var action))
+        {
+            return policy.OnUnknownAction ?? Route.Review;
+        }
+
         return action?.Route ?? policy.Defaults?.Route ?? Route.AutoExecute;
     }
 

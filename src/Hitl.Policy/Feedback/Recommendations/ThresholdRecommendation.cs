@@ -26,7 +26,8 @@ public sealed record ThresholdRecommendation
     public double? RecommendedThreshold { get; init; }
 
     /// <summary>
-    /// The threshold a policy change would set: the recommended one when loosening, the raised one when tightening,
+    /// The threshold a policy change would set: the recommended one when loosening (no further than
+    /// <see cref="CalibrationOptions.MaxLooseningStep"/> below the current one), the raised one when tightening,
     /// the current one otherwise; <see langword="null"/> with <see cref="RecommendationKind.Tighten"/> means stop
     /// auto-executing this action type by confidence.
     /// </summary>
