@@ -217,4 +217,16 @@ public sealed class CalibrationTests
         Assert.Equal(high.AutoPathError.Trials - high.AutoPathError.Successes, high.Agreement.Successes);
         Assert.True(high.AutoPathError.Successes > 0);
     }
+
+    [Fact]
+    public void A_confidence_outside_the_unit_interval_counts_as_not_recorded()
+    {
+        var trail = new TrailWriter();
+        trail.Decided("nan", "loan.approve", double.NaN, Route.Review, FixedClock.Start);
+        trail.Act("nan", AuditAct.Approved, "ana", FixedClock.Start.AddMinutes(1));
+        trail.Decided("big", "loan.approve", 1.5, Route.Review, FixedClock.Start);
+        trail.Decided("ok", "loan.approve", 0.8, Route.Review, FixedClock.Start);
+        var loan = Calibrator.Calibrate(AuditOutcomes.Collect(trail.Records).Outcomes, PolicyJson.Parse(SyntheticWorld.LendingPolicy), Options).Actions.Single(a => a.ActionType == "loan.approve");
+        Assert.Equal((3, 2, 1), (loan.Volume, loan.WithoutConfidence, loan.Bands.Sum(b => b.Volume)));
+    }
 }

@@ -158,6 +158,17 @@ public sealed class ShadowTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
+    [Fact]
+    public void Observations_from_many_threads_are_all_counted()
+    {
+        var shadow = new ShadowEvaluator<Signals>(Active(), Candidate());
+        Parallel.For(0, 10_000, i => shadow.Route("p" + i, Case("loan.approve", "p" + i, (i % 100) / 100.0)));
+        var run = shadow.Snapshot();
+        Assert.Equal(10_000, run.Observed["loan.approve"]);
+        Assert.Equal(10_000 * 20 / 100, run.Differences.Count); // confidence 0.70 .. 0.89: 15 tier, 5 looser per hundred
+        Assert.Equal(10_000 * 5 / 100, run.Differences.Count(d => d.Kind == ShadowDifferenceKind.CandidateLooser));
+    }
+
     private sealed class ThrowingPolicy : IEscalationPolicy<Signals>
     {
         public string PolicyId => "broken";

@@ -9,7 +9,7 @@ public sealed record ActionCalibration
     /// <summary>How many cases were decided.</summary>
     public int Volume { get; init; }
 
-    /// <summary>How many of them recorded no confidence (counted here, in no band).</summary>
+    /// <summary>How many of them recorded no confidence, or one outside [0, 1] (counted here, in no band or threshold).</summary>
     public int WithoutConfidence { get; init; }
 
     /// <summary>Human agreement over every judged case, with the two-sided interval.</summary>

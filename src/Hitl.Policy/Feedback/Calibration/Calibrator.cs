@@ -91,7 +91,7 @@ public static class Calibrator
         var bands = new List<BandCalibration>(layout.Count);
         foreach (var (id, min, max, route) in layout)
         {
-            var inBand = cases.Where(c => c.Confidence is { } x && PolicyBands.Contains(min, max, x)).ToList();
+            var inBand = cases.Where(c => ConfidenceOf(c) is { } x && PolicyBands.Contains(min, max, x)).ToList();
             var automatic = current is { } threshold && min >= threshold;
             var agreement = Agreement(inBand, options);
             bands.Add(new BandCalibration
@@ -117,7 +117,7 @@ public static class Calibrator
         {
             ActionType = actionType,
             Volume = cases.Count,
-            WithoutConfidence = cases.Count(c => c.Confidence is null),
+            WithoutConfidence = cases.Count(c => ConfidenceOf(c) is null),
             Agreement = Agreement(cases, options),
             AutoPathError = AuditErrors(cases, options),
             EscalationFrequency = cases.Count == 0 ? null : (double)cases.Count(c => c.WasEscalated) / cases.Count,
@@ -143,6 +143,9 @@ public static class Calibrator
 
         return bands;
     }
+
+    /// <summary>The recorded confidence when it is a number in [0, 1]; anything else counts as not recorded.</summary>
+    private static double? ConfidenceOf(CaseOutcome outcome) => outcome.Confidence is { } x && x >= 0 && x <= 1 ? x : null;
 
     private static RateEstimate Agreement(List<CaseOutcome> cases, CalibrationOptions options)
     {
@@ -177,7 +180,7 @@ public static class Calibrator
         string actionType, List<CaseOutcome> cases, bool havePolicy, Route floor, double? current, List<BandCalibration> bands, CalibrationOptions options)
     {
         // Judged cases by confidence, highest first, so that "at or above t" is a growing prefix.
-        var judged = cases.Where(c => c.Confidence is not null && c.Kind.IsJudged())
+        var judged = cases.Where(c => ConfidenceOf(c) is not null && c.Kind.IsJudged())
             .Select(c => (Confidence: c.Confidence!.Value, Agrees: c.Kind.IsAgreement()))
             .OrderByDescending(c => c.Confidence)
             .ToArray();

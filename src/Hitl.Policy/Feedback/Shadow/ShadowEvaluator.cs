@@ -52,12 +52,13 @@ public sealed class ShadowEvaluator<TContext>
     }
 
     /// <summary>Compares the candidate's decision with an active decision the host already has.</summary>
-    /// <param name="caseId">The case id the audit trail will carry.</param>
+    /// <param name="caseId">The case id the audit trail will carry (recorded as empty when null).</param>
     /// <param name="context">The signals the active decision was made on.</param>
     /// <param name="active">The active decision.</param>
     public void Observe(string caseId, in TContext context, Decision active)
     {
-        ArgumentNullException.ThrowIfNull(caseId);
+        // Never throw into the host's routing path, not even for a missing case id.
+        caseId ??= "";
         Decision candidate;
         ShadowDifferenceKind? kind;
         try
