@@ -60,7 +60,7 @@ public sealed class OperationsPolicyCalibrationTests
         for (var i = 0; i < 1000; i++)
         {
             trail.Decided("c" + i, "wire.send", 0.99, Route.Review, FixedClock.Start);
-            trail.Act("c" + i, Audit.AuditAct.Approved, "ana", FixedClock.Start.AddMinutes(1));
+            trail.Act("c" + i, Hitl.Policy.Audit.AuditAct.Approved, "ana", FixedClock.Start.AddMinutes(1));
         }
 
         var report = Calibrator.Calibrate(AuditOutcomes.Collect(trail.Records).Outcomes, policy, new CalibrationOptions { TimeProvider = new FixedClock() });
