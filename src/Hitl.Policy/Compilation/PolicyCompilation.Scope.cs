@@ -204,10 +204,10 @@ internal sealed partial class PolicyCompilation<TContext>
                     $"[{Format(lower.Max)}, {Format(upper.Min)})");
             }
 
-            if (TierIndexOrZero(upper.Tier) > TierIndexOrZero(lower.Tier) || (upper.Approvals ?? 0) > (lower.Approvals ?? 0))
+            if (upper.Route == lower.Route && (TierIndexOrZero(upper.Tier) > TierIndexOrZero(lower.Tier) || (upper.Approvals ?? 0) > (lower.Approvals ?? 0)))
             {
                 Error(PolicyErrorCode.NonMonotoneBands, upperPath,
-                    $"band '{upper.Id}' has higher confidence than band '{lower.Id}' but asks for a higher tier or more approvals: lower confidence must never loosen a decision",
+                    $"band '{upper.Id}' has higher confidence than band '{lower.Id}' and the same route but asks for a higher tier or more approvals: lower confidence must never loosen a decision",
                     $"tier {upper.Tier ?? _tiers[0]}, approvals {upper.Approvals ?? 0}");
             }
 

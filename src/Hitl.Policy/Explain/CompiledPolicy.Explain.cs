@@ -166,7 +166,7 @@ public sealed partial class CompiledPolicy<TContext>
         if (decision.RequiresHuman && decision.Route != Policy.Route.Block)
         {
             steps.Add(string.Create(CultureInfo.InvariantCulture,
-                $"reviewers: tier {decision.ReviewerTierName}, {decision.RequiredApprovals} distinct approval(s), deadline {decision.ReviewDeadline:c}, then {decision.TimeoutFallback?.ToJsonName()}"));
+                $"reviewers: tier {decision.ReviewerTierName}, {decision.RequiredApprovals} distinct approval(s), deadline {(decision.ReviewDeadline is { } d ? System.Xml.XmlConvert.ToString(d) : "none")}, then {decision.TimeoutFallback?.ToJsonName()}"));
         }
 
         return steps;

@@ -117,6 +117,9 @@ public readonly struct Decision : IEquatable<Decision>
 
     internal int DeciderIndex => _decider;
 
+    /// <summary>The reviewer tiers of the policy that decided, lowest first (empty for an uninitialised decision).</summary>
+    internal IReadOnlyList<string> PolicyTiers => _table is null ? [] : _table.Policy.Tiers;
+
     /// <inheritdoc />
     public bool Equals(Decision other) =>
         _routeCode == other._routeCode && _tier == other._tier && _approvals == other._approvals &&
@@ -146,7 +149,7 @@ public readonly struct Decision : IEquatable<Decision>
     public static bool operator !=(Decision left, Decision right) => !left.Equals(right);
 
     /// <summary>A one-line summary, for logs and tests (allocates).</summary>
-    /// <returns>For example <c>review (tier senior, 2 approvals, deadline 04:00:00, then escalate) by impact.large</c>.</returns>
+    /// <returns>For example <c>review (tier senior, 2 approvals, deadline PT4H, then escalate) by impact.large</c>.</returns>
     public override string ToString()
     {
         var text = new StringBuilder(Route.ToJsonName());
@@ -155,7 +158,7 @@ public readonly struct Decision : IEquatable<Decision>
             text.Append(CultureInfo.InvariantCulture, $" (tier {ReviewerTierName ?? ReviewerTier.ToString(CultureInfo.InvariantCulture)}, {RequiredApprovals} approval{(RequiredApprovals == 1 ? "" : "s")}");
             if (ReviewDeadline is { } deadline)
             {
-                text.Append(CultureInfo.InvariantCulture, $", deadline {deadline:c}, then {TimeoutFallback?.ToJsonName()}");
+                text.Append(CultureInfo.InvariantCulture, $", deadline {System.Xml.XmlConvert.ToString(deadline)}, then {TimeoutFallback?.ToJsonName()}");
             }
 
             text.Append(')');

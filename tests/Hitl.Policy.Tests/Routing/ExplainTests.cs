@@ -43,7 +43,7 @@ public class ExplainTests
         Assert.Equal(["loan.confidence.high", "loan.impact.medium", "loan.low-income-large-loan"], decision.FiredRules.ToArray());
         var text = trace.ToString();
         Assert.Contains("[FIRE] loan.impact.medium (ImpactTier): amount >= 10000 -> review, tier senior", text, StringComparison.Ordinal);
-        Assert.Contains("reviewers: tier senior, 1 distinct approval(s), deadline 04:00:00, then escalate", text, StringComparison.Ordinal);
+        Assert.Contains("reviewers: tier senior, 1 distinct approval(s), deadline PT4H, then escalate", text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public class ExplainTests
         Assert.Equal(("operations", "2026.11.1", "loan.approve"), (decision.PolicyId, decision.PolicyVersion, decision.ActionType));
         Assert.Equal(TimeSpan.FromHours(4), decision.ReviewDeadline);
         Assert.Equal(Route.Escalate, decision.TimeoutFallback);
-        Assert.Equal("review (tier senior, 1 approval, deadline 04:00:00, then escalate) by loan.impact.medium", decision.ToString());
+        Assert.Equal("review (tier senior, 1 approval, deadline PT4H, then escalate) by loan.impact.medium", decision.ToString());
     }
 
     [Fact]

@@ -1,0 +1,34 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+
+namespace Hitl.Policy.Cli;
+
+/// <summary>The standard help, followed by the details of the command asked about (its input format, its exit codes).</summary>
+internal sealed class DetailedHelpAction : SynchronousCommandLineAction
+{
+    private readonly SynchronousCommandLineAction _standard;
+    private readonly IReadOnlyDictionary<string, string> _details;
+
+    public DetailedHelpAction(SynchronousCommandLineAction standard, IReadOnlyDictionary<string, string> details)
+    {
+        _standard = standard;
+        _details = details;
+    }
+
+    /// <summary>Help is asked for even when the rest of the command line is incomplete.</summary>
+    public override bool ClearsParseErrors => _standard.ClearsParseErrors;
+
+    public override int Invoke(ParseResult parseResult)
+    {
+        var result = _standard.Invoke(parseResult);
+        var command = parseResult.CommandResult.Command;
+        if (_details.TryGetValue(command is RootCommand ? "hitl" : command.Name, out var text))
+        {
+            var output = parseResult.InvocationConfiguration.Output;
+            output.WriteLine(text.TrimEnd());
+            output.WriteLine();
+        }
+
+        return result;
+    }
+}

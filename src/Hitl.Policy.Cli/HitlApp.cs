@@ -1,0 +1,98 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using Hitl.Policy.Cli.Commands;
+
+namespace Hitl.Policy.Cli;
+
+/// <summary>The <c>hitl</c> command tree and how it runs: parse, report usage errors plainly, run one command.</summary>
+internal static class HitlApp
+{
+    /// <summary>Builds the command tree. Each command writes to <paramref name="io"/>.</summary>
+    public static RootCommand Build(CommandIo io)
+    {
+        var root = new RootCommand(
+            "Check, try and test Hitl.Policy files: which model outputs may act on their own and which must stop for a person.")
+        {
+            HelpName = "hitl",
+        };
+        root.Subcommands.Add(ValidateCommand.Create(io));
+        root.Subcommands.Add(RouteCommand.Create(io));
+        root.Subcommands.Add(ExplainCommand.Create(io));
+        root.Subcommands.Add(TestCommand.Create(io));
+        AddDetails(root, new Dictionary<string, string>
+        {
+            ["hitl"] = HelpText.ExitCodes,
+            ["validate"] = "Exit codes: 0 valid; 1 not valid; 2 the file is missing or unreadable.",
+            ["route"] = HelpText.Case + Environment.NewLine + Environment.NewLine + HelpText.ExitCodes,
+            ["explain"] = HelpText.Case,
+            ["test"] = HelpText.Tests + Environment.NewLine + Environment.NewLine + HelpText.ExitCodes,
+        });
+        return root;
+    }
+
+    /// <summary>
+    /// Ends each command's own help with its details (the case format, exit codes), which would crowd the one-line
+    /// descriptions in the root's command list.
+    /// </summary>
+    private static void AddDetails(RootCommand root, Dictionary<string, string> details)
+    {
+        var help = root.Options.OfType<HelpOption>().Single();
+        if (help.Action is SynchronousCommandLineAction standard)
+        {
+            help.Action = new DetailedHelpAction(standard, details);
+        }
+    }
+
+    /// <summary>Runs the tool with the given arguments.</summary>
+    /// <returns>The exit code: <see cref="ExitCodes"/>.</returns>
+    public static int Run(IReadOnlyList<string> args, CommandIo io)
+    {
+        ArgumentNullException.ThrowIfNull(io);
+        var root = Build(io);
+        var invocation = new InvocationConfiguration { Output = io.Out, Error = io.Error };
+        if (args.Count == 0)
+        {
+            // Bare 'hitl' is a question about what the tool does: answer with the help, but a script still sees a failure.
+            root.Parse(["--help"]).Invoke(invocation);
+            return ExitCodes.Usage;
+        }
+
+        // '@FILE' means "read this file" to 'explain --case', not a response file of more arguments.
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (parse.Action is ParseErrorAction)
+        {
+            // The errors and a pointer to help read better than the whole help text after every typo.
+            foreach (var error in parse.Errors)
+            {
+                io.Error.WriteLine("error: " + error.Message);
+            }
+
+            var command = parse.CommandResult.Command;
+            var name = command is RootCommand ? "hitl" : "hitl " + command.Name;
+            io.Error.WriteLine($"Run '{name} --help' for usage.");
+            return ExitCodes.Usage;
+        }
+
+        return parse.Invoke(invocation);
+    }
+
+    /// <summary>Runs a command body, turning a <see cref="CliException"/> into its message and exit code.</summary>
+    internal static int Guard(CommandIo io, Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (CliException ex)
+        {
+            io.Error.WriteLine("error: " + ex.Message);
+            foreach (var detail in ex.Details)
+            {
+                io.Error.WriteLine("  " + detail);
+            }
+
+            return ex.ExitCode;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+namespace Hitl.Policy.Cli.Loading;
+
+/// <summary>Reads the files a command names, turning the ways that fails into one clear sentence each.</summary>
+internal static class InputFile
+{
+    /// <summary>Reads a whole file.</summary>
+    /// <param name="path">The path as the user gave it.</param>
+    /// <param name="what">What the file is for, for example <c>policy file</c>.</param>
+    /// <returns>The bytes.</returns>
+    /// <exception cref="CliException">The file is missing or cannot be read.</exception>
+    public static byte[] ReadBytes(string path, string what)
+    {
+        try
+        {
+            return File.ReadAllBytes(Check(path, what));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"Cannot read the {what} '{path}': {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Opens a file for reading line by line.</summary>
+    /// <param name="path">The path as the user gave it.</param>
+    /// <param name="what">What the file is for.</param>
+    /// <returns>A reader the caller disposes.</returns>
+    /// <exception cref="CliException">The file is missing or cannot be read.</exception>
+    public static StreamReader OpenText(string path, string what)
+    {
+        try
+        {
+            return new StreamReader(Check(path, what), detectEncodingFromByteOrderMarks: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"Cannot read the {what} '{path}': {ex.Message}", ex);
+        }
+    }
+
+    private static string Check(string path, string what)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new CliException($"The {what} path is empty.");
+        }
+
+        if (Directory.Exists(path))
+        {
+            throw new CliException($"The {what} '{path}' is a directory; give the path of a file.");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new CliException($"The {what} '{path}' does not exist (looked in {Path.GetFullPath(path)}).");
+        }
+
+        return path;
+    }
+}

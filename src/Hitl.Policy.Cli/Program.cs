@@ -1,0 +1,3 @@
+using Hitl.Policy.Cli;
+
+return HitlApp.Run(args, CommandIo.Console);

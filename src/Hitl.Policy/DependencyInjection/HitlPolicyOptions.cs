@@ -1,0 +1,34 @@
+using Hitl.Policy.Definition;
+using Hitl.Policy.Review;
+
+namespace Hitl.Policy.DependencyInjection;
+
+/// <summary>
+/// Where the policy comes from, and how the review gate behaves. Give exactly one of <see cref="PolicyPath"/>,
+/// <see cref="PolicyJson"/> and <see cref="Policy"/>. Bound from configuration by
+/// <c>AddHitlPolicy(configuration)</c>: keys <c>PolicyPath</c>, <c>WatchPolicyFile</c>, <c>PolicyJson</c> and the section <c>Gate</c>.
+/// </summary>
+public sealed class HitlPolicyOptions
+{
+    /// <summary>The path of a policy JSON file.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public string? PolicyPath { get; set; }
+
+    /// <summary>
+    /// Whether an edit of the file at <see cref="PolicyPath"/> reloads the policy (a policy that does not compile is
+    /// logged and the last good one stays).
+    /// </summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool WatchPolicyFile { get; set; } = true;
+
+    /// <summary>The policy as JSON text.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public string? PolicyJson { get; set; }
+
+    /// <summary>A policy made in code (for example with <see cref="PolicyBuilder"/>).</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public PolicyDefinition? Policy { get; set; }
+
+    /// <summary>The review gate's settings.</summary>
+    public ReviewGateOptions Gate { get; } = new();
+}

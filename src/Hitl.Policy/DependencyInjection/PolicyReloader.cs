@@ -1,0 +1,67 @@
+using Hitl.Policy.Audit;
+using Hitl.Policy.Definition;
+using Hitl.Policy.Review;
+using Hitl.Policy.Telemetry;
+using Microsoft.Extensions.Logging;
+
+namespace Hitl.Policy.DependencyInjection;
+
+/// <summary>Compiles the policy again when the options change; keeps the last good one when the new one fails.</summary>
+internal sealed class PolicyReloader<TContext>(
+    ReloadablePolicy<TContext> policy, Func<PolicyDefinition, SignalSchema<TContext>> schema, ILogger logger, IAuditStore? audit, TimeProvider time)
+{
+    private readonly Lock _gate = new();
+
+    public void Reload(HitlPolicyOptions options)
+    {
+        lock (_gate)
+        {
+            var definition = PolicySource.Load(options, out var errors);
+            if (definition is not null && policy.TryReload(definition, schema(definition), out errors))
+            {
+                Activated(policy.PolicyId, policy.PolicyVersion, policy.PolicyHash);
+                return;
+            }
+
+            HitlLog.PolicyReloadRejected(logger, policy.PolicyId, policy.PolicyVersion, errors.Count,
+                string.Concat(errors.Select(e => Environment.NewLine + "  " + e)));
+        }
+    }
+
+    public void Activated(string policyId, string version, string hash)
+    {
+        HitlLog.PolicyActivated(logger, policyId, version, hash);
+        if (audit is null)
+        {
+            return;
+        }
+
+        var entry = new AuditEntry
+        {
+            Act = AuditAct.PolicyActivated,
+            CaseId = "policy:" + policyId,
+            At = time.GetUtcNow(),
+            PolicyId = policyId,
+            PolicyVersion = version,
+            PolicyHash = hash,
+            Actor = "system",
+        };
+
+        // Activation happens inside a configuration callback that cannot wait; the record follows, and a failure is logged.
+        _ = RecordAsync(entry);
+    }
+
+    private async Task RecordAsync(AuditEntry entry)
+    {
+        try
+        {
+            await audit!.AppendAsync(entry).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Logged: the policy is active either way, and the next activation is recorded again.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            HitlLog.AuditAppendFailed(logger, ex, nameof(AuditAct.PolicyActivated), entry.CaseId);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+
+namespace Hitl.Policy.Feedback;
+
+/// <summary>Settings of <see cref="OversightAnalyzer"/>: when a reviewer looks like a rubber stamp, and when an override rate drifts.</summary>
+public sealed class OversightOptions
+{
+    /// <summary>The fewest reviews (or judged cases) a reviewer, rule or action type needs before it is judged at all.</summary>
+    /// <value>The default value is 30.</value>
+    public int MinimumReviews { get; set; } = 30;
+
+    /// <summary>A reviewer is fast when their median review time is below this share of their peers' median.</summary>
+    /// <value>The default value is 0.25.</value>
+    public double RubberStampSpeedRatio { get; set; } = 0.25;
+
+    /// <summary>A fast reviewer is a rubber stamp when they edit or reject at most this share of their reviews (and less than their peers).</summary>
+    /// <value>The default value is 0.01.</value>
+    public double RubberStampMaxOverrideRate { get; set; } = 0.01;
+
+    /// <summary>The width of the time windows an override rate is compared across.</summary>
+    /// <value>The default value is 7 days.</value>
+    public TimeSpan DriftWindow { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>The family-wise significance level of the drift tests (split evenly over every group tested).</summary>
+    /// <value>The default value is 0.01.</value>
+    public double DriftSignificance { get; set; } = 0.01;
+
+    /// <summary>The least rise, from the first to the last window with data, for a significant trend to count as drift.</summary>
+    /// <value>The default value is 0.05 (five percentage points).</value>
+    public double DriftMinimumIncrease { get; set; } = 0.05;
+
+    /// <summary>The clock that stamps the report.</summary>
+    /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Checks every setting and names the first that is out of range.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it and its value.</exception>
+    public void Validate()
+    {
+        if (MinimumReviews < 1)
+        {
+            throw Error(nameof(MinimumReviews), MinimumReviews, "at least 1");
+        }
+
+        if (!(RubberStampSpeedRatio > 0 && RubberStampSpeedRatio <= 1))
+        {
+            throw Error(nameof(RubberStampSpeedRatio), RubberStampSpeedRatio, "(0, 1]");
+        }
+
+        if (!(RubberStampMaxOverrideRate >= 0 && RubberStampMaxOverrideRate < 1))
+        {
+            throw Error(nameof(RubberStampMaxOverrideRate), RubberStampMaxOverrideRate, "[0, 1)");
+        }
+
+        if (DriftWindow <= TimeSpan.Zero)
+        {
+            throw Error(nameof(DriftWindow), DriftWindow, "more than zero");
+        }
+
+        if (!(DriftSignificance > 0 && DriftSignificance < 0.5))
+        {
+            throw Error(nameof(DriftSignificance), DriftSignificance, "(0, 0.5)");
+        }
+
+        if (!(DriftMinimumIncrease >= 0 && DriftMinimumIncrease < 1))
+        {
+            throw Error(nameof(DriftMinimumIncrease), DriftMinimumIncrease, "[0, 1)");
+        }
+
+        ArgumentNullException.ThrowIfNull(TimeProvider);
+    }
+
+    private static ArgumentOutOfRangeException Error(string name, object value, string range) =>
+        new(name, value, string.Create(CultureInfo.InvariantCulture, $"OversightOptions.{name} must be {range}; it is {value}"));
+}

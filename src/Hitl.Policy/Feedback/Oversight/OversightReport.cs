@@ -1,0 +1,40 @@
+namespace Hitl.Policy.Feedback;
+
+/// <summary>
+/// The quality of human oversight: per reviewer and per rule, agreement and override rates and review times; reviewers
+/// who look like rubber stamps; override rates that drift upwards. Serialise with <see cref="ToJson"/>; show with <see cref="ToText"/>.
+/// </summary>
+public sealed record OversightReport
+{
+    /// <summary>When the report was made.</summary>
+    public required DateTimeOffset GeneratedAt { get; init; }
+
+    /// <summary>The rubber-stamp criterion applied, with its numbers.</summary>
+    public required string RubberStampCriterion { get; init; }
+
+    /// <summary>The drift test applied, with its numbers.</summary>
+    public required string DriftTest { get; init; }
+
+    /// <summary>Per person who reviewed, overrode or reversed, ordered by name.</summary>
+    public required IReadOnlyList<ReviewerStats> Reviewers { get; init; }
+
+    /// <summary>Per rule, ordered by rule id.</summary>
+    public required IReadOnlyList<RuleStats> Rules { get; init; }
+
+    /// <summary>Reviewers flagged as rubber stamps.</summary>
+    public required IReadOnlyList<RubberStampFinding> RubberStamps { get; init; }
+
+    /// <summary>Every trend tested (action types, rules, reviewers with enough data).</summary>
+    public required IReadOnlyList<DriftTrend> Trends { get; init; }
+
+    /// <summary>The trends flagged as drift.</summary>
+    public IReadOnlyList<DriftTrend> Drifts => [.. Trends.Where(t => t.Flagged)];
+
+    /// <summary>The report as indented JSON (source-generated, no reflection).</summary>
+    /// <returns>The JSON text.</returns>
+    public string ToJson() => FeedbackJson.Serialize(this);
+
+    /// <summary>The report as plain-text tables for a terminal.</summary>
+    /// <returns>The text.</returns>
+    public string ToText() => OversightText.Render(this);
+}

@@ -1,0 +1,36 @@
+namespace Hitl.Policy.Review;
+
+/// <summary>What the host hands the gate after <c>Route()</c>: the decision, the context it was made for, and the payload.</summary>
+/// <typeparam name="TContext">The host's context type.</typeparam>
+public sealed record GateRequest<TContext>
+{
+    /// <summary>The signals the decision was made for (the gate calls <c>Explain()</c> on them for the ticket).</summary>
+    public required TContext Context { get; init; }
+
+    /// <summary>The decision <c>Route()</c> returned for <see cref="Context"/>.</summary>
+    public required Decision Decision { get; init; }
+
+    /// <summary>The model's output: what runs when the case is executed (only its digest goes to the audit trail).</summary>
+    public required string Payload { get; init; }
+
+    /// <summary>The case id; a time-ordered unique id when omitted.</summary>
+    public string? CaseId { get; init; }
+
+    /// <summary>The host's request id.</summary>
+    public string? RequestId { get; init; }
+
+    /// <summary>Who asked for the action (an employee, an agent's user). May not approve the case.</summary>
+    public string? Requester { get; init; }
+
+    /// <summary>The person the action affects. May not approve the case; the only one who may contest it.</summary>
+    public string? Subject { get; init; }
+
+    /// <summary>What the case is about, in the host's words; shown on the ticket even when the suggestion is withheld.</summary>
+    public string? Summary { get; init; }
+
+    /// <summary>The model's confidence, for the record and the ticket; taken from the trace when omitted and a ticket is made.</summary>
+    public double? Confidence { get; init; }
+
+    /// <summary>The risk score, for the record and the ticket; taken from the trace when omitted and a ticket is made.</summary>
+    public double? Risk { get; init; }
+}

@@ -1,0 +1,56 @@
+namespace Hitl.Policy.Review;
+
+/// <summary>Why the review gate refused a request. One enum for every refusal; <see cref="ReviewException"/> carries it.</summary>
+public enum ReviewErrorCode
+{
+    /// <summary>No case has the given id.</summary>
+    CaseNotFound,
+
+    /// <summary>The case is closed (approved, rejected, blocked, overridden or reversed); the act needs an open case.</summary>
+    CaseClosed,
+
+    /// <summary>The act does not apply to the case's state, for example an override of a case that did not auto-execute.</summary>
+    InvalidState,
+
+    /// <summary>The reviewer is not in the reviewer directory.</summary>
+    UnknownReviewer,
+
+    /// <summary>The reviewer does not hold the role the act needs.</summary>
+    MissingRole,
+
+    /// <summary>The reviewer's tier is below the tier the case requires (or the tier is not one of the policy's).</summary>
+    TierTooLow,
+
+    /// <summary>The requester of a case cannot approve it (separation of duties).</summary>
+    RequesterCannotApprove,
+
+    /// <summary>The subject (the affected person) of a case cannot approve it.</summary>
+    SubjectCannotApprove,
+
+    /// <summary>A contested case needs a fresh pair of eyes: a reviewer who decided it before cannot decide it again.</summary>
+    ReviewerAlreadyDecided,
+
+    /// <summary>Only the subject of a case may contest it.</summary>
+    NotTheSubject,
+
+    /// <summary>The case already needs the highest tier; there is no tier to escalate to.</summary>
+    NoHigherTier,
+
+    /// <summary>A reason code (or, for a rejection, a reason) is required and missing.</summary>
+    MissingReason,
+
+    /// <summary>An edit-then-approve came without an edited payload.</summary>
+    MissingPayload,
+
+    /// <summary>A reversal needs a compensation hook and none is registered.</summary>
+    NoCompensationHook,
+
+    /// <summary>The compensation hook failed; the case stays as it was and a correction is on record.</summary>
+    CompensationFailed,
+
+    /// <summary>The audit store could not append the record; the act did not take effect.</summary>
+    AuditAppendFailed,
+
+    /// <summary>The review sink could not take the ticket; the case stays pending, never executed.</summary>
+    ReviewSinkFailed,
+}

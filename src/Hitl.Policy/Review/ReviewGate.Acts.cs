@@ -1,0 +1,551 @@
+using Hitl.Policy.Audit;
+using Hitl.Policy.Telemetry;
+
+namespace Hitl.Policy.Review;
+
+public sealed partial class ReviewGate<TContext>
+{
+    private const string SubjectRole = "subject";
+
+    /// <summary>
+    /// Approves a pending case as it is. The reviewer needs the reviewer role and at least the case's tier, and may be
+    /// neither its requester nor its subject. When enough distinct reviewers have approved, the outcome says execute.
+    /// The same reviewer approving twice counts once (and is recorded once).
+    /// </summary>
+    /// <param name="act">Who, which case, why.</param>
+    /// <param name="cancellationToken">Cancels the act before it is recorded.</param>
+    /// <returns>The case after the act.</returns>
+    /// <exception cref="ReviewException">The act is refused or could not be recorded; <see cref="ReviewException.Code"/> says why.</exception>
+    public ValueTask<ReviewCaseView> ApproveAsync(ReviewerAct act, CancellationToken cancellationToken = default) =>
+        DecideAsync(act, null, cancellationToken);
+
+    /// <summary>
+    /// Edits the payload, then approves it. Both digests go on record. An edit that changes the payload voids earlier
+    /// approvals in this round: they approved something else.
+    /// </summary>
+    /// <param name="act">Who, which case, why.</param>
+    /// <param name="editedPayload">The payload as the reviewer corrected it.</param>
+    /// <param name="cancellationToken">Cancels the act before it is recorded.</param>
+    /// <returns>The case after the act.</returns>
+    /// <exception cref="ReviewException">The act is refused or could not be recorded.</exception>
+    public ValueTask<ReviewCaseView> EditAndApproveAsync(ReviewerAct act, string editedPayload, CancellationToken cancellationToken = default)
+    {
+        if (editedPayload is null)
+        {
+            throw Refuse(ReviewErrorCode.MissingPayload, act?.CaseId, act?.ActorId, "Edit-then-approve needs the edited payload; it is null.");
+        }
+
+        return DecideAsync(act!, editedPayload, cancellationToken);
+    }
+
+    /// <summary>Rejects a pending case. A reason is required and kept for the model's owner. One rejection closes the case.</summary>
+    /// <param name="act">Who, which case, why (with <see cref="ReviewerAct.Reason"/>).</param>
+    /// <param name="cancellationToken">Cancels the act before it is recorded.</param>
+    /// <returns>The case after the act.</returns>
+    /// <exception cref="ReviewException">The act is refused or could not be recorded.</exception>
+    public async ValueTask<ReviewCaseView> RejectAsync(ReviewerAct act, CancellationToken cancellationToken = default)
+    {
+        CheckReason(act, requireText: true);
+        var reviewer = await ResolveAsync(act, cancellationToken).ConfigureAwait(false);
+        var c = Find(act.CaseId, act.ActorId);
+        await c.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            RequirePending(c, act);
+            RequireTier(c, reviewer, c.Tier, act);
+            RequireFreshEyes(c, act);
+            var now = _time.GetUtcNow();
+            await RecordAsync(c, AuditAct.Rejected, reviewer, act, now, cancellationToken).ConfigureAwait(false);
+            c.LastDecider = reviewer.Id;
+            Close(c, CaseState.Rejected, execute: false, reviewer.Id, act.ReasonCode, act.Reason, now);
+            return c.View();
+        }
+        finally
+        {
+            c.Lock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Sends a pending case to the next tier: earlier approvals are void, the deadline starts again, a new ticket goes
+    /// to the review sink and the escalation handlers run.
+    /// </summary>
+    /// <param name="act">Who, which case, why.</param>
+    /// <param name="cancellationToken">Cancels the act before it is recorded.</param>
+    /// <returns>The case after the act.</returns>
+    /// <exception cref="ReviewException">The act is refused (for example <see cref="ReviewErrorCode.NoHigherTier"/>) or could not be recorded.</exception>
+    public async ValueTask<ReviewCaseView> EscalateAsync(ReviewerAct act, CancellationToken cancellationToken = default)
+    {
+        CheckReason(act, requireText: false);
+        var reviewer = await ResolveAsync(act, cancellationToken).ConfigureAwait(false);
+        var c = Find(act.CaseId, act.ActorId);
+        ReviewTicket ticket;
+        string? previousTier;
+        DateTimeOffset now;
+        await c.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            RequirePending(c, act);
+            RequireTier(c, reviewer, c.Tier, act);
+            if (c.Tier + 1 >= c.Tiers.Count)
+            {
+                throw Refuse(ReviewErrorCode.NoHigherTier, c.Id, act.ActorId,
+                    $"Case '{c.Id}' already needs tier '{c.TierName}', the highest of the policy; reject it instead.");
+            }
+
+            now = _time.GetUtcNow();
+            previousTier = c.TierName;
+            var entry = ActEntry(c, AuditAct.Escalated, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, now) with
+            {
+                Route = Route.Escalate,
+                ReviewerTier = c.Tiers[c.Tier + 1],
+            };
+            await AppendAsync(entry, c.Id, cancellationToken).ConfigureAwait(false);
+            Escalate(c, now);
+            ticket = c.Ticket = Reticket(c, TicketReason.Escalated, now);
+            Recorded(c, AuditAct.Escalated, reviewer.Id, act.ReasonCode);
+            _metrics.Escalation(c.ActionType, "reviewer");
+        }
+        finally
+        {
+            c.Lock.Release();
+        }
+
+        await SendTicketAsync(c, ticket, cancellationToken).ConfigureAwait(false);
+        await RunEscalationHandlersAsync(c, ticket, previousTier, EscalationCause.Reviewer, reviewer.Id, now, cancellationToken).ConfigureAwait(false);
+        return (await GetCaseAsync(c.Id, cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>
+    /// Overrides a decision that auto-executed: the person's judgement replaces the policy's. Recorded first, then the
+    /// compensation hook (when registered) undoes the action. Needs at least <see cref="ReviewGateOptions.OverrideTier"/>.
+    /// </summary>
+    /// <param name="act">Who, which case, why.</param>
+    /// <param name="cancellationToken">Cancels the act before it is recorded.</param>
+    /// <returns>The case after the act.</returns>
+    /// <exception cref="ReviewException">The act is refused, could not be recorded, or the compensation failed.</exception>
+    public async ValueTask<ReviewCaseView> OverrideAsync(ReviewerAct act, CancellationToken cancellationToken = default)
+    {
+        CheckReason(act, requireText: false);
+        var reviewer = await ResolveAsync(act, cancellationToken).ConfigureAwait(false);
+        var c = Find(act.CaseId, act.ActorId);
+        await c.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (c.State is CaseState.Overridden or CaseState.Reversed)
+            {
+                throw Closed(c, act);
+            }
+
+            if (c.State != CaseState.AutoExecuted)
+            {
+                throw Refuse(ReviewErrorCode.InvalidState, c.Id, act.ActorId,
+                    $"Case '{c.Id}' is {c.State}, not auto-executed; only an auto-executed decision can be overridden (reject or reverse instead).");
+            }
+
+            var minimum = _options.OverrideTier is { } tierName ? TierIndex(c, tierName) : 0;
+            RequireTier(c, reviewer, minimum < 0 ? int.MaxValue : minimum, act);
+            var now = _time.GetUtcNow();
+            var record = await AppendAsync(
+                ActEntry(c, AuditAct.Overridden, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, now) with { Route = Route.Block },
+                c.Id, cancellationToken).ConfigureAwait(false);
+            if (_compensation is not null)
+            {
+                await CompensateAsync(c, record, isOverride: true, reviewer.Id, act, cancellationToken).ConfigureAwait(false);
+            }
+
+            Recorded(c, AuditAct.Overridden, reviewer.Id, act.ReasonCode);
+            _metrics.Override(c.ActionType);
+            c.LastDecider = reviewer.Id;
+            var executed = c.Executed;
+            Close(c, CaseState.Overridden, execute: false, reviewer.Id, act.ReasonCode, act.Reason, now);
+            c.Executed = executed && _compensation is null;
+            await NotifyQuietlyAsync(Notice(c, NoticeKind.Overridden, reviewer.Id, now, $"Case {c.Id} was overridden by {reviewer.Id} ({act.ReasonCode})."), cancellationToken).ConfigureAwait(false);
+            return c.View();
+        }
+        finally
+        {
+            c.Lock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Reverses an action that ran (auto-executed or approved) through the compensation hook. Recorded first; needs at
+    /// least the tier that approved it.
+    /// </summary>
+    /// <param name="act">Who, which case, why.</param>
+    /// <param name="cancellationToken">Cancels the act before it is recorded.</param>
+    /// <returns>The case after the act.</returns>
+    /// <exception cref="ReviewException">The act is refused, could not be recorded, or the compensation failed.</exception>
+    public async ValueTask<ReviewCaseView> ReverseAsync(ReviewerAct act, CancellationToken cancellationToken = default)
+    {
+        CheckReason(act, requireText: false);
+        if (_compensation is null)
+        {
+            throw Refuse(ReviewErrorCode.NoCompensationHook, act.CaseId, act.ActorId,
+                "Reversal needs a compensation hook (ICompensationHook) and none is registered.");
+        }
+
+        var reviewer = await ResolveAsync(act, cancellationToken).ConfigureAwait(false);
+        var c = Find(act.CaseId, act.ActorId);
+        await c.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (c.State is CaseState.Overridden or CaseState.Reversed)
+            {
+                throw Closed(c, act);
+            }
+
+            if (!c.Executed)
+            {
+                throw Refuse(ReviewErrorCode.InvalidState, c.Id, act.ActorId,
+                    $"Case '{c.Id}' is {c.State} and its action has not run; there is nothing to reverse.");
+            }
+
+            RequireTier(c, reviewer, c.Tier, act);
+            var now = _time.GetUtcNow();
+            var record = await AppendAsync(
+                ActEntry(c, AuditAct.Reversed, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, now),
+                c.Id, cancellationToken).ConfigureAwait(false);
+            await CompensateAsync(c, record, isOverride: false, reviewer.Id, act, cancellationToken).ConfigureAwait(false);
+            Recorded(c, AuditAct.Reversed, reviewer.Id, act.ReasonCode);
+            c.LastDecider = reviewer.Id;
+            Close(c, CaseState.Reversed, execute: false, reviewer.Id, act.ReasonCode, act.Reason, now);
+            c.Executed = false;
+            await NotifyQuietlyAsync(Notice(c, NoticeKind.Reversed, reviewer.Id, now, $"Case {c.Id} was reversed by {reviewer.Id} ({act.ReasonCode})."), cancellationToken).ConfigureAwait(false);
+            return c.View();
+        }
+        finally
+        {
+            c.Lock.Release();
+        }
+    }
+
+    /// <summary>
+    /// The affected person contests the outcome of a decided case (auto-executed, approved, rejected or blocked). This
+    /// forces a human review: the case is pending again, at least at review (a blocked case at the highest tier), and
+    /// whoever decided it before may not decide it again. Only the case's subject may contest (anyone, when the case
+    /// names no subject).
+    /// </summary>
+    /// <param name="act">The subject's id as <see cref="ReviewerAct.ActorId"/>, the case, and why.</param>
+    /// <param name="cancellationToken">Cancels the act before it is recorded.</param>
+    /// <returns>The case after the act.</returns>
+    /// <exception cref="ReviewException">The act is refused or could not be recorded.</exception>
+    public async ValueTask<ReviewCaseView> ContestAsync(ReviewerAct act, CancellationToken cancellationToken = default)
+    {
+        CheckReason(act, requireText: false);
+        var c = Find(act.CaseId, act.ActorId);
+        ReviewTicket ticket;
+        await c.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (c.State is CaseState.Overridden or CaseState.Reversed)
+            {
+                throw Closed(c, act);
+            }
+
+            if (c.State == CaseState.Pending)
+            {
+                throw Refuse(ReviewErrorCode.InvalidState, c.Id, act.ActorId, $"Case '{c.Id}' is pending: it is under human review already.");
+            }
+
+            if (c.Subject is not null && !string.Equals(c.Subject, act.ActorId, StringComparison.Ordinal))
+            {
+                throw Refuse(ReviewErrorCode.NotTheSubject, c.Id, act.ActorId,
+                    $"Only the subject of case '{c.Id}' may contest it; '{act.ActorId}' is not.");
+            }
+
+            var now = _time.GetUtcNow();
+            await AppendAsync(ActEntry(c, AuditAct.Contested, act.ActorId, SubjectRole, null, act.ReasonCode, act.Reason, now), c.Id, cancellationToken).ConfigureAwait(false);
+            c.PriorDeciders.UnionWith(c.Approvers);
+            if (c.LastDecider is { } decider)
+            {
+                c.PriorDeciders.Add(decider);
+            }
+
+            c.Approvers.Clear();
+            c.Contested = true;
+            if (c.State == CaseState.Blocked)
+            {
+                // Undoing a block lets an action run that the policy (or a lapsed review) stopped: the highest tier decides.
+                c.Route = Route.Escalate;
+                c.Tier = Math.Max(0, c.Tiers.Count - 1);
+            }
+            else
+            {
+                c.Route = c.Route == Route.Escalate ? Route.Escalate : Route.Review;
+                c.Tier = Math.Min(c.Tier, Math.Max(0, c.Tiers.Count - 1));
+            }
+
+            c.State = CaseState.Pending;
+            c.ClosedAt = null;
+            c.Outcome = null;
+            c.RequiredApprovals = Math.Max(1, c.RequiredApprovals);
+            c.ReviewDeadline = _options.ContestReviewDeadline;
+            c.DeadlineAt = now + _options.ContestReviewDeadline;
+            c.Fallback = Route.Escalate;
+            c.TimeoutEscalated = false;
+            c.Round = new TaskCompletionSource<CaseOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+            c.RoundOpenedAt = now;
+            ticket = c.Ticket = Reticket(c, TicketReason.Contested, now);
+            Recorded(c, AuditAct.Contested, act.ActorId, act.ReasonCode);
+        }
+        finally
+        {
+            c.Lock.Release();
+        }
+
+        await NotifyQuietlyAsync(Notice(c, NoticeKind.Contested, act.ActorId, ticket.At, $"Case {c.Id} was contested by its subject ({act.ReasonCode})."), cancellationToken).ConfigureAwait(false);
+        await SendTicketAsync(c, ticket, cancellationToken).ConfigureAwait(false);
+        return (await GetCaseAsync(c.Id, cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>
+    /// Records an after-the-fact audit of an auto-executed decision (typically one the policy's audit sample drew):
+    /// passed, or failed (a silent failure of the model, which the host may then override or reverse). The case's
+    /// state does not change; the record feeds calibration.
+    /// </summary>
+    /// <param name="act">Who, which case, why.</param>
+    /// <param name="passed">Whether the auditor found the decision right.</param>
+    /// <param name="cancellationToken">Cancels the act before it is recorded.</param>
+    /// <returns>The case after the act.</returns>
+    /// <exception cref="ReviewException">The act is refused or could not be recorded.</exception>
+    public async ValueTask<ReviewCaseView> RecordAuditAsync(ReviewerAct act, bool passed, CancellationToken cancellationToken = default)
+    {
+        CheckReason(act, requireText: false);
+        var reviewer = await ResolveAsync(act, cancellationToken).ConfigureAwait(false);
+        var c = Find(act.CaseId, act.ActorId);
+        await c.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (c.State != CaseState.AutoExecuted)
+            {
+                throw Refuse(ReviewErrorCode.InvalidState, c.Id, act.ActorId,
+                    $"Case '{c.Id}' is {c.State}; only an auto-executed decision is audited after the fact.");
+            }
+
+            var kind = passed ? AuditAct.AuditPassed : AuditAct.AuditFailed;
+            await RecordAsync(c, kind, reviewer, act, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            return c.View();
+        }
+        finally
+        {
+            c.Lock.Release();
+        }
+    }
+
+    private async ValueTask<ReviewCaseView> DecideAsync(ReviewerAct act, string? editedPayload, CancellationToken cancellationToken)
+    {
+        CheckReason(act, requireText: false);
+        var reviewer = await ResolveAsync(act, cancellationToken).ConfigureAwait(false);
+        var c = Find(act.CaseId, act.ActorId);
+        await c.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            RequirePending(c, act);
+            RequireTier(c, reviewer, c.Tier, act);
+            if (c.Requester is not null && string.Equals(c.Requester, reviewer.Id, StringComparison.Ordinal))
+            {
+                throw Refuse(ReviewErrorCode.RequesterCannotApprove, c.Id, reviewer.Id, $"'{reviewer.Id}' requested case '{c.Id}' and cannot approve it.");
+            }
+
+            if (c.Subject is not null && string.Equals(c.Subject, reviewer.Id, StringComparison.Ordinal))
+            {
+                throw Refuse(ReviewErrorCode.SubjectCannotApprove, c.Id, reviewer.Id, $"'{reviewer.Id}' is the subject of case '{c.Id}' and cannot approve it.");
+            }
+
+            RequireFreshEyes(c, act);
+            var editedDigest = editedPayload is null ? null : PayloadDigest.Of(editedPayload);
+            var changes = editedDigest is not null && !string.Equals(editedDigest, c.EditedDigest ?? c.PayloadDigest, StringComparison.Ordinal);
+            if (!changes && c.Approvers.Contains(reviewer.Id))
+            {
+                return c.View();
+            }
+
+            var now = _time.GetUtcNow();
+            var act2 = changes ? AuditAct.Edited : AuditAct.Approved;
+            var entry = ActEntry(c, act2, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, now);
+            if (changes)
+            {
+                entry = entry with { EditedDigest = editedDigest };
+            }
+
+            await AppendAsync(entry, c.Id, cancellationToken).ConfigureAwait(false);
+            if (changes)
+            {
+                c.EditedPayload = editedPayload;
+                c.EditedDigest = editedDigest;
+                c.Approvers.Clear();
+            }
+
+            c.Approvers.Add(reviewer.Id);
+            Recorded(c, act2, reviewer.Id, act.ReasonCode);
+            if (c.Approvers.Count >= c.RequiredApprovals)
+            {
+                c.LastDecider = reviewer.Id;
+                Close(c, CaseState.Approved, execute: true, reviewer.Id, act.ReasonCode, act.Reason, now);
+            }
+
+            return c.View();
+        }
+        finally
+        {
+            c.Lock.Release();
+        }
+    }
+
+    private async ValueTask CompensateAsync(ReviewCase c, AuditRecord record, bool isOverride, string actor, ReviewerAct act, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _compensation!.CompensateAsync(new CompensationRequest
+            {
+                CaseId = c.Id,
+                ActionType = c.ActionType,
+                RequestId = c.RequestId,
+                ExecutedPayload = c.ExecutedPayload,
+                IsOverride = isOverride,
+                Actor = actor,
+                ReasonCode = act.ReasonCode,
+                Reason = act.Reason,
+                AuditSequence = record.Sequence,
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            HitlLog.CompensationFailed(_logger, ex, c.Id, c.State.ToString());
+            var correction = new AuditEntry
+            {
+                Act = AuditAct.Corrected,
+                CaseId = c.Id,
+                At = _time.GetUtcNow(),
+                ActionType = c.ActionType,
+                RequestId = c.RequestId,
+                Actor = SystemActor,
+                ReasonCode = "compensation-failed",
+                Reason = $"The {record.Entry.Act} act did not take effect: the compensation hook failed: {ex.Message}",
+                Supersedes = record.Sequence,
+            };
+            await AppendAsync(correction, c.Id, CancellationToken.None).ConfigureAwait(false);
+            _metrics.Refusal(nameof(ReviewErrorCode.CompensationFailed));
+            throw new ReviewException(ReviewErrorCode.CompensationFailed, c.Id, actor,
+                $"The compensation hook failed for case '{c.Id}'; the case stays {c.State} and record {record.Sequence} is superseded by a correction: {ex.Message}", ex);
+        }
+    }
+
+    private async ValueTask RecordAsync(ReviewCase c, AuditAct act, Reviewer reviewer, ReviewerAct request, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await AppendAsync(ActEntry(c, act, reviewer.Id, _options.ReviewerRole, reviewer.Tier, request.ReasonCode, request.Reason, now), c.Id, cancellationToken).ConfigureAwait(false);
+        Recorded(c, act, reviewer.Id, request.ReasonCode);
+    }
+
+    private void Recorded(ReviewCase c, AuditAct act, string actor, string? reasonCode)
+    {
+        var name = act.ToString();
+        _metrics.Act(name, c.ActionType);
+        HitlLog.ActRecorded(_logger, c.Id, name, actor, reasonCode);
+    }
+
+    private static void Escalate(ReviewCase c, DateTimeOffset now)
+    {
+        c.Tier++;
+        c.Route = Route.Escalate;
+        c.Approvers.Clear();
+        c.DeadlineAt = now + c.ReviewDeadline;
+    }
+
+    private void CheckReason(ReviewerAct act, bool requireText)
+    {
+        ArgumentNullException.ThrowIfNull(act);
+        if (string.IsNullOrWhiteSpace(act.CaseId) || string.IsNullOrWhiteSpace(act.ActorId))
+        {
+            throw new ArgumentException($"An act needs a case id and an actor id (case '{act.CaseId}', actor '{act.ActorId}').", nameof(act));
+        }
+
+        if (string.IsNullOrWhiteSpace(act.ReasonCode))
+        {
+            throw Refuse(ReviewErrorCode.MissingReason, act.CaseId, act.ActorId, $"Every act needs a reason code; '{act.ActorId}' gave none for case '{act.CaseId}'.");
+        }
+
+        if (requireText && string.IsNullOrWhiteSpace(act.Reason))
+        {
+            throw Refuse(ReviewErrorCode.MissingReason, act.CaseId, act.ActorId,
+                $"A rejection needs a reason in words, kept for the model's owner; '{act.ActorId}' gave only the code '{act.ReasonCode}' for case '{act.CaseId}'.");
+        }
+    }
+
+    private async ValueTask<Reviewer> ResolveAsync(ReviewerAct act, CancellationToken cancellationToken)
+    {
+        var reviewer = await _reviewers.FindAsync(act.ActorId, cancellationToken).ConfigureAwait(false)
+            ?? throw Refuse(ReviewErrorCode.UnknownReviewer, act.CaseId, act.ActorId, $"Reviewer '{act.ActorId}' is not in the reviewer directory.");
+        if (!reviewer.HasRole(_options.ReviewerRole))
+        {
+            throw Refuse(ReviewErrorCode.MissingRole, act.CaseId, act.ActorId,
+                $"'{act.ActorId}' does not hold the role '{_options.ReviewerRole}' (holds: {string.Join(", ", reviewer.Roles.Order(StringComparer.Ordinal))}).");
+        }
+
+        return reviewer;
+    }
+
+    private void RequirePending(ReviewCase c, ReviewerAct act)
+    {
+        if (c.State != CaseState.Pending)
+        {
+            throw Closed(c, act);
+        }
+    }
+
+    private ReviewException Closed(ReviewCase c, ReviewerAct act) =>
+        Refuse(ReviewErrorCode.CaseClosed, c.Id, act.ActorId, $"Case '{c.Id}' is closed ({c.State}); the act needs an open case.");
+
+    private void RequireTier(ReviewCase c, Reviewer reviewer, int requiredTier, ReviewerAct act)
+    {
+        var held = TierIndex(c, reviewer.Tier);
+        if (held < 0)
+        {
+            throw Refuse(ReviewErrorCode.TierTooLow, c.Id, reviewer.Id,
+                $"'{reviewer.Id}' holds tier '{reviewer.Tier}', which policy '{c.Decision.PolicyId}' does not know (tiers: {string.Join(", ", c.Tiers)}).");
+        }
+
+        if (held < requiredTier)
+        {
+            var needed = requiredTier < c.Tiers.Count ? c.Tiers[requiredTier] : "(unknown)";
+            throw Refuse(ReviewErrorCode.TierTooLow, c.Id, act.ActorId,
+                $"'{reviewer.Id}' holds tier '{reviewer.Tier}'; case '{c.Id}' needs at least '{needed}'.");
+        }
+    }
+
+    private void RequireFreshEyes(ReviewCase c, ReviewerAct act)
+    {
+        if (c.Contested && c.PriorDeciders.Contains(act.ActorId))
+        {
+            throw Refuse(ReviewErrorCode.ReviewerAlreadyDecided, c.Id, act.ActorId,
+                $"Case '{c.Id}' was contested; '{act.ActorId}' decided it before and cannot decide it again.");
+        }
+    }
+
+    private static int TierIndex(ReviewCase c, string tier)
+    {
+        for (var i = 0; i < c.Tiers.Count; i++)
+        {
+            if (string.Equals(c.Tiers[i], tier, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static Notice Notice(ReviewCase c, NoticeKind kind, string? actor, DateTimeOffset now, string message) => new()
+    {
+        Kind = kind,
+        CaseId = c.Id,
+        ActionType = c.ActionType,
+        Route = c.Route,
+        DecidedBy = c.Decision.DecidedBy,
+        Actor = actor,
+        At = now,
+        Message = message,
+    };
+}

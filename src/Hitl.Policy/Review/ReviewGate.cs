@@ -1,0 +1,585 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Hitl.Policy.Audit;
+using Hitl.Policy.Telemetry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Hitl.Policy.Review;
+
+/// <summary>
+/// The loop around <c>Route()</c>. The host hands every decision to <see cref="SubmitAsync"/> with the model's output:
+/// auto-execute comes back at once (notice-only also tells the notification sink), review and escalate open a case
+/// and hand a ticket to the review sink, block is recorded and returned. People then act on cases (approve, reject,
+/// edit, escalate, override, reverse, contest); every act is checked, appended to the audit store before it takes
+/// effect, and refused with a <see cref="ReviewException"/> when it is not allowed.
+/// </summary>
+/// <typeparam name="TContext">The host's context type.</typeparam>
+/// <example>
+/// <code>
+/// var decision = policy.Route(in request);
+/// var result = await gate.SubmitAsync(new GateRequest&lt;LoanRequest&gt; { Context = request, Decision = decision, Payload = offerJson });
+/// if (result.MayExecute) { Execute(offerJson); }
+/// else if (result.Disposition == GateDisposition.Pending)
+/// {
+///     var outcome = await gate.WaitForOutcomeAsync(result.CaseId, cancellationToken);
+///     if (outcome.Execute) { Execute(outcome.Payload!); }
+/// }
+/// </code>
+/// </example>
+public sealed partial class ReviewGate<TContext> : IDisposable
+{
+    private const string SystemActor = "system";
+    private readonly ConcurrentDictionary<string, ReviewCase> _cases = new(StringComparer.Ordinal);
+    private readonly IEscalationPolicy<TContext> _policy;
+    private readonly IAuditStore _audit;
+    private readonly IReviewSink _reviewSink;
+    private readonly IReviewerDirectory _reviewers;
+    private readonly INotificationSink? _notifications;
+    private readonly EscalationHandlerRegistration[] _handlers;
+    private readonly ICompensationHook? _compensation;
+    private readonly ReviewGateOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly GateMetrics _metrics;
+    private readonly ITimer? _sweepTimer;
+    private readonly bool _ownsMetrics;
+
+    /// <summary>Creates a gate.</summary>
+    /// <param name="policy">The policy whose decisions pass the gate (used for <c>Explain()</c> on tickets).</param>
+    /// <param name="auditStore">Where every decision and act is recorded.</param>
+    /// <param name="reviewSink">Where tickets go.</param>
+    /// <param name="reviewers">Who holds which role and tier.</param>
+    /// <param name="options">Settings; defaults when omitted.</param>
+    /// <param name="notifications">Where notices go; without one, notice-only actions go to review.</param>
+    /// <param name="escalationHandlers">Handlers run when a case escalates, in order.</param>
+    /// <param name="compensation">Reverses executed actions; without one, reversal is refused.</param>
+    /// <param name="timeProvider">The clock; the system clock when omitted.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="metrics">The instruments; a private set when omitted.</param>
+    public ReviewGate(
+        IEscalationPolicy<TContext> policy,
+        IAuditStore auditStore,
+        IReviewSink reviewSink,
+        IReviewerDirectory reviewers,
+        ReviewGateOptions? options = null,
+        INotificationSink? notifications = null,
+        IEnumerable<EscalationHandlerRegistration>? escalationHandlers = null,
+        ICompensationHook? compensation = null,
+        TimeProvider? timeProvider = null,
+        ILogger? logger = null,
+        GateMetrics? metrics = null)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(auditStore);
+        ArgumentNullException.ThrowIfNull(reviewSink);
+        ArgumentNullException.ThrowIfNull(reviewers);
+        _policy = policy;
+        _audit = auditStore;
+        _reviewSink = reviewSink;
+        _reviewers = reviewers;
+        _options = options ?? new ReviewGateOptions();
+        _notifications = notifications;
+        _handlers = escalationHandlers?.ToArray() ?? [];
+        _compensation = compensation;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _ownsMetrics = metrics is null;
+        _metrics = metrics ?? new GateMetrics();
+        if (_options.SweepInterval is { } interval)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero, nameof(options));
+            _sweepTimer = _time.CreateTimer(static state => ((ReviewGate<TContext>)state!).SweepFromTimer(), this, interval, interval);
+        }
+    }
+
+    /// <summary>The number of cases held (open, and closed within the retention).</summary>
+    public int CaseCount => _cases.Count;
+
+    /// <summary>
+    /// Takes one decision through the gate. Auto-execute: recorded and returned as <see cref="GateDisposition.Execute"/>
+    /// (notice-only also notifies; if the notice cannot be delivered, a review opens instead). Review and escalate:
+    /// recorded, a case opens and its ticket goes to the review sink. Block: recorded and returned.
+    /// </summary>
+    /// <param name="request">The decision, its context and the payload.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>What to do now, and the case id.</returns>
+    /// <exception cref="ReviewException">
+    /// The audit store failed (<see cref="ReviewErrorCode.AuditAppendFailed"/>: nothing may run), the review sink failed
+    /// (<see cref="ReviewErrorCode.ReviewSinkFailed"/>: the case stays pending), or the case id is taken
+    /// (<see cref="ReviewErrorCode.InvalidState"/>).
+    /// </exception>
+    public async ValueTask<GateResult> SubmitAsync(GateRequest<TContext> request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(request.Payload);
+        var decision = request.Decision;
+        var now = _time.GetUtcNow();
+        var caseId = request.CaseId ?? Guid.CreateVersion7(now).ToString("N");
+        using var activity = GateMetrics.ActivitySource.StartActivity("hitl.gate.submit");
+        activity?.SetTag(HitlTelemetry.CaseIdTag, caseId);
+        activity?.SetTag(HitlTelemetry.ActionTypeTag, decision.ActionType);
+        activity?.SetTag(HitlTelemetry.RouteTag, decision.Route.ToJsonName());
+        var c = new ReviewCase
+        {
+            Id = caseId,
+            Decision = decision,
+            Tiers = decision.PolicyTiers,
+            Payload = request.Payload,
+            PayloadDigest = PayloadDigest.Of(request.Payload),
+            RequestId = request.RequestId,
+            Requester = request.Requester,
+            Subject = request.Subject,
+            Summary = request.Summary,
+            PolicyHash = (_policy as ReloadablePolicy<TContext>)?.HashFor(decision.PolicyId, decision.PolicyVersion),
+            Confidence = request.Confidence,
+            Risk = request.Risk,
+            OpenedAt = now,
+            Route = decision.Route,
+            RoundOpenedAt = now,
+        };
+
+        // The case is held locked from the start, so that an act on a reused id, or on a ticket delivered before
+        // this method returns, waits until the decision is on record.
+        await c.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (!_cases.TryAdd(caseId, c))
+        {
+            c.Lock.Release();
+            throw Refuse(ReviewErrorCode.InvalidState, caseId, null, $"Case id '{caseId}' is already in use; give each model output its own case.");
+        }
+
+        try
+        {
+            return await ProcessAsync(c, request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (!c.Recorded)
+        {
+            // Nothing is on record, so nothing may run: the case is closed and forgotten.
+            c.State = CaseState.Blocked;
+            _cases.TryRemove(caseId, out _);
+            throw;
+        }
+        finally
+        {
+            c.Lock.Release();
+        }
+    }
+
+    private async ValueTask<GateResult> ProcessAsync(ReviewCase c, GateRequest<TContext> request, CancellationToken cancellationToken)
+    {
+        var decision = c.Decision;
+        var caseId = c.Id;
+        var now = c.OpenedAt;
+        _metrics.Decision(decision.Route, decision.ActionType);
+        var route = decision.Route;
+        var ticketReason = route == Route.Escalate ? TicketReason.Escalated : TicketReason.Review;
+        if (route.IsAutomatic())
+        {
+            if (decision.IsSampledForAudit)
+            {
+                _metrics.Sampled(decision.ActionType);
+            }
+
+            if (route == Route.AutoExecuteWithNotice && !await TryNotifyAsync(c, now, cancellationToken).ConfigureAwait(false))
+            {
+                route = Route.Review;
+                ticketReason = TicketReason.NoticeFailed;
+            }
+            else
+            {
+                var record = await AppendAsync(DecidedEntry(c, route, now, null), c.Id, cancellationToken).ConfigureAwait(false);
+                c.Recorded = true;
+                c.State = CaseState.AutoExecuted;
+                c.Executed = true;
+                c.ClosedAt = now;
+                c.Outcome = new CaseOutcome { CaseId = caseId, Execute = true, Payload = c.Payload, State = c.State, DecidedBy = decision.DecidedBy, At = now };
+                c.Round.TrySetResult(c.Outcome);
+                return new GateResult { CaseId = caseId, Disposition = GateDisposition.Execute, Route = route, Decision = decision, AuditSequence = record.Sequence };
+            }
+        }
+
+        if (route == Route.Block)
+        {
+            var record = await AppendAsync(DecidedEntry(c, route, now, null), c.Id, cancellationToken).ConfigureAwait(false);
+            c.Recorded = true;
+            c.State = CaseState.Blocked;
+            c.ClosedAt = now;
+            c.Outcome = new CaseOutcome { CaseId = caseId, Execute = false, State = c.State, DecidedBy = decision.DecidedBy, ReasonCode = "policy-block", At = now };
+            c.Round.TrySetResult(c.Outcome);
+            HitlLog.CaseBlocked(_logger, caseId, decision.ActionType, decision.DecidedBy);
+            return new GateResult { CaseId = caseId, Disposition = GateDisposition.Blocked, Route = route, Decision = decision, AuditSequence = record.Sequence };
+        }
+
+        c.Route = route;
+        if (ticketReason == TicketReason.NoticeFailed)
+        {
+            c.Tier = 0;
+            c.RequiredApprovals = 1;
+        }
+        else
+        {
+            c.Tier = Math.Min(decision.ReviewerTier, Math.Max(0, c.Tiers.Count - 1));
+            c.RequiredApprovals = Math.Max(1, decision.RequiredApprovals);
+            c.ReviewDeadline = decision.ReviewDeadline;
+            c.DeadlineAt = now + decision.ReviewDeadline;
+            c.Fallback = decision.TimeoutFallback;
+        }
+
+        var trace = TryExplain(request.Context);
+        c.Confidence ??= SignalValue(trace, StandardSignals.Confidence);
+        c.Risk ??= SignalValue(trace, StandardSignals.Risk);
+        var data = ticketReason == TicketReason.NoticeFailed
+            ? new Dictionary<string, string>(StringComparer.Ordinal) { ["raisedFrom"] = Route.AutoExecuteWithNotice.ToJsonName(), ["why"] = "notice could not be delivered" }
+            : null;
+        var decided = await AppendAsync(DecidedEntry(c, route, now, data), c.Id, cancellationToken).ConfigureAwait(false);
+        c.Recorded = true;
+        c.Ticket = BuildTicket(c, ticketReason, trace, now);
+        var routeName = route.ToJsonName();
+        var tierName = c.TierName ?? "";
+        HitlLog.CaseOpened(_logger, caseId, decision.ActionType, routeName, tierName, c.RequiredApprovals, decision.DecidedBy);
+        await SendTicketAsync(c, c.Ticket, cancellationToken).ConfigureAwait(false);
+        if (route == Route.Escalate)
+        {
+            _metrics.Escalation(c.ActionType, "policy");
+            await RunEscalationHandlersAsync(c, c.Ticket, null, EscalationCause.Policy, null, now, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new GateResult { CaseId = caseId, Disposition = GateDisposition.Pending, Route = route, Decision = decision, Ticket = c.Ticket, AuditSequence = decided.Sequence };
+    }
+
+    /// <summary>Waits for the outcome of a case (of its current round: a contest opens a new one).</summary>
+    /// <param name="caseId">The case id.</param>
+    /// <param name="cancellationToken">Cancels the wait (not the case).</param>
+    /// <returns>The outcome.</returns>
+    /// <exception cref="ReviewException">No such case (<see cref="ReviewErrorCode.CaseNotFound"/>).</exception>
+    public async ValueTask<CaseOutcome> WaitForOutcomeAsync(string caseId, CancellationToken cancellationToken = default)
+    {
+        var c = Find(caseId, null);
+        return await c.Round.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Looks a case up.</summary>
+    /// <param name="caseId">The case id.</param>
+    /// <param name="cancellationToken">Cancels the wait for the case's lock.</param>
+    /// <returns>The case as it stands, or <see langword="null"/> when there is no such case.</returns>
+    public async ValueTask<ReviewCaseView?> GetCaseAsync(string caseId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(caseId);
+        if (!_cases.TryGetValue(caseId, out var c))
+        {
+            return null;
+        }
+
+        await c.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return c.View();
+        }
+        finally
+        {
+            c.Lock.Release();
+        }
+    }
+
+    /// <summary>Stops the deadline timer, when there is one, and releases the gate's own instruments.</summary>
+    public void Dispose()
+    {
+        _sweepTimer?.Dispose();
+        if (_ownsMetrics)
+        {
+            _metrics.Dispose();
+        }
+    }
+
+    private ReviewCase Find(string caseId, string? actor)
+    {
+        ArgumentNullException.ThrowIfNull(caseId);
+        return _cases.TryGetValue(caseId, out var c)
+            ? c
+            : throw Refuse(ReviewErrorCode.CaseNotFound, caseId, actor, $"No case has id '{caseId}'.");
+    }
+
+    private ReviewException Refuse(ReviewErrorCode code, string? caseId, string? actor, string message)
+    {
+        _metrics.Refusal(code.ToString());
+        HitlLog.ActRefused(_logger, caseId, actor, code.ToString());
+        return new ReviewException(code, caseId, actor, message);
+    }
+
+    private async ValueTask<AuditRecord> AppendAsync(AuditEntry entry, string caseId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _audit.AppendAsync(entry, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            HitlLog.AuditAppendFailed(_logger, ex, entry.Act.ToString(), caseId);
+            _metrics.Refusal(nameof(ReviewErrorCode.AuditAppendFailed));
+            throw new ReviewException(ReviewErrorCode.AuditAppendFailed, caseId, entry.Actor,
+                $"The audit store could not record the {entry.Act} act on case '{caseId}', so it did not take effect: {ex.Message}", ex);
+        }
+    }
+
+    private static AuditEntry DecidedEntry(ReviewCase c, Route route, DateTimeOffset now, IReadOnlyDictionary<string, string>? data)
+    {
+        var decision = c.Decision;
+        var needsPerson = route is Route.Review or Route.Escalate;
+        return new AuditEntry
+        {
+            Act = AuditAct.Decided,
+            CaseId = c.Id,
+            At = now,
+            ActionType = decision.ActionType,
+            RequestId = c.RequestId,
+            PolicyId = decision.PolicyId,
+            PolicyVersion = decision.PolicyVersion,
+            PolicyHash = c.PolicyHash,
+            InputDigest = c.PayloadDigest,
+            Route = route,
+            ReviewerTier = needsPerson ? c.TierName : null,
+            RequiredApprovals = needsPerson ? c.RequiredApprovals : null,
+            RulesFired = decision.FiredRules.ToArray(),
+            DecidedBy = decision.DecidedBy,
+            Flags = decision.Flags,
+            Confidence = c.Confidence,
+            Risk = c.Risk,
+            Actor = SystemActor,
+            Data = data,
+        };
+    }
+
+    private static AuditEntry ActEntry(ReviewCase c, AuditAct act, string actor, string actorRole, string? actorTier, string? reasonCode, string? reason, DateTimeOffset now) => new()
+    {
+        Act = act,
+        CaseId = c.Id,
+        At = now,
+        ActionType = c.ActionType,
+        RequestId = c.RequestId,
+        PolicyId = c.Decision.PolicyId,
+        PolicyVersion = c.Decision.PolicyVersion,
+        PolicyHash = c.PolicyHash,
+        InputDigest = c.PayloadDigest,
+        EditedDigest = c.EditedDigest,
+        Route = c.Route,
+        ReviewerTier = c.TierName,
+        RequiredApprovals = c.State == CaseState.Pending ? c.RequiredApprovals : null,
+        DecidedBy = c.Decision.DecidedBy,
+        Confidence = c.Confidence,
+        Actor = actor,
+        ActorRole = actorRole,
+        ActorTier = actorTier,
+        ReasonCode = reasonCode,
+        Reason = reason,
+    };
+
+    private DecisionTrace? TryExplain(TContext context)
+    {
+        try
+        {
+            return _policy.Explain(in context);
+        }
+#pragma warning disable CA1031 // The ticket is still made without the trace; the decision already failed closed if it had to.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return null;
+        }
+    }
+
+    private static double? SignalValue(DecisionTrace? trace, string signal)
+    {
+        if (trace is null)
+        {
+            return null;
+        }
+
+        foreach (var input in trace.Signals)
+        {
+            if (string.Equals(input.Signal, signal, StringComparison.Ordinal))
+            {
+                var text = input.Value;
+                var space = text.IndexOf(' ', StringComparison.Ordinal);
+                return double.TryParse(space > 0 ? text[..space] : text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
+            }
+        }
+
+        return null;
+    }
+
+    private ReviewTicket BuildTicket(ReviewCase c, TicketReason reason, DecisionTrace? trace, DateTimeOffset now)
+    {
+        var settings = _options.For(c.ActionType);
+        var fired = trace?.Rules.Where(r => r.Fired).ToArray() ?? [];
+        return new ReviewTicket
+        {
+            CaseId = c.Id,
+            Reason = reason,
+            ActionType = c.ActionType,
+            Route = c.Route,
+            RequiredTier = c.TierName ?? "",
+            RequiredApprovals = c.RequiredApprovals,
+            DeadlineAt = c.DeadlineAt,
+            TimeoutFallback = c.DeadlineAt is null ? null : c.Fallback ?? Route.Block,
+            Confidence = c.Confidence,
+            Risk = c.Risk,
+            FiredRules = c.Decision.FiredRules.ToArray(),
+            FiredRuleDetails = fired,
+            DecidedBy = c.Decision.DecidedBy,
+            Why = trace?.Why ?? c.Decision.ToString(),
+            ModelWeaknesses = settings.Weaknesses,
+            Summary = c.Summary,
+            SuggestionWithheld = settings.WithholdSuggestion,
+            Suggestion = settings.WithholdSuggestion ? null : c.ExecutedPayload,
+            Requester = c.Requester,
+            Subject = c.Subject,
+            PolicyId = c.Decision.PolicyId,
+            PolicyVersion = c.Decision.PolicyVersion,
+            At = now,
+        };
+    }
+
+    private ReviewTicket Reticket(ReviewCase c, TicketReason reason, DateTimeOffset now) =>
+        c.Ticket is { } last
+            ? last with
+            {
+                Reason = reason,
+                Route = c.Route,
+                RequiredTier = c.TierName ?? "",
+                RequiredApprovals = c.RequiredApprovals,
+                DeadlineAt = c.DeadlineAt,
+                TimeoutFallback = c.DeadlineAt is null ? null : (c.TimeoutEscalated ? Route.Block : c.Fallback ?? Route.Block),
+                Suggestion = last.SuggestionWithheld ? null : c.ExecutedPayload,
+                At = now,
+            }
+            : BuildTicket(c, reason, null, now);
+
+    private async ValueTask SendTicketAsync(ReviewCase c, ReviewTicket ticket, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _reviewSink.SubmitAsync(ticket, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _metrics.Refusal(nameof(ReviewErrorCode.ReviewSinkFailed));
+            throw new ReviewException(ReviewErrorCode.ReviewSinkFailed, c.Id, null,
+                $"The review sink could not take the ticket of case '{c.Id}'; the case stays pending and is never executed without a review: {ex.Message}", ex);
+        }
+    }
+
+    private async ValueTask<bool> TryNotifyAsync(ReviewCase c, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (_notifications is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            await _notifications.NotifyAsync(new Notice
+            {
+                Kind = NoticeKind.AutoExecutedWithNotice,
+                CaseId = c.Id,
+                ActionType = c.ActionType,
+                Route = Route.AutoExecuteWithNotice,
+                DecidedBy = c.Decision.DecidedBy,
+                At = now,
+                Message = $"'{c.ActionType}' runs without review (case {c.Id}); override or reverse it if it is wrong.",
+            }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            HitlLog.NoticeFailed(_logger, ex, c.Id);
+            return false;
+        }
+    }
+
+    private async ValueTask NotifyQuietlyAsync(Notice notice, CancellationToken cancellationToken)
+    {
+        if (_notifications is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _notifications.NotifyAsync(notice, cancellationToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A lost after-the-fact notice must not undo an act that is already on record.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            HitlLog.NoticeFailed(_logger, ex, notice.CaseId);
+        }
+    }
+
+    private async ValueTask RunEscalationHandlersAsync(
+        ReviewCase c, ReviewTicket ticket, string? previousTier, EscalationCause cause, string? actor, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (_handlers.Length == 0)
+        {
+            return;
+        }
+
+        var escalation = new Escalation
+        {
+            CaseId = c.Id,
+            ActionType = c.ActionType,
+            Tier = c.TierName ?? "",
+            PreviousTier = previousTier,
+            Cause = cause,
+            Actor = actor,
+            At = now,
+            Ticket = ticket,
+        };
+        foreach (var registration in _handlers)
+        {
+            if (!registration.Matches(escalation))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (await registration.Handler.HandleAsync(escalation, cancellationToken).ConfigureAwait(false) == EscalationHandling.Stop)
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                HitlLog.EscalationHandlerFailed(_logger, ex, registration.Handler.GetType().Name, c.Id);
+            }
+        }
+    }
+
+    private void Close(ReviewCase c, CaseState state, bool execute, string decidedBy, string? reasonCode, string? reason, DateTimeOffset now)
+    {
+        var alreadyExecuted = c.Executed;
+        c.State = state;
+        c.ClosedAt = now;
+        c.DeadlineAt = null;
+        if (execute)
+        {
+            c.Executed = true;
+        }
+
+        c.Outcome = new CaseOutcome
+        {
+            CaseId = c.Id,
+            Execute = execute,
+            Payload = execute ? c.ExecutedPayload : null,
+            Edited = execute && c.EditedPayload is not null,
+            State = state,
+            AlreadyExecuted = alreadyExecuted,
+            DecidedBy = decidedBy,
+            ReasonCode = reasonCode,
+            Reason = reason,
+            At = now,
+        };
+        _metrics.Latency(c.ActionType, state.ToString().ToLowerInvariant(), now - c.RoundOpenedAt);
+        c.Round.TrySetResult(c.Outcome);
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Logging;
+
+namespace Hitl.Policy.Telemetry;
+
+/// <summary>The log messages of the gate, the kill switch and policy reloads (source-generated).</summary>
+internal static partial class HitlLog
+{
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Case {CaseId} ({ActionType}) opened for {Route}, tier {Tier}, {Approvals} approval(s), decided by {DecidedBy}")]
+    public static partial void CaseOpened(ILogger logger, string caseId, string? actionType, string route, string tier, int approvals, string decidedBy);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Case {CaseId} ({ActionType}) blocked by {DecidedBy}")]
+    public static partial void CaseBlocked(ILogger logger, string caseId, string? actionType, string decidedBy);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Notice for case {CaseId} could not be delivered; the case goes to review instead")]
+    public static partial void NoticeFailed(ILogger logger, Exception exception, string caseId);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Case {CaseId}: {Act} by {Actor} ({ReasonCode})")]
+    public static partial void ActRecorded(ILogger logger, string caseId, string act, string actor, string? reasonCode);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Case {CaseId}: act refused for {Actor}: {Code}")]
+    public static partial void ActRefused(ILogger logger, string? caseId, string? actor, string code);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "Case {CaseId} passed its deadline; fell back to {Fallback}")]
+    public static partial void TimedOut(ILogger logger, string caseId, string fallback);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Error, Message = "The audit store failed to append a {Act} record for case {CaseId}; the act did not take effect")]
+    public static partial void AuditAppendFailed(ILogger logger, Exception exception, string act, string caseId);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Error, Message = "Escalation handler {Handler} failed for case {CaseId}; the case stays escalated")]
+    public static partial void EscalationHandlerFailed(ILogger logger, Exception exception, string handler, string caseId);
+
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Error, Message = "Compensation failed for case {CaseId}; the case stays {State}")]
+    public static partial void CompensationFailed(ILogger logger, Exception exception, string caseId, string state);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Error, Message = "Deadline sweep failed for case {CaseId}; it stays pending and is retried on the next sweep")]
+    public static partial void SweepFailed(ILogger logger, Exception exception, string caseId);
+
+    [LoggerMessage(EventId = 1020, Level = LogLevel.Warning, Message = "Kill switch {Scope} {Change} by {Actor}: {Reason}")]
+    public static partial void KillSwitchChanged(ILogger logger, string scope, string change, string actor, string reason);
+
+    [LoggerMessage(EventId = 1030, Level = LogLevel.Information, Message = "Policy {PolicyId} {PolicyVersion} active (hash {PolicyHash})")]
+    public static partial void PolicyActivated(ILogger logger, string policyId, string policyVersion, string policyHash);
+
+    [LoggerMessage(EventId = 1031, Level = LogLevel.Error, Message = "Policy reload rejected; {PolicyId} {PolicyVersion} stays active. {ErrorCount} error(s):{Errors}")]
+    public static partial void PolicyReloadRejected(ILogger logger, string policyId, string policyVersion, int errorCount, string errors);
+}
