@@ -274,7 +274,6 @@ internal sealed partial class PolicyCompilation<TContext>
             SampleSalt = RequestSampler.Hash(actionName, 0x4849_544C_5F53_414DUL),
             SampleMode = sampling?.Mode ?? SamplingMode.Flag,
             KilledByPolicy = killed,
-            IsUnknownAction = actionName == UnknownActionName,
         };
 
         static void AddGate(List<CompiledRule<TContext>> rules, CompiledRule<TContext>? gate)

@@ -49,7 +49,6 @@ internal sealed class ActionPlan<TContext>
 
     public required bool KilledByPolicy { get; init; }
 
-    public required bool IsUnknownAction { get; init; }
 
     /// <summary>How <c>Route()</c> evaluates <see cref="Rules"/>; built by <see cref="Prepare"/> when the policy is constructed.</summary>
     public EvaluationProgram<TContext> Program { get; private set; } = null!;

@@ -2,6 +2,4 @@ namespace Hitl.Policy.Evaluation;
 
 /// <summary>What a compiled rule proposes; combined by taking the most restrictive of each part.</summary>
 internal readonly record struct Outcome(Route Route, byte Tier, byte Approvals, long DeadlineTicks, Route OnTimeout)
-{
-    public static readonly Outcome Lowest = new(Route.AutoExecute, 0, 0, 0, Route.Escalate);
-}
+;

@@ -115,8 +115,6 @@ public readonly struct Decision : IEquatable<Decision>
     /// <summary>The version of the policy that decided.</summary>
     public string? PolicyVersion => _table?.Policy.Version;
 
-    internal int DeciderIndex => _decider;
-
     /// <summary>The reviewer tiers of the policy that decided, lowest first (empty for an uninitialised decision).</summary>
     internal IReadOnlyList<string> PolicyTiers => _table is null ? [] : _table.Policy.Tiers;
 
