@@ -5,7 +5,7 @@ namespace Hitl.Policy.Quickstart;
 /// <summary>A single console line rewritten in place (carriage return) while the stream runs; silent without a console.</summary>
 internal sealed class ProgressLine(TextWriter? console, int total)
 {
-    private const int Width = 30;
+    private const int Width = 24;
     private int _lastLength;
 
     public void Update(int done, int auto, int toPerson, DateTimeOffset virtualTime)
@@ -17,7 +17,7 @@ internal sealed class ProgressLine(TextWriter? console, int total)
 
         var filled = total == 0 ? Width : (int)((long)done * Width / total);
         var text = string.Create(CultureInfo.InvariantCulture,
-            $"  [{new string('#', filled)}{new string('.', Width - filled)}] {done:N0}/{total:N0} outputs | ran on their own {auto:N0} | to a person {toPerson:N0} | simulated time {virtualTime:ddd HH:mm}");
+            $"  [{new string('#', filled)}{new string('.', Width - filled)}] {done:N0}/{total:N0} | auto {auto:N0} | to a person {toPerson:N0} | {virtualTime:ddd HH:mm}");
         console.Write("\r" + text.PadRight(_lastLength));
         _lastLength = text.Length;
         console.Flush();

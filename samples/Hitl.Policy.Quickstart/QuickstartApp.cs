@@ -103,7 +103,7 @@ public static class QuickstartApp
                 }
 
                 var decision = policy.Route(items[i].Output);
-                if (escalatedExample is null && decision.Route == Route.Escalate && decision.FiredRules.Count >= 2)
+                if (escalatedExample is null && decision.Route == Route.Escalate && decision.FiredRules.Count >= 3)
                 {
                     escalatedExample = items[i].Output;
                 }

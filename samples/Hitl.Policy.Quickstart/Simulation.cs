@@ -145,7 +145,7 @@ internal sealed class Simulation
         {
             Schedule(times[0], () => ActAsync(() => Gate.EscalateAsync(new ReviewerAct(caseId, people[0].Id, "needs-higher-tier", "Outside what I may decide; passing it up."))));
         }
-        else if (verdict < 0.05)
+        else if (verdict is >= 0.04 and < 0.045)
         {
             Schedule(times[0], () => ActAsync(() => Gate.RejectAsync(new ReviewerAct(caseId, people[0].Id, "precaution", "Not sure enough to let it run; the requester may resubmit.")), rejected: item));
         }

@@ -106,7 +106,7 @@ internal sealed class SummaryWriter(TextWriter output)
         Heading("Explain trace of one escalated case");
         if (trace is null)
         {
-            output.WriteLine("  (no case in this run was escalated by two or more rules)");
+            output.WriteLine("  (no case in this run was escalated with three or more rules firing)");
             return;
         }
 
@@ -119,18 +119,21 @@ internal sealed class SummaryWriter(TextWriter output)
     public void Calibration(CalibrationReport report)
     {
         Heading(string.Create(Invariant, $"Calibration: does the evidence back the auto-execute thresholds? (target {report.Target:0%} agreement at {report.Confidence:0%} confidence, at least {report.MinimumSample} judged cases)"));
-        output.WriteLine($"  {"action type",-17}{"volume",8}  {"agreement with people",-33}{"silent failures",18}  {"threshold now -> recommended",-30}");
+        output.WriteLine($"  {"action type",-17}{"volume",7}  {"agreement, all judged",-24}{"at or above the threshold now",-32}{"silent failures",-17}threshold now -> recommended");
         foreach (var action in report.Actions)
         {
             var rec = action.Recommendation;
+            var all = action.Agreement;
+            var agreement = all.Rate is { } rate ? string.Create(Invariant, $"{rate:0.0%} (n={all.Trials:N0})") : "none judged";
+            var above = rec.CurrentAgreement is { Rate: not null } current ? current.ToString() : "-";
             var audit = action.AutoPathError;
-            var silent = audit.Trials == 0 ? "none audited" : $"{audit.Successes}/{audit.Trials} audited";
+            var silent = audit.Trials == 0 ? "none audited" : string.Create(Invariant, $"{audit.Successes} of {audit.Trials} audits");
             var now = rec.CurrentThreshold is { } c ? c.ToString("0.00", Invariant) : "-";
-            var next = rec.RecommendedThreshold is { } r ? r.ToString("0.00", Invariant) : now;
-            output.WriteLine(string.Create(Invariant, $"  {action.ActionType,-17}{action.Volume,8:N0}  {action.Agreement,-33}{silent,18}  {now} -> {next} ({Kind(rec.Kind)})"));
+            var next = rec.ProposedThreshold is { } t ? t.ToString("0.00", Invariant) : rec.Kind == RecommendationKind.Tighten ? "no auto-execute" : now;
+            output.WriteLine(string.Create(Invariant, $"  {action.ActionType,-17}{action.Volume,7:N0}  {agreement,-24}{above,-32}{silent,-17}{now} -> {next} ({Kind(rec.Kind)})"));
         }
 
-        output.WriteLine("  Nothing is applied: a loosening or tightening becomes a policy change a person approves (hitl calibrate, PolicyProposer).");
+        output.WriteLine("  Nothing is applied: a change of threshold is a policy change a person approves (PolicyProposer shows it as a diff).");
     }
 
     public void Problems(IReadOnlyList<string> refusals, IReadOnlyList<string> pending)
