@@ -81,7 +81,7 @@ internal static class ModelOutputStream
     {
         var floor = action switch
         {
-            "email.send" => 0.03,
+            "email.send" => 0.05,
             "agent.tool-call" => 0.006,
             "loan.approve" => 0.004,
             _ => 0.001,
