@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Hitl.Policy.Audit;
-using Hitl.Policy.Definition;
 using Hitl.Policy.Feedback;
 using Hitl.Policy.Review;
 

@@ -190,11 +190,6 @@ internal sealed class Simulation
             {
                 _rejectedLoans.Add(view.CaseId);
             }
-
-            foreach (var approver in view.Approvers)
-            {
-                Actors(view.CaseId).Add(approver);
-            }
         }
         catch (ReviewException ex)
         {
