@@ -33,10 +33,17 @@ internal sealed class SummaryWriter(TextWriter output)
 
         output.WriteLine(Row("all", summary.Decisions, summary.Count, summary.SampledByAction.Values.Sum()));
         var toPerson = summary.Count(Route.Review) + summary.Count(Route.Escalate);
-        var escalatedLater = summary.EscalatedByReviewer.Union(summary.EscalatedByTimeout, StringComparer.Ordinal).Count();
+        // Cases that started below the top of the ladder and were passed up afterwards, by a person or by a lapsed deadline.
+        var later = summary.EscalatedByReviewer.Union(summary.EscalatedByTimeout, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+        later.ExceptWith(summary.EscalatedAtDecision);
+        var byReviewer = later.Count(summary.EscalatedByReviewer.Contains);
+        var byTimeout = later.Count(summary.EscalatedByTimeout.Contains);
+        var both = byReviewer + byTimeout - later.Count;
+        var reachedHigherTier = later.Count + summary.EscalatedAtDecision.Count;
         output.WriteLine();
         output.WriteLine(string.Create(Invariant, $"  Ran on their own: {Share(summary.Count(Route.AutoExecute) + summary.Count(Route.AutoExecuteWithNotice), summary.Decisions)}; stopped for a person: {Share(toPerson, summary.Decisions)}; blocked: {Share(summary.Count(Route.Block), summary.Decisions)}."));
-        output.WriteLine(string.Create(Invariant, $"  Escalation rate: {Percent(summary.Count(Route.Escalate), summary.Decisions)} of decisions went straight to a higher tier; {escalatedLater:N0} more cases were escalated later ({summary.EscalatedByReviewer.Count:N0} by a reviewer, {summary.EscalatedByTimeout.Count:N0} after a deadline passed)."));
+        output.WriteLine(string.Create(Invariant, $"  Escalation rate: {Percent(summary.Count(Route.Escalate), summary.Decisions)} of decisions went straight to a higher tier; {later.Count:N0} more cases were escalated later"));
+        output.WriteLine(string.Create(Invariant, $"  (passed up by a reviewer: {byReviewer:N0}, after a deadline passed: {byTimeout:N0}{(both > 0 ? $", both: {both:N0}" : "")}); in all {Share(reachedHigherTier, summary.Decisions)} of cases reached a higher tier."));
     }
 
     public void Reviews(TrailSummary summary)

@@ -16,6 +16,8 @@ internal sealed class TrailSummary
 
     public Dictionary<Route, int> TimeoutFallbacks { get; } = [];
 
+    public HashSet<string> EscalatedAtDecision { get; } = new(StringComparer.Ordinal);
+
     public HashSet<string> EscalatedByReviewer { get; } = new(StringComparer.Ordinal);
 
     public HashSet<string> EscalatedByTimeout { get; } = new(StringComparer.Ordinal);
@@ -72,6 +74,10 @@ internal sealed class TrailSummary
                 }
 
                 routes[route] = routes.GetValueOrDefault(route) + 1;
+                if (route == Route.Escalate)
+                {
+                    EscalatedAtDecision.Add(entry.CaseId);
+                }
                 if (entry.Flags is { } flags && (flags & DecisionFlags.SampledForAudit) != 0)
                 {
                     SampledByAction[action] = SampledByAction.GetValueOrDefault(action) + 1;

@@ -65,6 +65,15 @@ public sealed class QuickstartTests(SharedRun shared) : IClassFixture<SharedRun>
         {
             Assert.Equal(ActionTypes.Sum(a => table[a].PerRoute[r]), table["all"].PerRoute[r]);
         }
+
+        var entries = _run.Entries();
+        var reachedHigherTier = entries
+            .Where(e => (Act(e) == "decided" && Text(e, "route") == "escalate") || Act(e) == "escalated" || (Act(e) == "timed-out" && Text(e, "route") == "escalate"))
+            .Select(e => Text(e, "caseId"))
+            .Distinct(StringComparer.Ordinal)
+            .Count();
+        Assert.True(reachedHigherTier > table["all"].PerRoute[3]);
+        Assert.Equal(reachedHigherTier, SummaryOutput.ReachedHigherTier(_run.Output));
     }
 
     [Fact]

@@ -44,6 +44,13 @@ internal static partial class SummaryOutput
         return (Number(match.Groups[1].Value), Number(match.Groups[2].Value), Number(match.Groups[3].Value));
     }
 
+    public static int ReachedHigherTier(string output)
+    {
+        var match = HigherTierLine().Match(output);
+        Assert.True(match.Success, "The summary does not say how many cases reached a higher tier.");
+        return Number(match.Groups[1].Value);
+    }
+
     public static int VerifiedRecords(string output)
     {
         var match = VerifiedLine().Match(output);
@@ -66,6 +73,9 @@ internal static partial class SummaryOutput
 
     [GeneratedRegex(@"([\d,]+) reviews passed their deadline: ([\d,]+) fell back to escalate .*?, ([\d,]+) fell back to block")]
     private static partial Regex TimeoutLine();
+
+    [GeneratedRegex(@"in all ([\d,]+) \([\d.]+%\) of cases reached a higher tier")]
+    private static partial Regex HigherTierLine();
 
     [GeneratedRegex(@"Chain verified: ([\d,]+) records")]
     private static partial Regex VerifiedLine();
