@@ -1,22 +1,28 @@
+using System.Globalization;
+
 namespace Hitl.Policy.Quickstart;
 
 /// <summary>
 /// A realistic, repeatable stream of model outputs: mostly confident and ordinary, with a tail of low confidence,
-/// large amounts, irreversible actions (a sent e-mail counts as costly to reverse: a correction can follow it), vulnerable customers, dangerous tool calls and the odd broken signal.
+/// large amounts, irreversible actions (a sent e-mail counts as costly to reverse: a correction can follow it),
+/// vulnerable customers, dangerous tool calls and the odd broken signal. Each output carries a ground truth: the
+/// chance that the model is wrong falls with its confidence, with a floor per action type (customer e-mail has the
+/// highest floor: tone and promises go wrong even when the model is sure, which only sampled audits reveal).
 /// </summary>
 internal static class ModelOutputStream
 {
-    private static readonly string[] Actions = ["loan.approve", "refund.issue", "email.send", "agent.tool-call"];
+    public static readonly string[] Actions = ["loan.approve", "refund.issue", "email.send", "agent.tool-call"];
     private static readonly string[] Tools = ["read_logs", "get_metrics", "send_invoice", "restart_service", "shell", "drop_table", "wire_transfer"];
+    private static readonly string[] Topics = ["your refund", "your order", "a delivery delay", "your invoice", "your contract"];
 
-    public static IEnumerable<ModelOutput> Generate(int count, int seed)
+    public static IEnumerable<StreamItem> Generate(int count, int seed)
     {
         var random = new Random(seed);
         for (var i = 0; i < count; i++)
         {
             var action = Actions[random.Next(Actions.Length)];
             var confidence = Confidence(random);
-            yield return new ModelOutput(
+            var output = new ModelOutput(
                 Action: action,
                 RequestId: $"{action}-{i:D6}",
                 Confidence: random.Next(400) == 0 ? double.NaN : confidence,
@@ -49,12 +55,54 @@ internal static class ModelOutputStream
                 MentionsLegal: random.Next(40) == 0,
                 Tool: Tools[Math.Min(Tools.Length - 1, (int)(Math.Pow(random.NextDouble(), 2.5) * Tools.Length))],
                 TouchesProduction: random.Next(5) == 0);
+            var wrong = random.NextDouble() < ErrorRate(action, confidence);
+            var subject = action == "agent.tool-call" ? "service-" + output.Tool : $"customer-{random.Next(100_000):D5}";
+            var gap = TimeSpan.FromMilliseconds(1 + Math.Round(-Math.Log(1 - random.NextDouble()) * 20_000));
+            yield return new StreamItem(output, Payload(output, random), subject, wrong, gap);
         }
     }
+
+    /// <summary>
+    /// The edit a reviewer makes to a wrong proposal: a smaller amount, a corrected text, safer arguments. The
+    /// result differs from the original, so the gate records an edit.
+    /// </summary>
+    public static string Edit(StreamItem item) => item.Output.Action switch
+    {
+        "loan.approve" or "refund.issue" => Invariant($$"""{"amount":{{Math.Round(item.Output.Amount * 0.8, 2)}},"note":"amount corrected by reviewer"}"""),
+        "email.send" => """{"subject":"Re: your request","body":"Rewritten by a reviewer: the draft promised what we cannot do."}""",
+        _ => Invariant($$"""{"tool":"{{item.Output.Tool}}","args":{"dryRun":true},"note":"arguments narrowed by reviewer"}"""),
+    };
+
+    /// <summary>
+    /// The chance that the model is wrong: a floor per action type, plus a part that grows with the square of the
+    /// missing confidence (0.9 adds 2%, 0.7 adds 18%, 0.5 adds 50%).
+    /// </summary>
+    private static double ErrorRate(string action, double confidence)
+    {
+        var floor = action switch
+        {
+            "email.send" => 0.05,
+            "agent.tool-call" => 0.006,
+            "loan.approve" => 0.004,
+            _ => 0.001,
+        };
+        var missing = 1 - confidence;
+        return floor + (2 * missing * missing);
+    }
+
+    private static string Payload(ModelOutput output, Random random) => output.Action switch
+    {
+        "loan.approve" => Invariant($$"""{"amount":{{output.Amount}},"rate":{{Math.Round(3 + (random.NextDouble() * 6), 2)}},"termMonths":{{12 * random.Next(1, 8)}}}"""),
+        "refund.issue" => Invariant($$"""{"amount":{{output.Amount}},"currency":"EUR"}"""),
+        "email.send" => Invariant($$"""{"subject":"About {{Topics[random.Next(Topics.Length)]}}","recipients":{{output.Recipients}},"category":"{{output.Category}}"}"""),
+        _ => Invariant($$"""{"tool":"{{output.Tool}}","production":{{(output.TouchesProduction ? "true" : "false")}}}"""),
+    };
 
     /// <summary>Most outputs are confident (about 80% at 0.9 or more); a tail is not.</summary>
     private static double Confidence(Random random) =>
         Math.Round(1 - (Math.Pow(random.NextDouble(), 9) * 0.6), 3);
 
     private static string Pick(Random random, params string[] options) => options[random.Next(options.Length)];
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
