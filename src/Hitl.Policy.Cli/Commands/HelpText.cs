@@ -70,7 +70,8 @@ internal static class HelpText
         """;
 
     public const string ExitCodes = """
-        Exit codes: 0 all good; 1 the check failed (policy errors, a case line that could not be read, a failing test);
+        Exit codes: 0 all good; 1 the check failed (policy errors, a case line that could not be read, a failing test,
+        a broken or torn audit trail, an action type that must tighten, a candidate policy that decides differently);
         2 the command could not run (unknown option, missing file, unreadable input, a policy that does not compile).
         """;
 }
