@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using Hitl.Policy.Cli.Commands;
 
 namespace Hitl.Policy.Cli;
@@ -20,6 +21,9 @@ internal static class HitlApp
         root.Subcommands.Add(RouteCommand.Create(io));
         root.Subcommands.Add(ExplainCommand.Create(io));
         root.Subcommands.Add(TestCommand.Create(io));
+        root.Subcommands.Add(AuditCommand.Create(io));
+        root.Subcommands.Add(CalibrateCommand.Create(io));
+        root.Subcommands.Add(ShadowCommand.Create(io));
         AddDetails(root, new Dictionary<string, string>
         {
             ["hitl"] = HelpText.ExitCodes,
@@ -27,6 +31,11 @@ internal static class HitlApp
             ["route"] = HelpText.Case + Environment.NewLine + Environment.NewLine + HelpText.ExitCodes,
             ["explain"] = HelpText.Case,
             ["test"] = HelpText.Tests + Environment.NewLine + Environment.NewLine + HelpText.ExitCodes,
+            ["audit"] = HelpText.AuditTrail,
+            ["verify"] = HelpText.AuditTrail + Environment.NewLine + Environment.NewLine + HelpText.VerifyExitCodes,
+            ["stats"] = HelpText.AuditTrail + Environment.NewLine + Environment.NewLine + HelpText.StatsExitCodes,
+            ["calibrate"] = HelpText.Calibrate + Environment.NewLine + Environment.NewLine + HelpText.CalibrateExitCodes,
+            ["shadow"] = HelpText.Shadow + Environment.NewLine + Environment.NewLine + HelpText.ShadowExitCodes,
         });
         return root;
     }
@@ -68,13 +77,26 @@ internal static class HitlApp
                 io.Error.WriteLine("error: " + error.Message);
             }
 
-            var command = parse.CommandResult.Command;
-            var name = command is RootCommand ? "hitl" : "hitl " + command.Name;
-            io.Error.WriteLine($"Run '{name} --help' for usage.");
+            io.Error.WriteLine($"Run '{CommandPath(parse.CommandResult)} --help' for usage.");
             return ExitCodes.Usage;
         }
 
         return parse.Invoke(invocation);
+    }
+
+    /// <summary>The command as typed: <c>hitl</c>, <c>hitl route</c>, <c>hitl audit verify</c>.</summary>
+    private static string CommandPath(CommandResult result)
+    {
+        var names = new List<string>();
+        for (SymbolResult? current = result; current is not null; current = current.Parent)
+        {
+            if (current is CommandResult { Command: not RootCommand } command)
+            {
+                names.Insert(0, command.Command.Name);
+            }
+        }
+
+        return string.Join(' ', ["hitl", .. names]);
     }
 
     /// <summary>Runs a command body, turning a <see cref="CliException"/> into its message and exit code.</summary>

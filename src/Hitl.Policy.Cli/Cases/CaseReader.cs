@@ -6,7 +6,7 @@ namespace Hitl.Policy.Cli.Cases;
 /// Reads one case (the signals of one model output) from JSON into <see cref="Signals"/>. The standard signals sit at
 /// the top level under their policy names; host fields sit under <c>fields</c>, typed by the policy's declarations.
 /// A value left out (or <c>null</c>) is not given, and the core fails closed on it: a missing number is NaN, a missing
-/// reversibility is irreversible.
+/// reversibility is irreversible. An optional <c>caseId</c> names the case in the audit trail (for <c>hitl shadow</c>).
 /// </summary>
 /// <example>
 /// <code>
@@ -23,7 +23,9 @@ internal static class CaseReader
         StandardSignals.Sensitive, StandardSignals.Vulnerable,
     ];
 
-    private static readonly string[] TopLevel = [.. Standard, "fields"];
+    private const string CaseIdKey = "caseId";
+
+    private static readonly string[] TopLevel = [.. Standard, CaseIdKey, "fields"];
 
     private static readonly string[] ReversibilityNames = ["reversible", "costly-to-reverse", "irreversible"];
 
@@ -32,7 +34,11 @@ internal static class CaseReader
 
     /// <summary>Reads a case from JSON text.</summary>
     /// <exception cref="CaseFormatException">The text is not JSON, or a value does not fit its signal.</exception>
-    public static Signals Parse(string json, CaseSchema schema)
+    public static Signals Parse(string json, CaseSchema schema) => Parse(json, schema, out _);
+
+    /// <summary>Reads a case from JSON text, with its optional <c>caseId</c>.</summary>
+    /// <exception cref="CaseFormatException">The text is not JSON, or a value does not fit its signal.</exception>
+    public static Signals Parse(string json, CaseSchema schema, out string? caseId)
     {
         JsonDocument document;
         try
@@ -46,14 +52,19 @@ internal static class CaseReader
 
         using (document)
         {
-            return Read(document.RootElement, schema);
+            return Read(document.RootElement, schema, out caseId);
         }
     }
 
     /// <summary>Reads a case from a parsed JSON value.</summary>
     /// <exception cref="CaseFormatException">A value does not fit its signal.</exception>
-    public static Signals Read(JsonElement element, CaseSchema schema)
+    public static Signals Read(JsonElement element, CaseSchema schema) => Read(element, schema, out _);
+
+    /// <summary>Reads a case from a parsed JSON value, with its optional <c>caseId</c> (the id its audit records carry).</summary>
+    /// <exception cref="CaseFormatException">A value does not fit its signal.</exception>
+    public static Signals Read(JsonElement element, CaseSchema schema, out string? caseId)
     {
+        caseId = null;
         ArgumentNullException.ThrowIfNull(schema);
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -83,6 +94,9 @@ internal static class CaseReader
                     break;
                 case StandardSignals.RequestId:
                     signals.RequestId = Text(name, value);
+                    break;
+                case CaseIdKey:
+                    caseId = Text(name, value);
                     break;
                 case StandardSignals.Confidence:
                     signals.Confidence = Number(name, value);

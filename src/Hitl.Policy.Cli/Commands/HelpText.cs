@@ -10,6 +10,7 @@ internal static class HelpText
            "fields": {"customer.isNew": false}}
         reversibility is reversible, costly-to-reverse or irreversible. A signal left out is not given, and the policy
         fails closed on it (a missing number is invalid, a missing reversibility counts as irreversible).
+        An optional "caseId" names the case in the audit trail; 'hitl shadow --audit' joins on it (on requestId without it).
         """;
 
     public const string Tests = """
@@ -22,8 +23,55 @@ internal static class HelpText
                                  "flags": ["invalid-signal"]}}]}
         """;
 
+    public const string AuditTrail = """
+        An audit trail is the JSON Lines file JsonLinesAuditStore writes: one hash-chained record per line. It is read
+        without taking the store's lock, so a trail a running host writes can be checked beside it. Figures count only
+        the intact records: those before the first broken or torn line.
+        """;
+
+    public const string VerifyExitCodes = """
+        Exit codes: 0 the chain is intact; 1 it is broken (the first broken record's sequence and line are named) or its
+        last line is torn (cut off by a crash; the intact records before it are counted); 2 the command could not run
+        (missing or unreadable file, unknown option).
+        """;
+
+    public const string StatsExitCodes = """
+        Review outcomes count the cases with at least one act of each kind. Review time runs from the decision to the
+        first reviewer answer (approve, edit, reject or escalate); time-outs and later acts (override, reverse, contest,
+        audits) are not answers. The escalation rate counts cases decided as escalate or escalated by a reviewer.
+        Exit codes: 0 counted over an intact trail; 1 counted, but the trail is broken or torn (a warning names where;
+        only the records before it count); 2 the command could not run (missing or unreadable file, unknown option).
+        """;
+
+    public const string Calibrate = """
+        Agreement: a judged case agrees when a reviewer approved it unchanged or a sampled audit passed it; edits,
+        rejections, failed audits, overrides and reversals disagree. A threshold is recommended when the one-sided lower
+        bound of the agreement at or above it meets --target with --confidence, on at least --min-sample judged cases.
+        --propose writes the policy with the moved thresholds (a new version) and prints the diff; nothing is applied.
+        Example: hitl calibrate --audit audit.jsonl --policy operations.json --target 0.99 --propose proposed.json
+        """;
+
+    public const string CalibrateExitCodes = """
+        Exit codes: 0 the report was made (and the proposal written); 1 the evidence says an action type's auto path
+        misses the target and must tighten (the report and proposal are still written); 2 the command could not run
+        (missing file, a policy that does not compile, a broken audit trail, an option out of range).
+        """;
+
+    public const string Shadow = """
+        Cases are read as for 'hitl route'; both policies' host fields may be given. A case differs when the candidate's
+        route is looser or stricter, or the route is the same with another reviewer tier. With --audit each differing
+        case shows what reviewers concluded (agreed, edited, rejected, ...), joined on its caseId, or its requestId.
+        """;
+
+    public const string ShadowExitCodes = """
+        Exit codes: 0 the policies decide every case alike; 1 they differ on at least one case, or a case line could
+        not be read (named on standard error; the run goes on); 2 the command could not run (missing file, a policy
+        that does not compile, unknown option).
+        """;
+
     public const string ExitCodes = """
-        Exit codes: 0 all good; 1 the check failed (policy errors, a case line that could not be read, a failing test);
+        Exit codes: 0 all good; 1 the check failed (policy errors, a case line that could not be read, a failing test,
+        a broken or torn audit trail, an action type that must tighten, a candidate policy that decides differently);
         2 the command could not run (unknown option, missing file, unreadable input, a policy that does not compile).
         """;
 }

@@ -37,7 +37,12 @@ internal static class InputFile
         }
     }
 
-    private static string Check(string path, string what)
+    /// <summary>Checks that a path names an existing file, before a library call that would say less.</summary>
+    /// <param name="path">The path as the user gave it.</param>
+    /// <param name="what">What the file is for.</param>
+    /// <returns>The path.</returns>
+    /// <exception cref="CliException">The path is empty, a directory, or names no file.</exception>
+    public static string Check(string path, string what)
     {
         if (string.IsNullOrWhiteSpace(path))
         {

@@ -141,6 +141,42 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
     public static ValueTask<AuditVerification> VerifyFileAsync(string path, CancellationToken cancellationToken = default) =>
         VerifyFileCoreAsync(path, synchronous: false, cancellationToken);
 
+    /// <summary>
+    /// Reads a trail file's records without opening a store on it: no lock is taken, so a reader (a CLI's
+    /// <c>hitl audit stats</c>) can read a trail a host is writing. Stops before a torn tail. The chain is not checked:
+    /// call <see cref="VerifyFile"/> first and read only the <see cref="AuditVerification.RecordCount"/> intact records.
+    /// </summary>
+    /// <param name="path">The trail file.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The records in file order.</returns>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    /// <exception cref="AuditStoreException">A line before the last is not a record; the message names the line.</exception>
+    public static async IAsyncEnumerable<AuditRecord> ReadFileAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        using var stream = OpenForReading(path);
+        using var reader = new AuditLineReader(stream, long.MaxValue);
+        while (await reader.ReadLineAsync(synchronous: false, cancellationToken).ConfigureAwait(false))
+        {
+            if (!reader.Terminated)
+            {
+                yield break;
+            }
+
+            if (!AuditJsonLine.TryParse(reader.Line.Span, checkCanonical: false, out var parsed, out var problem))
+            {
+                if (!await reader.HasMoreAsync(synchronous: false, cancellationToken).ConfigureAwait(false))
+                {
+                    yield break;
+                }
+
+                throw new AuditStoreException($"Line {reader.LineNumber} of the audit trail '{path}' is {problem}; VerifyFile tells where the trail breaks.");
+            }
+
+            yield return parsed.Record;
+        }
+    }
+
     /// <inheritdoc />
     /// <exception cref="ArgumentException">The entry is not valid (the message names the field and the value).</exception>
     /// <exception cref="AuditStoreException">The record could not be made durable, or the trail is torn, broken or stopped after an earlier failure.</exception>

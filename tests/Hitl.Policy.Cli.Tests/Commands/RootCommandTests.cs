@@ -9,7 +9,7 @@ public class RootCommandTests
 
         Assert.Equal(ExitCodes.Ok, result.Exit);
         Assert.Contains("hitl [command] [options]", result.Out, StringComparison.Ordinal);
-        foreach (var command in new[] { "validate <POLICY.json>", "route", "explain", "test <POLICY.json> <TESTS.json>" })
+        foreach (var command in new[] { "validate <POLICY.json>", "route", "explain", "test <POLICY.json> <TESTS.json>", "audit", "calibrate", "shadow" })
         {
             Assert.Contains(command, result.Out, StringComparison.Ordinal);
         }
@@ -34,6 +34,18 @@ public class RootCommandTests
         Assert.Equal(ExitCodes.Ok, result.Exit);
         Assert.Contains("hitl " + command, result.Out, StringComparison.Ordinal);
         Assert.Contains(expected, result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Audit_without_a_subcommand_names_verify_and_stats_in_its_help()
+    {
+        var result = Cli.Run("audit");
+
+        Assert.Equal(ExitCodes.Usage, result.Exit);
+        Assert.Contains("Run 'hitl audit --help' for usage.", result.Error, StringComparison.Ordinal);
+        var help = Cli.Run("audit", "--help");
+        Assert.Contains("verify <AUDIT.jsonl>", help.Out, StringComparison.Ordinal);
+        Assert.Contains("stats <AUDIT.jsonl>", help.Out, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -4,6 +4,8 @@ using FsCheck.Fluent;
 
 namespace Hitl.Policy.Cli.Tests.Commands;
 
+// FsCheck reports to the console, which the sample program tests redirect for a while.
+[Collection(ConsoleWriters.Name)]
 public class RouteCommandProperties
 {
     private static readonly string[] Good = File.ReadAllLines(Cli.Data("operations.cases.jsonl"))

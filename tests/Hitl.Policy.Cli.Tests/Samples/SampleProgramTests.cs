@@ -2,7 +2,9 @@ using System.Reflection;
 
 namespace Hitl.Policy.Cli.Tests.Samples;
 
-// The sample programs write to the console; one class keeps them from running at the same time.
+// The sample programs write to the console; one class keeps them from running at the same time, and the console
+// collection keeps them apart from FsCheck, which reports to the console too.
+[Collection(ConsoleWriters.Name)]
 public class SampleProgramTests
 {
     [Fact]

@@ -1,0 +1,19 @@
+using System.CommandLine;
+
+namespace Hitl.Policy.Cli.Commands;
+
+/// <summary><c>hitl audit ...</c>: commands over an audit trail file.</summary>
+internal static class AuditCommand
+{
+    public static Command Create(CommandIo io) => new("audit", "Check an audit trail's hash chain and count what it records.")
+    {
+        AuditVerifyCommand.Create(io),
+        AuditStatsCommand.Create(io),
+    };
+
+    /// <summary>The trail argument the audit commands share.</summary>
+    public static Argument<string> Trail() => new("AUDIT.jsonl")
+    {
+        Description = "The audit trail: JSON Lines as JsonLinesAuditStore writes it.",
+    };
+}

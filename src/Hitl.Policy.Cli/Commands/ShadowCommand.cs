@@ -1,0 +1,189 @@
+using System.CommandLine;
+using System.Globalization;
+using Hitl.Policy.Cli.Cases;
+using Hitl.Policy.Cli.Loading;
+using Hitl.Policy.Cli.Output;
+using Hitl.Policy.Feedback;
+
+namespace Hitl.Policy.Cli.Commands;
+
+/// <summary>
+/// <c>hitl shadow --active A --candidate B --cases CASES.jsonl [--audit AUDIT.jsonl]</c>: replays cases through both
+/// policies and reports where they differ; with the audit trail, what reviewers decided on those cases.
+/// </summary>
+internal static class ShadowCommand
+{
+    public static Command Create(CommandIo io)
+    {
+        var active = new Option<string>("--active")
+        {
+            Description = "The policy in force (JSON).",
+            HelpName = "A.json",
+            Required = true,
+        };
+        var candidate = new Option<string>("--candidate")
+        {
+            Description = "The policy to compare with it (JSON).",
+            HelpName = "B.json",
+            Required = true,
+        };
+        var cases = new Option<string>("--cases", "-c")
+        {
+            Description = "The cases, one JSON object per line, as for 'hitl route'; '-' reads standard input.",
+            HelpName = "CASES.jsonl",
+            Required = true,
+        };
+        var audit = new Option<string?>("--audit", "-a")
+        {
+            Description = "The audit trail, to show what reviewers decided on the differing cases (joined on caseId, else requestId).",
+            HelpName = "AUDIT.jsonl",
+        };
+        var format = CommonOptions.Format("table: tables for people (default); json: the report for tools.", "table", "json");
+        var command = new Command("shadow", "Replay cases through an active and a candidate policy and report where they differ, and what reviewers decided there.")
+        {
+            active,
+            candidate,
+            cases,
+            audit,
+            format,
+        };
+        command.SetAction(parse => HitlApp.Guard(io, () =>
+            Run(io, parse.GetValue(active)!, parse.GetValue(candidate)!, parse.GetValue(cases)!, parse.GetValue(audit), parse.GetValue(format) == "json")));
+        return command;
+    }
+
+    private static int Run(CommandIo io, string activePath, string candidatePath, string casesPath, string? auditPath, bool json)
+    {
+        var active = PolicyFile.Load(activePath);
+        var candidate = PolicyFile.Load(candidatePath);
+        var schema = CaseSchema.Union(active.Definition, $"the active policy '{activePath}'", candidate.Definition, $"the candidate policy '{candidatePath}'");
+        var (replay, lines, failed) = ReadCases(io, casesPath, schema);
+
+        IReadOnlyList<CaseOutcome> outcomes = [];
+        if (auditPath is not null)
+        {
+            var file = AuditFile.Read(auditPath);
+            if (file.Warning() is { } warning)
+            {
+                io.Error.WriteLine(warning);
+            }
+
+            outcomes = AuditOutcomes.Collect(file.Records).Outcomes;
+        }
+
+        var run = ShadowReplay.Run(active.Policy, candidate.Policy, replay);
+        var report = ShadowReport.Build(run, outcomes);
+        if (json)
+        {
+            io.Out.WriteLine(report.ToJson());
+        }
+        else
+        {
+            WriteTables(io.Out, report, lines, withVerdicts: auditPath is not null);
+        }
+
+        if (failed.Count > 0)
+        {
+            io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{PolicyFile.Plural(failed.Count, "case line")} could not be read and {(failed.Count == 1 ? "was" : "were")} left out (line{(failed.Count == 1 ? "" : "s")} {string.Join(", ", failed.Take(10))}{(failed.Count > 10 ? ", ..." : "")})."));
+        }
+
+        return report.Differing == 0 && failed.Count == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    private static (List<(string CaseId, Signals Context)> Cases, Dictionary<string, int> Lines, List<int> Failed) ReadCases(CommandIo io, string path, CaseSchema schema)
+    {
+        using var reader = path == "-" ? null : InputFile.OpenText(path, "cases file");
+        var input = reader ?? io.In;
+        var source = reader is null ? "standard input" : path;
+        var cases = new List<(string, Signals)>();
+        var lines = new Dictionary<string, int>(StringComparer.Ordinal);
+        var failed = new List<int>();
+        var lineNumber = 0;
+        while (input.ReadLine() is { } line)
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            try
+            {
+                var signals = CaseReader.Parse(line, schema, out var caseId);
+
+                // The id the audit trail carries: the case id when given, else the request id, else the line.
+                var id = caseId ?? signals.RequestId ?? "line " + lineNumber.ToString(CultureInfo.InvariantCulture);
+                lines.TryAdd(id, lineNumber);
+                cases.Add((id, signals));
+            }
+            catch (CaseFormatException ex)
+            {
+                failed.Add(lineNumber);
+                io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"error: {source} line {lineNumber}: {ex.Message}"));
+            }
+        }
+
+        return (cases, lines, failed);
+    }
+
+    private static void WriteTables(TextWriter output, ShadowReport report, Dictionary<string, int> lines, bool withVerdicts)
+    {
+        var looser = report.Actions.Sum(a => a.CandidateLooser);
+        var stricter = report.Actions.Sum(a => a.CandidateStricter);
+        var tier = report.Actions.Sum(a => a.TierOnly);
+        var faults = report.Actions.Sum(a => a.CandidateFaults);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Candidate {report.CandidatePolicy} beside active {report.ActivePolicy}: {report.Differing} of {PolicyFile.Plural(report.Observed, "case")} differ ({looser} looser, {stricter} stricter, {tier} tier only, {PolicyFile.Plural(faults, "fault")})."));
+        output.WriteLine();
+        string[] headers = withVerdicts
+            ? ["ACTION", "CASES", "DIFFER", "LOOSER", "STRICTER", "TIER", "FAULTS", "LOOSER AGREED/OVERRIDDEN", "STRICTER AGREED/OVERRIDDEN"]
+            : ["ACTION", "CASES", "DIFFER", "LOOSER", "STRICTER", "TIER", "FAULTS"];
+        TableWriter.Write(output, headers, report.Actions.Select(a =>
+        {
+            string[] counts = [a.ActionType, Count(a.Observed), Count(a.Differing), Count(a.CandidateLooser), Count(a.CandidateStricter), Count(a.TierOnly), Count(a.CandidateFaults)];
+            return withVerdicts
+                ? [.. counts, Count(a.LooserVerdicts.Agreed) + "/" + Count(a.LooserVerdicts.Overridden), Count(a.StricterVerdicts.Agreed) + "/" + Count(a.StricterVerdicts.Overridden)]
+                : counts;
+        }).ToList());
+
+        if (report.Cases.Count == 0)
+        {
+            return;
+        }
+
+        output.WriteLine();
+        string[] caseHeaders = withVerdicts
+            ? ["LINE", "CASE", "ACTION", "DIFFERENCE", "ACTIVE", "CANDIDATE", "VERDICT", "REVIEWERS"]
+            : ["LINE", "CASE", "ACTION", "DIFFERENCE", "ACTIVE", "CANDIDATE"];
+        TableWriter.Write(output, caseHeaders, report.Cases.Select(c =>
+        {
+            var d = c.Difference;
+            string[] cells =
+            [
+                lines.TryGetValue(d.CaseId, out var line) ? Count(line) : "",
+                d.CaseId,
+                d.ActionType ?? "(none)",
+                KindName(d.Kind),
+                Describe(d.ActiveRoute, d.ActiveTier, d.ActiveDecidedBy),
+                d.CandidateRoute is { } route ? Describe(route, d.CandidateTier, d.CandidateDecidedBy) : "(threw)",
+            ];
+            return withVerdicts
+                ? [.. cells, c.Verdict?.ToJsonName() ?? "(not in trail)", string.Join(", ", c.Reviewers)]
+                : cells;
+        }).ToList());
+    }
+
+    private static string Describe(Route route, string? tier, string? decidedBy) =>
+        route.ToJsonName() + (tier is null ? "" : " (" + tier + ")") + (decidedBy is null ? "" : " by " + decidedBy);
+
+    private static string KindName(ShadowDifferenceKind kind) => kind switch
+    {
+        ShadowDifferenceKind.CandidateLooser => "looser",
+        ShadowDifferenceKind.CandidateStricter => "stricter",
+        ShadowDifferenceKind.Tier => "tier",
+        _ => "candidate-fault",
+    };
+
+    private static string Count(int value) => value.ToString(CultureInfo.InvariantCulture);
+}
