@@ -6,6 +6,7 @@ namespace Hitl.Policy.Tests.Review;
 internal sealed class GateFixture : IDisposable
 {
     private readonly ReviewGateOptions? _options;
+    private readonly Lock _gateCreation = new();
     private ReviewGate<Signals>? _gate;
 
     public const string PolicyJson = """
@@ -80,7 +81,17 @@ internal sealed class GateFixture : IDisposable
     public ReloadablePolicy<Signals> Policy { get; }
 
     /// <summary>The gate, made on first use (so that tests can add escalation handlers first).</summary>
-    public ReviewGate<Signals> Gate => _gate ??= new ReviewGate<Signals>(Policy, Audit, Sink, Directory, _options, Notifications, Handlers, Compensation, Time);
+    /// <summary>Created on first use, once, also when parallel tests touch it first from many threads at the same time.</summary>
+    public ReviewGate<Signals> Gate
+    {
+        get
+        {
+            lock (_gateCreation)
+            {
+                return _gate ??= new ReviewGate<Signals>(Policy, Audit, Sink, Directory, _options, Notifications, Handlers, Compensation, Time);
+            }
+        }
+    }
 
     public static Signals Refund(double amount, double confidence = 0.95, string category = "retail", Reversibility reversibility = Reversibility.Reversible, string? requestId = null) => new()
     {
