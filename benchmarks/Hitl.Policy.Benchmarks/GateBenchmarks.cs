@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
-using System.Text;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
@@ -39,10 +36,11 @@ public class GateBenchmarks
     private GateRequest<Signals> _block = null!;
     private GateRequest<Signals> _review = null!;
 
-    /// <summary>The audit stores to compare. Add the library's in-memory and JSON Lines stores here.</summary>
+    /// <summary>The audit stores compared: the in-memory store, and the JSON Lines file store that flushes each record to disk.</summary>
     public static IEnumerable<AuditStoreFactory> Stores =>
     [
-        new("bench-memory", () => new ChainedMemoryStore()),
+        new("in-memory", () => new InMemoryAuditStore()),
+        new("jsonl-file", () => JsonLinesAuditStore.Open(Path.Combine(Path.GetTempPath(), $"hitl-gate-bench-{Guid.NewGuid():N}.jsonl"))),
     ];
 
     [ParamsSource(nameof(Stores))]
@@ -61,7 +59,8 @@ public class GateBenchmarks
     [Benchmark(Baseline = true, OperationsPerInvoke = CasesPerInvoke)]
     public async Task<int> AutoExecute()
     {
-        using var gate = NewGate();
+        await using var run = NewRun();
+        var gate = run.Gate;
         var executed = 0;
         for (var i = 0; i < CasesPerInvoke; i++)
         {
@@ -74,7 +73,8 @@ public class GateBenchmarks
     [Benchmark(OperationsPerInvoke = CasesPerInvoke)]
     public async Task<int> Block()
     {
-        using var gate = NewGate();
+        await using var run = NewRun();
+        var gate = run.Gate;
         var blocked = 0;
         for (var i = 0; i < CasesPerInvoke; i++)
         {
@@ -87,7 +87,8 @@ public class GateBenchmarks
     [Benchmark(OperationsPerInvoke = CasesPerInvoke)]
     public async Task<int> ReviewThenApprove()
     {
-        using var gate = NewGate();
+        await using var run = NewRun();
+        var gate = run.Gate;
         var approved = 0;
         for (var i = 0; i < CasesPerInvoke; i++)
         {
@@ -99,7 +100,11 @@ public class GateBenchmarks
         return approved;
     }
 
-    private ReviewGate<Signals> NewGate() => new(_policy, Store.Create(), new InMemoryReviewSink(), _reviewers);
+    private GateRun NewRun()
+    {
+        var store = Store.Create();
+        return new GateRun(new ReviewGate<Signals>(_policy, store, new InMemoryReviewSink(), _reviewers), store);
+    }
 
     private GateRequest<Signals> Request(Signals signals) =>
         new() { Context = signals, Decision = _policy.Route(signals), Payload = "refund to order 42", Requester = "rita", Subject = "carl" };
@@ -117,35 +122,21 @@ public class GateBenchmarks
         public Columns() => AddColumn(StatisticColumn.OperationsPerSecond);
     }
 
-    /// <summary>A minimal hash-chained store so that the benchmark runs before the library's stores are merged.</summary>
-    private sealed class ChainedMemoryStore : IAuditStore
+    /// <summary>A gate with its own store; disposing it closes the store and deletes a file store's files.</summary>
+    private sealed class GateRun(ReviewGate<Signals> gate, IAuditStore store) : IAsyncDisposable
     {
-        private readonly Lock _gate = new();
-        private readonly List<AuditRecord> _records = [];
+        public ReviewGate<Signals> Gate { get; } = gate;
 
-        public ValueTask<AuditRecord> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
+        public async ValueTask DisposeAsync()
         {
-            lock (_gate)
+            Gate.Dispose();
+            if (store is JsonLinesAuditStore file)
             {
-                var previous = _records.Count == 0 ? new string('0', 64) : _records[^1].Hash;
-                var sequence = _records.Count + 1;
-                var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{sequence}|{previous}|{entry.Act}|{entry.CaseId}|{entry.At:O}|{entry.InputDigest}")));
-                var record = new AuditRecord(sequence, entry, previous, hash);
-                _records.Add(record);
-                return ValueTask.FromResult(record);
+                var path = file.Path;
+                await file.DisposeAsync().ConfigureAwait(false);
+                File.Delete(path);
+                File.Delete(path + ".lock");
             }
         }
-
-        public async IAsyncEnumerable<AuditRecord> ReadAsync(long fromSequence = 1, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            await Task.CompletedTask.ConfigureAwait(false);
-            foreach (var record in _records.Skip((int)fromSequence - 1))
-            {
-                yield return record;
-            }
-        }
-
-        public ValueTask<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult(new AuditVerification(true, _records.Count, null, null, null, false));
     }
 }

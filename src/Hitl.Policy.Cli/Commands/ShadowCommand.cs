@@ -59,7 +59,7 @@ internal static class ShadowCommand
         var schema = CaseSchema.Union(active.Definition, $"the active policy '{activePath}'", candidate.Definition, $"the candidate policy '{candidatePath}'");
         var (replay, lines, failed) = ReadCases(io, casesPath, schema);
 
-        IReadOnlyList<CaseOutcome> outcomes = [];
+        IReadOnlyList<ObservedCase> outcomes = [];
         if (auditPath is not null)
         {
             var file = AuditFile.Read(auditPath);

@@ -57,7 +57,7 @@ internal sealed class ActionStats
     /// <summary>The share of decisions that went to a higher tier; <see langword="null"/> without decisions.</summary>
     public double? EscalationRate => Decisions == 0 ? null : (double)Escalated / Decisions;
 
-    public void Add(CaseOutcome outcome)
+    public void Add(ObservedCase outcome)
     {
         Decisions++;
         Routes[(int)outcome.Route]++;

@@ -12,7 +12,7 @@ public sealed class OversightTests
     /// Plants: <paramref name="stamp"/> makes eve answer in 5 to 20 seconds and approve everything;
     /// <paramref name="drift"/> makes the override rate on cases where refund.large fired climb from 3% to 40% in the last four weeks.
     /// </summary>
-    private static IReadOnlyList<CaseOutcome> Trail(int seed, bool stamp, bool drift)
+    private static IReadOnlyList<ObservedCase> Trail(int seed, bool stamp, bool drift)
     {
         var random = new Random(seed);
         var trail = new TrailWriter();

@@ -127,17 +127,7 @@ public class FailClosedLaws
     {
         var definition = OperationsPolicy.Definition();
         var schema = Signals.SchemaFor(definition);
-        var throwing = new SignalSchema<Signals>()
-            .ActionType(static (in Signals s) => s.ActionType)
-            .RequestId(static (in Signals s) => s.RequestId)
-            .Confidence(static (in Signals s) => s.Confidence)
-            .Risk(static (in Signals s) => s.Risk)
-            .Evidence(static (in Signals s) => s.Evidence)
-            .Amount(static (in Signals s) => s.Amount)
-            .Category(static (in Signals s) => s.Category)
-            .Reversibility(static (in Signals s) => s.Reversibility)
-            .Sensitive(static (in Signals s) => s.Sensitive)
-            .Vulnerable(static (in Signals s) => s.Vulnerable);
+        var throwing = Signals.Schema([]);
         foreach (var name in schema.FieldNames)
         {
             var type = definition.Fields![name].Type;

@@ -37,12 +37,12 @@ public static class Calibrator
     /// <param name="options">The settings; defaults when <see langword="null"/>.</param>
     /// <returns>The report.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
-    public static CalibrationReport Calibrate(IEnumerable<CaseOutcome> outcomes, PolicyDefinition? policy = null, CalibrationOptions? options = null)
+    public static CalibrationReport Calibrate(IEnumerable<ObservedCase> outcomes, PolicyDefinition? policy = null, CalibrationOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(outcomes);
         options ??= new CalibrationOptions();
         options.Validate();
-        var byAction = new SortedDictionary<string, List<CaseOutcome>>(StringComparer.Ordinal);
+        var byAction = new SortedDictionary<string, List<ObservedCase>>(StringComparer.Ordinal);
         var count = 0;
         foreach (var outcome in outcomes)
         {
@@ -79,7 +79,7 @@ public static class Calibrator
         };
     }
 
-    private static ActionCalibration CalibrateAction(string actionType, List<CaseOutcome> cases, PolicyDefinition? policy, CalibrationOptions options)
+    private static ActionCalibration CalibrateAction(string actionType, List<ObservedCase> cases, PolicyDefinition? policy, CalibrationOptions options)
     {
         var policyBands = policy is null ? [] : PolicyBands.For(policy, actionType);
         var floor = policy is null ? Route.AutoExecute : PolicyBands.Floor(policy, actionType);
@@ -145,16 +145,16 @@ public static class Calibrator
     }
 
     /// <summary>The recorded confidence when it is a number in [0, 1]; anything else counts as not recorded.</summary>
-    private static double? ConfidenceOf(CaseOutcome outcome) => outcome.Confidence is { } x && x >= 0 && x <= 1 ? x : null;
+    private static double? ConfidenceOf(ObservedCase outcome) => outcome.Confidence is { } x && x >= 0 && x <= 1 ? x : null;
 
-    private static RateEstimate Agreement(List<CaseOutcome> cases, CalibrationOptions options)
+    private static RateEstimate Agreement(List<ObservedCase> cases, CalibrationOptions options)
     {
         var judged = cases.Count(c => c.Kind.IsJudged());
         var agreed = cases.Count(c => c.Kind.IsAgreement());
         return RateEstimate.Of(agreed, judged, options.Confidence, options.Method);
     }
 
-    private static RateEstimate AuditErrors(List<CaseOutcome> cases, CalibrationOptions options)
+    private static RateEstimate AuditErrors(List<ObservedCase> cases, CalibrationOptions options)
     {
         var audited = 0;
         var failed = 0;
@@ -177,7 +177,7 @@ public static class Calibrator
     }
 
     private static ThresholdRecommendation Recommend(
-        string actionType, List<CaseOutcome> cases, bool havePolicy, Route floor, double? current, List<BandCalibration> bands, CalibrationOptions options)
+        string actionType, List<ObservedCase> cases, bool havePolicy, Route floor, double? current, List<BandCalibration> bands, CalibrationOptions options)
     {
         // Judged cases by confidence, highest first, so that "at or above t" is a growing prefix.
         var judged = cases.Where(c => ConfidenceOf(c) is not null && c.Kind.IsJudged())

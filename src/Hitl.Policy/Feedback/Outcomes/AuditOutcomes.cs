@@ -3,7 +3,7 @@ using Hitl.Policy.Audit;
 namespace Hitl.Policy.Feedback;
 
 /// <summary>
-/// Reads an audit trail from any store into one <see cref="CaseOutcome"/> per case: records that share a case id are
+/// Reads an audit trail from any store into one <see cref="ObservedCase"/> per case: records that share a case id are
 /// grouped; the <c>decided</c> record gives action type, confidence, risk, route, rules and flags; the later records
 /// give the human acts. A record named by a later <c>corrected</c> record's <see cref="AuditEntry.Supersedes"/> is set aside.
 /// </summary>
@@ -102,7 +102,7 @@ public static class AuditOutcomes
 
         public OutcomeSet Build()
         {
-            var outcomes = new List<CaseOutcome>(_order.Count);
+            var outcomes = new List<ObservedCase>(_order.Count);
             var withoutDecision = 0;
             var superseded = 0;
             foreach (var caseId in _order)
@@ -123,7 +123,7 @@ public static class AuditOutcomes
             return new OutcomeSet(outcomes, _count, withoutDecision, superseded);
         }
 
-        private static CaseOutcome? Build(string caseId, List<AuditRecord> records)
+        private static ObservedCase? Build(string caseId, List<AuditRecord> records)
         {
             var decided = records.Find(r => r.Entry.Act == AuditAct.Decided && r.Entry.Route is not null)?.Entry;
             var actionType = decided?.ActionType ?? records.Find(r => r.Entry.ActionType is not null)?.Entry.ActionType;
@@ -163,7 +163,7 @@ public static class AuditOutcomes
                 }
             }
 
-            return new CaseOutcome
+            return new ObservedCase
             {
                 CaseId = caseId,
                 ActionType = actionType,

@@ -8,4 +8,4 @@ namespace Hitl.Policy.Feedback;
 /// middle): left out, because their confidence and route are unknown.
 /// </param>
 /// <param name="SupersededRecords">Records set aside because a later <c>corrected</c> record supersedes them.</param>
-public sealed record OutcomeSet(IReadOnlyList<CaseOutcome> Outcomes, long RecordCount, int CasesWithoutDecision, int SupersededRecords);
+public sealed record OutcomeSet(IReadOnlyList<ObservedCase> Outcomes, long RecordCount, int CasesWithoutDecision, int SupersededRecords);

@@ -32,7 +32,7 @@ public static class OversightAnalyzer
     /// <param name="options">The settings; defaults when <see langword="null"/>.</param>
     /// <returns>The report.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
-    public static OversightReport Analyze(IEnumerable<CaseOutcome> outcomes, OversightOptions? options = null)
+    public static OversightReport Analyze(IEnumerable<ObservedCase> outcomes, OversightOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(outcomes);
         options ??= new OversightOptions();
@@ -60,7 +60,7 @@ public static class OversightAnalyzer
         };
     }
 
-    private static ReviewerStats Reviewer(string reviewer, List<(CaseOutcome Case, HumanAct Act)> acts, List<CaseOutcome> cases)
+    private static ReviewerStats Reviewer(string reviewer, List<(ObservedCase Case, HumanAct Act)> acts, List<ObservedCase> cases)
     {
         var n = acts.Count;
         var approved = acts.Count(a => a.Act.Act == AuditAct.Approved);
@@ -86,7 +86,7 @@ public static class OversightAnalyzer
         };
     }
 
-    private static RuleStats Rule(string rule, List<CaseOutcome> cases)
+    private static RuleStats Rule(string rule, List<ObservedCase> cases)
     {
         var judged = cases.Count(c => c.Kind.IsJudged());
         return new RuleStats
@@ -101,7 +101,7 @@ public static class OversightAnalyzer
         };
     }
 
-    private static List<RubberStampFinding> RubberStamps(List<(CaseOutcome Case, HumanAct Act)> reviews, OversightOptions options)
+    private static List<RubberStampFinding> RubberStamps(List<(ObservedCase Case, HumanAct Act)> reviews, OversightOptions options)
     {
         var findings = new List<RubberStampFinding>();
         foreach (var mine in reviews.GroupBy(r => r.Act.Actor!, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
@@ -140,7 +140,7 @@ public static class OversightAnalyzer
         return findings;
     }
 
-    private static List<DriftTrend> Trends(List<CaseOutcome> cases, List<(CaseOutcome Case, HumanAct Act)> reviews, OversightOptions options)
+    private static List<DriftTrend> Trends(List<ObservedCase> cases, List<(ObservedCase Case, HumanAct Act)> reviews, OversightOptions options)
     {
         if (cases.Count == 0)
         {

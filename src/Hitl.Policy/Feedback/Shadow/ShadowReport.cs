@@ -35,11 +35,11 @@ public sealed record ShadowReport
     /// <param name="outcomes">The cases read from the audit trail.</param>
     /// <param name="timeProvider">The clock that stamps the report; the system clock when <see langword="null"/>.</param>
     /// <returns>The report.</returns>
-    public static ShadowReport Build(ShadowRun run, IEnumerable<CaseOutcome> outcomes, TimeProvider? timeProvider = null)
+    public static ShadowReport Build(ShadowRun run, IEnumerable<ObservedCase> outcomes, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(outcomes);
-        var byCase = new Dictionary<string, CaseOutcome>(StringComparer.Ordinal);
+        var byCase = new Dictionary<string, ObservedCase>(StringComparer.Ordinal);
         foreach (var outcome in outcomes)
         {
             byCase.TryAdd(outcome.CaseId, outcome);

@@ -4,7 +4,7 @@ namespace Hitl.Policy.Feedback;
 /// One case read back from the audit trail: what the policy decided (action type, confidence, risk, route, rules)
 /// and what people concluded about it. Build these with <see cref="AuditOutcomes"/>.
 /// </summary>
-public sealed record CaseOutcome
+public sealed record ObservedCase
 {
     /// <summary>The case id shared by the case's audit records.</summary>
     public required string CaseId { get; init; }
