@@ -97,6 +97,12 @@ internal sealed partial class PolicyCompilation<TContext>
         var standard = StandardSignals.IndexOf(name);
         FieldType type;
         SchemaFieldInfo host = default;
+        if (standard == StandardSignals.RequestIdIndex)
+        {
+            Error(PolicyErrorCode.InvalidValue, fieldPath, "requestId only keys the audit sample; rules cannot compare it", "\"" + name + "\"");
+            return null;
+        }
+
         if (standard >= 0)
         {
             RequireStandard(standard, fieldPath);

@@ -298,4 +298,27 @@ public class ValidationErrorTests
         Assert.Equal(PolicyErrorCode.MissingAccessor, error.Code);
         Assert.Contains(".Evidence(...)", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_rule_on_the_request_id_is_refused()
+    {
+        var error = Single("""
+            { "id": "p", "version": "1", "actions": { "a": { "rules": [
+                { "id": "r", "when": { "field": "requestId", "eq": "r-1" }, "then": { "route": "review" } } ] } } }
+            """, PolicyErrorCode.InvalidValue);
+        AssertLocated(error, "$.actions.a.rules[0].when.field", "\"requestId\"", 2);
+    }
+
+    [Fact]
+    public void A_rule_on_the_action_type_reads_the_action_type()
+    {
+        var definition = PolicyJson.Parse("""
+            { "id": "p", "version": "1", "defaults": { "rules": [
+                { "id": "mail", "when": { "field": "action", "in": ["email.send"] }, "then": { "route": "review" } } ] },
+              "actions": { "email.send": {}, "refund.issue": {} } }
+            """);
+        var policy = PolicyCompiler.Compile(definition, Signals.SchemaFor(definition));
+        Assert.Equal(Route.Review, policy.Route(new Signals { ActionType = "email.send", RequestId = "r", Reversibility = Reversibility.Reversible }).Route);
+        Assert.Equal(Route.AutoExecute, policy.Route(new Signals { ActionType = "refund.issue", RequestId = "email.send", Reversibility = Reversibility.Reversible }).Route);
+    }
 }
