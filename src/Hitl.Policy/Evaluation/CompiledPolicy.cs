@@ -283,6 +283,11 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
 
             frame.Reversibility = reversibility;
         }
+        else
+        {
+            // Without a way to know the action can be undone, it counts as irreversible: notice-only needs a way back.
+            frame.Reversibility = Reversibility.Irreversible;
+        }
 
         if ((reads & SignalReads.Sensitive) != 0)
         {

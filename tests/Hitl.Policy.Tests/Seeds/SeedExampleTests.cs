@@ -164,4 +164,19 @@ public class SeedExampleTests
         Assert.Equal(BuiltInRules.IrreversibleNeedsPerson, decision.DecidedBy);
         Assert.True((decision.Flags & DecisionFlags.IrreversibleRaised) != 0);
     }
+
+    [Fact]
+    public void Without_a_reversibility_accessor_actions_count_as_irreversible()
+    {
+        var definition = PolicyJson.Parse("""
+            { "id": "notice", "version": "1", "defaults": { "route": "auto-execute-with-notice" }, "actions": { "record.archive": {} } }
+            """);
+        var schema = new SignalSchema<Signals>().ActionType(static (in Signals s) => s.ActionType);
+        var policy = PolicyCompiler.Compile(definition, schema);
+
+        var decision = policy.Route(new Signals { ActionType = "record.archive", Reversibility = Reversibility.Reversible });
+
+        Assert.Equal(Route.Review, decision.Route);
+        Assert.Equal(BuiltInRules.IrreversibleNeedsPerson, decision.DecidedBy);
+    }
 }
