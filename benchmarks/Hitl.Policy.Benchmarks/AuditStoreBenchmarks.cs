@@ -36,7 +36,7 @@ public class AuditStoreBenchmarks
             // A typical decision record: digests, the rules that fired, the route and tier.
             _entries[i] = new AuditEntry
             {
-                Act = AuditAct.Decided,
+                Act = ActKind.Decided,
                 CaseId = $"case-{i:D6}",
                 At = at.AddMilliseconds(i),
                 ActionType = "refund.issue",
@@ -45,8 +45,8 @@ public class AuditStoreBenchmarks
                 PolicyVersion = "2026.11.1",
                 PolicyHash = new string('a', 64),
                 InputDigest = new string('b', 64),
-                Route = Route.Review,
-                ReviewerTier = "senior",
+                Route = RouteLevel.Review,
+                RequiredTier = "senior",
                 RequiredApprovals = 1,
                 RulesFired = ["refund.large", "defaults.low-confidence"],
                 DecidedBy = "refund.large",

@@ -61,7 +61,7 @@ public class BuildBenchmarks
                 var impact = Math.Min(2, count);
                 for (var i = 0; i < impact; i++)
                 {
-                    a.ImpactTier(name + ".impact." + i, 1_000 * (i + 1), Route.Review, i == 0 ? "agent" : "senior");
+                    a.ImpactTier(name + ".impact." + i, 1_000 * (i + 1), RouteLevel.Review, i == 0 ? "agent" : "senior");
                 }
 
                 SyntheticPolicies.ThresholdRules(a, name, count - impact, random);

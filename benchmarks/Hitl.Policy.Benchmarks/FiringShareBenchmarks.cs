@@ -28,7 +28,7 @@ public class FiringShareBenchmarks
             for (var i = 0; i < RuleCount; i++)
             {
                 a.Rule(SyntheticPolicies.RuleId("op", i), Definition.Conditions.Field(SyntheticPolicies.Field(i % SyntheticPolicies.FieldCount)).AtLeast(0.5 + (i * 0.005)),
-                    (i % 3) switch { 0 => Route.Review, 1 => Route.AutoExecuteWithNotice, _ => Route.Escalate });
+                    (i % 3) switch { 0 => RouteLevel.Review, 1 => RouteLevel.AutoExecuteWithNotice, _ => RouteLevel.Escalate });
             }
         });
         _policy = builder.Compile(SyntheticPolicies.Schema());

@@ -93,7 +93,7 @@ public class GateBenchmarks
         for (var i = 0; i < CasesPerInvoke; i++)
         {
             var result = await gate.SubmitAsync(_review).ConfigureAwait(false);
-            var view = await gate.ApproveAsync(new ReviewerAct(result.CaseId, "ann", "ok")).ConfigureAwait(false);
+            var view = await gate.ApproveAsync(new HumanAct(result.CaseId, "ann", "ok")).ConfigureAwait(false);
             approved += view.State == CaseState.Approved ? 1 : 0;
         }
 

@@ -49,7 +49,7 @@ public class HeadlineBenchmarks
         for (var i = 0; i < inputs.Length; i++)
         {
             var decision = policy.Route(in inputs[i]);
-            sum += (int)decision.Route + decision.ReviewerTier + decision.RequiredApprovals;
+            sum += (int)decision.Route + decision.RequiredTierRank + decision.RequiredApprovals;
         }
 
         return sum;

@@ -32,8 +32,8 @@ public class NestingDepthBenchmarks
             nested = i % 2 == 0 ? Conditions.All(leaves[i], nested) : Conditions.Any(leaves[i], nested);
         }
 
-        _flat = SyntheticPolicies.Skeleton("flat").Action("op", a => a.Rule("op.rule", Conditions.All(leaves), Route.Review)).Compile(schema);
-        _nested = SyntheticPolicies.Skeleton("nested").Action("op", a => a.Rule("op.rule", nested, Route.Review)).Compile(schema);
+        _flat = SyntheticPolicies.Skeleton("flat").Action("op", a => a.Rule("op.rule", Conditions.All(leaves), RouteLevel.Review)).Compile(schema);
+        _nested = SyntheticPolicies.Skeleton("nested").Action("op", a => a.Rule("op.rule", nested, RouteLevel.Review)).Compile(schema);
         _inputs = SyntheticPolicies.Inputs(["op"]);
     }
 

@@ -59,7 +59,7 @@ public class ThroughputBenchmarks
             for (var i = 0; i < inputs.Length; i++)
             {
                 var decision = policy.Route(in inputs[i]);
-                sum += (int)decision.Route + decision.ReviewerTier + thread;
+                sum += (int)decision.Route + decision.RequiredTierRank + thread;
             }
         }
 

@@ -102,7 +102,7 @@ public static class QuickstartApp
                 }
 
                 var decision = policy.Route(items[i].Output);
-                if (escalatedExample is null && decision.Route == Route.Escalate && decision.FiredRules.Count >= 3)
+                if (escalatedExample is null && decision.Route == RouteLevel.Escalate && decision.FiredRules.Count >= 3)
                 {
                     escalatedExample = items[i].Output;
                 }
@@ -140,7 +140,7 @@ public static class QuickstartApp
         report.Timeouts(summary);
         report.KillSwitchAndContest(summary, simulation.ContestedCase);
         report.Explain(escalatedExample is null ? null : policy.Explain(escalatedExample));
-        report.Calibration(Calibrator.Calibrate(AuditOutcomes.Collect(records).Outcomes, definition,
+        report.Calibration(Calibrator.Calibrate(ObservedCases.Collect(records).Cases, definition,
             new CalibrationOptions { TimeProvider = clock, Target = SummaryWriter.CalibrationTarget, MinimumSample = SummaryWriter.CalibrationMinimumSample }));
         report.Problems(simulation.Refusals, pendingAtEnd);
         report.Trail(trailPath, verification, clock.GetUtcNow() - Start, stopwatch.Elapsed);

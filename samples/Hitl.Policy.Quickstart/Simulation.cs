@@ -86,7 +86,7 @@ internal sealed class Simulation
         }
 
         ContestedCase = caseId;
-        await ActAsync(() => Gate.ContestAsync(new ReviewerAct(caseId, _items[caseId].Subject, "contested-by-subject",
+        await ActAsync(() => Gate.ContestAsync(new HumanAct(caseId, _items[caseId].Subject, "contested-by-subject",
             "The applicant asks for a person to look at the refusal again and sends new payslips."))).ConfigureAwait(false);
     }
 
@@ -133,21 +133,21 @@ internal sealed class Simulation
         if (item.ModelIsWrong && verdict < 0.65)
         {
             var (code, reason) = RejectionFor(item);
-            Schedule(times[0], () => ActAsync(() => Gate.RejectAsync(new ReviewerAct(caseId, people[0].Id, code, reason)), rejected: item));
+            Schedule(times[0], () => ActAsync(() => Gate.RejectAsync(new HumanAct(caseId, people[0].Id, code, reason)), rejected: item));
         }
         else if (item.ModelIsWrong)
         {
             var edited = ModelOutputStream.Edit(item);
-            Schedule(times[0], () => ActAsync(() => Gate.EditAndApproveAsync(new ReviewerAct(caseId, people[0].Id, "corrected", "Fixed the proposal before it went out."), edited)));
+            Schedule(times[0], () => ActAsync(() => Gate.EditAndApproveAsync(new HumanAct(caseId, people[0].Id, "corrected", "Fixed the proposal before it went out."), edited)));
             ScheduleApprovals(caseId, people, times, from: 1);
         }
         else if (canEscalate && verdict < 0.04)
         {
-            Schedule(times[0], () => ActAsync(() => Gate.EscalateAsync(new ReviewerAct(caseId, people[0].Id, "needs-higher-tier", "Outside what I may decide; passing it up."))));
+            Schedule(times[0], () => ActAsync(() => Gate.EscalateAsync(new HumanAct(caseId, people[0].Id, "needs-higher-tier", "Outside what I may decide; passing it up."))));
         }
         else if (verdict is >= 0.04 and < 0.045)
         {
-            Schedule(times[0], () => ActAsync(() => Gate.RejectAsync(new ReviewerAct(caseId, people[0].Id, "precaution", "Not sure enough to let it run; the requester may resubmit.")), rejected: item));
+            Schedule(times[0], () => ActAsync(() => Gate.RejectAsync(new HumanAct(caseId, people[0].Id, "precaution", "Not sure enough to let it run; the requester may resubmit.")), rejected: item));
         }
         else
         {
@@ -160,7 +160,7 @@ internal sealed class Simulation
         for (var i = from; i < people.Count; i++)
         {
             var person = people[i].Id;
-            Schedule(times[i], () => ActAsync(() => Gate.ApproveAsync(new ReviewerAct(caseId, person, "agree"))));
+            Schedule(times[i], () => ActAsync(() => Gate.ApproveAsync(new HumanAct(caseId, person, "agree"))));
         }
     }
 
@@ -170,8 +170,8 @@ internal sealed class Simulation
         var after = TimeSpan.FromMinutes(60 + _random.Next(23 * 60));
         Schedule(_clock.GetUtcNow() + after, () => ActAsync(() => Gate.RecordAuditAsync(
             item.ModelIsWrong
-                ? new ReviewerAct(caseId, ReviewerPool.Auditor, "silent-failure", "The auto-executed action was wrong; nobody was asked.")
-                : new ReviewerAct(caseId, ReviewerPool.Auditor, "sampled-audit-passed"),
+                ? new HumanAct(caseId, ReviewerPool.Auditor, "silent-failure", "The auto-executed action was wrong; nobody was asked.")
+                : new HumanAct(caseId, ReviewerPool.Auditor, "sampled-audit-passed"),
             passed: !item.ModelIsWrong)));
     }
 

@@ -32,7 +32,7 @@ internal sealed class SummaryWriter(TextWriter output)
         }
 
         output.WriteLine(Row("all", summary.Decisions, summary.Count, summary.SampledByAction.Values.Sum()));
-        var toPerson = summary.Count(Route.Review) + summary.Count(Route.Escalate);
+        var toPerson = summary.Count(RouteLevel.Review) + summary.Count(RouteLevel.Escalate);
         // Cases that started below the top of the ladder and were passed up afterwards, by a person or by a lapsed deadline.
         var later = summary.EscalatedByReviewer.Union(summary.EscalatedByTimeout, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
         later.ExceptWith(summary.EscalatedAtDecision);
@@ -41,8 +41,8 @@ internal sealed class SummaryWriter(TextWriter output)
         var both = byReviewer + byTimeout - later.Count;
         var reachedHigherTier = later.Count + summary.EscalatedAtDecision.Count;
         output.WriteLine();
-        output.WriteLine(string.Create(Invariant, $"  Ran on their own: {Share(summary.Count(Route.AutoExecute) + summary.Count(Route.AutoExecuteWithNotice), summary.Decisions)}; stopped for a person: {Share(toPerson, summary.Decisions)}; blocked: {Share(summary.Count(Route.Block), summary.Decisions)}."));
-        output.WriteLine(string.Create(Invariant, $"  Escalation rate: {Percent(summary.Count(Route.Escalate), summary.Decisions)} of decisions went straight to a higher tier; {later.Count:N0} more cases were escalated later"));
+        output.WriteLine(string.Create(Invariant, $"  Ran on their own: {Share(summary.Count(RouteLevel.AutoExecute) + summary.Count(RouteLevel.AutoExecuteWithNotice), summary.Decisions)}; stopped for a person: {Share(toPerson, summary.Decisions)}; blocked: {Share(summary.Count(RouteLevel.Block), summary.Decisions)}."));
+        output.WriteLine(string.Create(Invariant, $"  Escalation rate: {Percent(summary.Count(RouteLevel.Escalate), summary.Decisions)} of decisions went straight to a higher tier; {later.Count:N0} more cases were escalated later"));
         output.WriteLine(string.Create(Invariant, $"  (passed up by a reviewer: {byReviewer:N0}, after a deadline passed: {byTimeout:N0}{(both > 0 ? $", both: {both:N0}" : "")}); in all {Share(reachedHigherTier, summary.Decisions)} of cases reached a higher tier."));
     }
 
@@ -74,7 +74,7 @@ internal sealed class SummaryWriter(TextWriter output)
         Heading("Timeouts");
         var total = summary.TimeoutFallbacks.Values.Sum();
         output.WriteLine(string.Create(Invariant,
-            $"  {total:N0} reviews passed their deadline: {summary.TimeoutFallbacks.GetValueOrDefault(Route.Escalate):N0} fell back to escalate (the next tier got the ticket), {summary.TimeoutFallbacks.GetValueOrDefault(Route.Block):N0} fell back to block. None was approved by default."));
+            $"  {total:N0} reviews passed their deadline: {summary.TimeoutFallbacks.GetValueOrDefault(RouteLevel.Escalate):N0} fell back to escalate (the next tier got the ticket), {summary.TimeoutFallbacks.GetValueOrDefault(RouteLevel.Block):N0} fell back to block. None was approved by default."));
     }
 
     public void KillSwitchAndContest(TrailSummary summary, string? contestedCase)
@@ -83,7 +83,7 @@ internal sealed class SummaryWriter(TextWriter output)
         foreach (var record in summary.KillSwitchRecords)
         {
             var entry = record.Entry;
-            var what = entry.Act == AuditAct.KillSwitchEngaged ? "engaged" : "released";
+            var what = entry.Act == ActKind.KillSwitchEngaged ? "engaged" : "released";
             output.WriteLine(string.Create(Invariant, $"  #{record.Sequence,-6} {entry.At:ddd HH:mm} kill switch for {entry.ActionType ?? "everything"} {what} by {entry.Actor}: {entry.Reason}"));
         }
 
@@ -102,7 +102,7 @@ internal sealed class SummaryWriter(TextWriter output)
 
         var contest = summary.Contests[0];
         output.WriteLine(string.Create(Invariant, $"  #{contest.Sequence,-6} {contest.Entry.At:ddd HH:mm} case {contestedCase}, rejected, contested by its subject {contest.Entry.Actor}: \"{contest.Entry.Reason}\""));
-        var decisive = summary.AfterContest.FirstOrDefault(r => r.Sequence > contest.Sequence && r.Entry.Act is AuditAct.Approved or AuditAct.Edited or AuditAct.Rejected or AuditAct.TimedOut);
+        var decisive = summary.AfterContest.FirstOrDefault(r => r.Sequence > contest.Sequence && r.Entry.Act is ActKind.Approved or ActKind.Edited or ActKind.Rejected or ActKind.TimedOut);
         output.WriteLine(decisive is null
             ? "          no one has decided it again yet"
             : string.Create(Invariant, $"  #{decisive.Sequence,-6} {decisive.Entry.At:ddd HH:mm} looked at again by {decisive.Entry.Actor} ({decisive.Entry.ActorTier ?? "system"}), who did not decide it before: {ActName(decisive.Entry.Act)}"));
@@ -182,7 +182,7 @@ internal sealed class SummaryWriter(TextWriter output)
         _ => "not enough evidence yet",
     };
 
-    private static string Row(string label, int total, Func<Route, int> count, int sampled)
+    private static string Row(string label, int total, Func<RouteLevel, int> count, int sampled)
     {
         var row = $"  {label,-17}{total,10:N0}";
         foreach (var route in TrailSummary.Routes)
@@ -194,16 +194,16 @@ internal sealed class SummaryWriter(TextWriter output)
         return row + $"{sampled,9:N0}";
     }
 
-    private static string ShortName(Route route) => route == Route.AutoExecuteWithNotice ? "with notice" : route.ToJsonName();
+    private static string ShortName(RouteLevel route) => route == RouteLevel.AutoExecuteWithNotice ? "with notice" : route.ToJsonName();
 
-    private static string ActName(AuditAct act) => act switch
+    private static string ActName(ActKind act) => act switch
     {
-        AuditAct.Approved => "approved",
-        AuditAct.Edited => "edited",
-        AuditAct.Rejected => "rejected",
-        AuditAct.Escalated => "escalated",
-        AuditAct.AuditPassed => "audit passed",
-        AuditAct.AuditFailed => "audit failed",
+        ActKind.Approved => "approved",
+        ActKind.Edited => "edited",
+        ActKind.Rejected => "rejected",
+        ActKind.Escalated => "escalated",
+        ActKind.AuditPassed => "audit passed",
+        ActKind.AuditFailed => "audit failed",
         _ => "timed out",
     };
 

@@ -5,16 +5,16 @@ namespace Hitl.Policy.Quickstart;
 /// <summary>What the audit trail says happened, counted from its records (so the numbers printed are the trail's).</summary>
 internal sealed class TrailSummary
 {
-    public static readonly Route[] Routes = Enum.GetValues<Route>();
-    public static readonly AuditAct[] ReviewActs = [AuditAct.Approved, AuditAct.Edited, AuditAct.Rejected, AuditAct.Escalated, AuditAct.AuditPassed, AuditAct.AuditFailed];
+    public static readonly RouteLevel[] Routes = Enum.GetValues<RouteLevel>();
+    public static readonly ActKind[] ReviewActs = [ActKind.Approved, ActKind.Edited, ActKind.Rejected, ActKind.Escalated, ActKind.AuditPassed, ActKind.AuditFailed];
 
-    public SortedDictionary<string, Dictionary<Route, int>> RoutesByAction { get; } = new(StringComparer.Ordinal);
+    public SortedDictionary<string, Dictionary<RouteLevel, int>> RoutesByAction { get; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, int> SampledByAction { get; } = new(StringComparer.Ordinal);
 
-    public Dictionary<(string Tier, AuditAct Act), int> ActsByTier { get; } = [];
+    public Dictionary<(string Tier, ActKind Act), int> ActsByTier { get; } = [];
 
-    public Dictionary<Route, int> TimeoutFallbacks { get; } = [];
+    public Dictionary<RouteLevel, int> TimeoutFallbacks { get; } = [];
 
     public HashSet<string> EscalatedAtDecision { get; } = new(StringComparer.Ordinal);
 
@@ -47,7 +47,7 @@ internal sealed class TrailSummary
         return summary;
     }
 
-    public int Count(Route route) => RoutesByAction.Values.Sum(r => r.GetValueOrDefault(route));
+    public int Count(RouteLevel route) => RoutesByAction.Values.Sum(r => r.GetValueOrDefault(route));
 
     private void Add(AuditRecord record)
     {
@@ -58,15 +58,15 @@ internal sealed class TrailSummary
             AfterContest.Add(record);
         }
 
-        if (KillSwitchRecords.Count == 1 && entry.Act == AuditAct.Decided && string.Equals(entry.ActionType, KillSwitchRecords[0].Entry.ActionType, StringComparison.Ordinal))
+        if (KillSwitchRecords.Count == 1 && entry.Act == ActKind.Decided && string.Equals(entry.ActionType, KillSwitchRecords[0].Entry.ActionType, StringComparison.Ordinal))
         {
-            var auto = entry.Route is Route.AutoExecute or Route.AutoExecuteWithNotice ? 1 : 0;
+            var auto = entry.Route is RouteLevel.AutoExecute or RouteLevel.AutoExecuteWithNotice ? 1 : 0;
             UnderKillSwitch = (UnderKillSwitch.Decisions + 1, UnderKillSwitch.AutoExecuted + auto);
         }
 
         switch (entry.Act)
         {
-            case AuditAct.Decided when entry.Route is { } route && entry.ActionType is { } action:
+            case ActKind.Decided when entry.Route is { } route && entry.ActionType is { } action:
                 Decisions++;
                 if (!RoutesByAction.TryGetValue(action, out var routes))
                 {
@@ -74,7 +74,7 @@ internal sealed class TrailSummary
                 }
 
                 routes[route] = routes.GetValueOrDefault(route) + 1;
-                if (route == Route.Escalate)
+                if (route == RouteLevel.Escalate)
                 {
                     EscalatedAtDecision.Add(entry.CaseId);
                 }
@@ -84,19 +84,19 @@ internal sealed class TrailSummary
                 }
 
                 break;
-            case AuditAct.TimedOut:
-                var fallback = entry.Route ?? Route.Block;
+            case ActKind.TimedOut:
+                var fallback = entry.Route ?? RouteLevel.Block;
                 TimeoutFallbacks[fallback] = TimeoutFallbacks.GetValueOrDefault(fallback) + 1;
-                if (fallback == Route.Escalate)
+                if (fallback == RouteLevel.Escalate)
                 {
                     EscalatedByTimeout.Add(entry.CaseId);
                 }
 
                 break;
-            case AuditAct.KillSwitchEngaged or AuditAct.KillSwitchReleased:
+            case ActKind.KillSwitchEngaged or ActKind.KillSwitchReleased:
                 KillSwitchRecords.Add(record);
                 break;
-            case AuditAct.Contested:
+            case ActKind.Contested:
                 Contests.Add(record);
                 break;
         }
@@ -105,7 +105,7 @@ internal sealed class TrailSummary
         {
             var key = (entry.ActorTier ?? "(none)", entry.Act);
             ActsByTier[key] = ActsByTier.GetValueOrDefault(key) + 1;
-            if (entry.Act == AuditAct.Escalated)
+            if (entry.Act == ActKind.Escalated)
             {
                 EscalatedByReviewer.Add(entry.CaseId);
             }

@@ -33,9 +33,9 @@ Console.Write(gate.Explain(plan[4]).ToString());
 
 static string Verdict(Decision decision) => decision.Route switch
 {
-    Route.AutoExecute => "RUN",
-    Route.AutoExecuteWithNotice => "RUN, operator notified",
-    Route.Block => "NEVER RUN",
-    _ => $"WAIT for {(decision.RequiredApprovals > 1 ? decision.RequiredApprovals + " " + decision.ReviewerTierName + "s" : "an " + decision.ReviewerTierName)}" +
+    RouteLevel.AutoExecute => "RUN",
+    RouteLevel.AutoExecuteWithNotice => "RUN, operator notified",
+    RouteLevel.Block => "NEVER RUN",
+    _ => $"WAIT for {(decision.RequiredApprovals > 1 ? decision.RequiredApprovals + " " + decision.RequiredTier + "s" : "an " + decision.RequiredTier)}" +
          (decision.ReviewDeadline is { } d ? $", within {d.TotalMinutes:0} min or blocked" : ""),
 };

@@ -45,10 +45,10 @@ foreach (var rule in policy.Explain(fourEyes).Rules.Where(r => r.Fired))
 
 static string Outcome(Decision decision) => decision.Route switch
 {
-    Route.AutoExecute => "paid automatically",
-    Route.AutoExecuteWithNotice => "paid, finance notified",
-    Route.Block => "blocked",
+    RouteLevel.AutoExecute => "paid automatically",
+    RouteLevel.AutoExecuteWithNotice => "paid, finance notified",
+    RouteLevel.Block => "blocked",
     _ => decision.RequiredApprovals > 1
-        ? $"waits for {decision.RequiredApprovals} distinct {decision.ReviewerTierName}s (four eyes)"
-        : $"waits for a {decision.ReviewerTierName}" + (decision.Route == Route.Escalate ? " (escalated)" : ""),
+        ? $"waits for {decision.RequiredApprovals} distinct {decision.RequiredTier}s (four eyes)"
+        : $"waits for a {decision.RequiredTier}" + (decision.Route == RouteLevel.Escalate ? " (escalated)" : ""),
 };

@@ -40,7 +40,7 @@ public static class HandWrittenOperations
 
     private static BaselineDecision Loan(in OperationRequest r, KillSwitch killSwitch)
     {
-        var v = new Verdict(Policy.Route.AutoExecute);
+        var v = new Verdict(Policy.RouteLevel.AutoExecute);
         var c = Unit(r.Confidence, 0, ref v.Invalid);
         var debt = Unit(r.ApplicantDebtRatio, 1, ref v.Invalid);
         var fraud = Unit(r.FraudSignal, 1, ref v.Invalid);
@@ -51,46 +51,46 @@ public static class HandWrittenOperations
 
         if (c < 0.8)
         {
-            v.Propose(Policy.Route.Escalate, 0, 0, "loan.confidence.low");
+            v.Propose(Policy.RouteLevel.Escalate, 0, 0, "loan.confidence.low");
         }
         else if (c < 0.95)
         {
-            v.Propose(Policy.Route.Review, 0, 0, "loan.confidence.medium");
+            v.Propose(Policy.RouteLevel.Review, 0, 0, "loan.confidence.medium");
         }
         else
         {
-            v.Propose(Policy.Route.AutoExecute, 0, 0, "loan.confidence.high");
+            v.Propose(Policy.RouteLevel.AutoExecute, 0, 0, "loan.confidence.high");
         }
 
         if (risk >= 0.4)
         {
-            v.Propose(Policy.Route.Review, Senior, 0, "loan.risk.elevated");
+            v.Propose(Policy.RouteLevel.Review, Senior, 0, "loan.risk.elevated");
         }
 
         if (risk >= 0.7)
         {
-            v.Propose(Policy.Route.Escalate, Director, 0, "loan.risk.high");
+            v.Propose(Policy.RouteLevel.Escalate, Director, 0, "loan.risk.high");
         }
 
         if (amount >= 10_000)
         {
-            v.Propose(Policy.Route.Review, Senior, 0, "loan.impact.medium");
+            v.Propose(Policy.RouteLevel.Review, Senior, 0, "loan.impact.medium");
         }
 
         if (amount >= 100_000)
         {
-            v.Propose(Policy.Route.Review, Director, 2, "loan.impact.large");
+            v.Propose(Policy.RouteLevel.Review, Director, 2, "loan.impact.large");
         }
 
         CommonGates(in r, e, ref v);
         if (amount >= 25_000 && HostNumber(r.ApplicantIncome, 0, double.PositiveInfinity, ref v.Invalid) && r.ApplicantIncome < 50_000)
         {
-            v.Propose(Policy.Route.Review, Senior, 0, "loan.low-income-large-loan");
+            v.Propose(Policy.RouteLevel.Review, Senior, 0, "loan.low-income-large-loan");
         }
 
         if (r.CustomerIsNew && r.CustomerSegment == "business")
         {
-            v.Propose(Policy.Route.Review, 0, 0, "loan.new-business");
+            v.Propose(Policy.RouteLevel.Review, 0, 0, "loan.new-business");
         }
 
         return v.Finish(in r, killSwitch, LoanSalt, LoanThreshold, sampleForReview: true);
@@ -98,7 +98,7 @@ public static class HandWrittenOperations
 
     private static BaselineDecision Refund(in OperationRequest r, KillSwitch killSwitch)
     {
-        var v = new Verdict(Policy.Route.AutoExecute);
+        var v = new Verdict(Policy.RouteLevel.AutoExecute);
         var c = Unit(r.Confidence, 0, ref v.Invalid);
         var e = Unit(r.Evidence, 0, ref v.Invalid);
         var amount = Amount(r.Amount, ref v.Invalid);
@@ -107,47 +107,47 @@ public static class HandWrittenOperations
         DefaultBands(c, ref v);
         if (amount >= 500)
         {
-            v.Propose(Policy.Route.Review, 0, 0, "refund.impact.large");
+            v.Propose(Policy.RouteLevel.Review, 0, 0, "refund.impact.large");
         }
 
         if (amount >= 5_000)
         {
-            v.Propose(Policy.Route.Review, Senior, 2, "refund.impact.very-large");
+            v.Propose(Policy.RouteLevel.Review, Senior, 2, "refund.impact.very-large");
         }
 
         if (e < 0.5)
         {
-            v.Propose(Policy.Route.Review, 0, 0, "evidence.weak");
+            v.Propose(Policy.RouteLevel.Review, 0, 0, "evidence.weak");
         }
 
         if (reversibility >= Reversibility.CostlyToReverse)
         {
-            v.Propose(Policy.Route.AutoExecuteWithNotice, 0, 0, "refund.issue.reversibility.costly-to-reverse");
+            v.Propose(Policy.RouteLevel.AutoExecuteWithNotice, 0, 0, "refund.issue.reversibility.costly-to-reverse");
         }
 
         if (reversibility == Reversibility.Irreversible)
         {
-            v.Propose(Policy.Route.Review, 0, 0, "refund.issue.reversibility.irreversible");
+            v.Propose(Policy.RouteLevel.Review, 0, 0, "refund.issue.reversibility.irreversible");
         }
 
         if (r.Vulnerable)
         {
-            v.Propose(Policy.Route.Review, Senior, 0, "defaults.vulnerable");
+            v.Propose(Policy.RouteLevel.Review, Senior, 0, "defaults.vulnerable");
         }
 
         if (HostNumber(r.CustomerChargebacks, 0, double.PositiveInfinity, ref v.Invalid) && r.CustomerChargebacks >= 3)
         {
-            v.Propose(Policy.Route.Review, Senior, 0, "refund.chargeback-history");
+            v.Propose(Policy.RouteLevel.Review, Senior, 0, "refund.chargeback-history");
         }
 
         if (r.CustomerIsNew && amount >= 200)
         {
-            v.Propose(Policy.Route.AutoExecuteWithNotice, 0, 0, "refund.new-customer-mid-amount");
+            v.Propose(Policy.RouteLevel.AutoExecuteWithNotice, 0, 0, "refund.new-customer-mid-amount");
         }
 
         if (r.CustomerSegment == "private")
         {
-            v.Propose(Policy.Route.Review, Senior, 0, "refund.private-segment");
+            v.Propose(Policy.RouteLevel.Review, Senior, 0, "refund.private-segment");
         }
 
         return v.Finish(in r, killSwitch, RefundSalt, DefaultThreshold, sampleForReview: false);
@@ -155,7 +155,7 @@ public static class HandWrittenOperations
 
     private static BaselineDecision Email(in OperationRequest r, KillSwitch killSwitch)
     {
-        var v = new Verdict(Policy.Route.AutoExecute);
+        var v = new Verdict(Policy.RouteLevel.AutoExecute);
         var c = Unit(r.Confidence, 0, ref v.Invalid);
         var e = Unit(r.Evidence, 0, ref v.Invalid);
         var category = r.Category;
@@ -166,50 +166,50 @@ public static class HandWrittenOperations
 
         if (c < 0.6)
         {
-            v.Propose(Policy.Route.Block, 0, 0, "email.confidence.low");
+            v.Propose(Policy.RouteLevel.Block, 0, 0, "email.confidence.low");
         }
         else if (c < 0.85)
         {
-            v.Propose(Policy.Route.Review, 0, 0, "email.confidence.medium");
+            v.Propose(Policy.RouteLevel.Review, 0, 0, "email.confidence.medium");
         }
         else
         {
-            v.Propose(Policy.Route.AutoExecute, 0, 0, "email.confidence.high");
+            v.Propose(Policy.RouteLevel.AutoExecute, 0, 0, "email.confidence.high");
         }
 
         if (category is "legal" or "health" or "credit")
         {
-            v.Propose(Policy.Route.Review, Senior, 0, "email.impact.regulated");
+            v.Propose(Policy.RouteLevel.Review, Senior, 0, "email.impact.regulated");
         }
 
         if (e < 0.5)
         {
-            v.Propose(Policy.Route.Review, 0, 0, "evidence.weak");
+            v.Propose(Policy.RouteLevel.Review, 0, 0, "evidence.weak");
         }
 
         if (r.Reversibility == Reversibility.Irreversible)
         {
-            v.Propose(Policy.Route.Review, 0, 0, "defaults.reversibility.irreversible");
+            v.Propose(Policy.RouteLevel.Review, 0, 0, "defaults.reversibility.irreversible");
         }
 
         if (r.Sensitive)
         {
-            v.Propose(Policy.Route.Review, Senior, 0, "email.send.sensitive");
+            v.Propose(Policy.RouteLevel.Review, Senior, 0, "email.send.sensitive");
         }
 
         if (r.Vulnerable)
         {
-            v.Propose(Policy.Route.Review, Senior, 0, "defaults.vulnerable");
+            v.Propose(Policy.RouteLevel.Review, Senior, 0, "defaults.vulnerable");
         }
 
         if (r.EmailMentionsLegal)
         {
-            v.Propose(Policy.Route.Escalate, Director, 0, "email.legal-language");
+            v.Propose(Policy.RouteLevel.Escalate, Director, 0, "email.legal-language");
         }
 
         if (HostNumber(r.EmailExternalRecipients, 0, double.PositiveInfinity, ref v.Invalid) && r.EmailExternalRecipients > 50)
         {
-            v.Propose(Policy.Route.Review, 0, 0, "email.mass-external");
+            v.Propose(Policy.RouteLevel.Review, 0, 0, "email.mass-external");
         }
 
         return v.Finish(in r, killSwitch, EmailSalt, DefaultThreshold, sampleForReview: false);
@@ -217,7 +217,7 @@ public static class HandWrittenOperations
 
     private static BaselineDecision Tool(in OperationRequest r, KillSwitch killSwitch)
     {
-        var v = new Verdict(Policy.Route.AutoExecuteWithNotice);
+        var v = new Verdict(Policy.RouteLevel.AutoExecuteWithNotice);
         var c = Unit(r.Confidence, 0, ref v.Invalid);
         var risk = Unit(r.Risk, 1, ref v.Invalid);
         var e = Unit(r.Evidence, 0, ref v.Invalid);
@@ -225,7 +225,7 @@ public static class HandWrittenOperations
         DefaultBands(c, ref v);
         if (risk >= 0.8)
         {
-            v.Propose(Policy.Route.Escalate, 0, 0, "tool.risk.high");
+            v.Propose(Policy.RouteLevel.Escalate, 0, 0, "tool.risk.high");
         }
 
         CommonGates(in r, e, ref v);
@@ -239,7 +239,7 @@ public static class HandWrittenOperations
 
             if (tool is not ("read_logs" or "get_metrics"))
             {
-                v.Propose(Policy.Route.Review, Senior, 0, "tool.production-write");
+                v.Propose(Policy.RouteLevel.Review, Senior, 0, "tool.production-write");
                 v.Deadline = Math.Min(v.Deadline, ProductionWriteDeadline);
             }
         }
@@ -250,11 +250,11 @@ public static class HandWrittenOperations
         }
         else if (tool is "drop_table" or "delete_bucket" or "rotate_keys" or "wire_transfer")
         {
-            v.Propose(Policy.Route.Escalate, Director, 2, "tool.dangerous");
+            v.Propose(Policy.RouteLevel.Escalate, Director, 2, "tool.dangerous");
         }
         else if (tool == "shell")
         {
-            v.Propose(Policy.Route.Review, 0, 0, "tool.shell");
+            v.Propose(Policy.RouteLevel.Review, 0, 0, "tool.shell");
         }
 
         return v.Finish(in r, killSwitch, ToolSalt, DefaultThreshold, sampleForReview: false);
@@ -262,15 +262,15 @@ public static class HandWrittenOperations
 
     private static BaselineDecision Unknown(in OperationRequest r, KillSwitch killSwitch)
     {
-        var v = new Verdict(Policy.Route.AutoExecute);
+        var v = new Verdict(Policy.RouteLevel.AutoExecute);
         var c = Unit(r.Confidence, 0, ref v.Invalid);
         var e = Unit(r.Evidence, 0, ref v.Invalid);
         DefaultBands(c, ref v);
         CommonGates(in r, e, ref v);
         v.Flags |= DecisionFlags.UnknownActionType;
-        if (v.Route < Policy.Route.Review)
+        if (v.Route < Policy.RouteLevel.Review)
         {
-            v.Route = Policy.Route.Review;
+            v.Route = Policy.RouteLevel.Review;
             v.DecidedBy = BuiltInRules.UnknownActionType;
         }
 
@@ -281,15 +281,15 @@ public static class HandWrittenOperations
     {
         if (c < 0.7)
         {
-            v.Propose(Policy.Route.Escalate, 0, 0, "confidence.low");
+            v.Propose(Policy.RouteLevel.Escalate, 0, 0, "confidence.low");
         }
         else if (c < 0.9)
         {
-            v.Propose(Policy.Route.Review, 0, 0, "confidence.medium");
+            v.Propose(Policy.RouteLevel.Review, 0, 0, "confidence.medium");
         }
         else
         {
-            v.Propose(Policy.Route.AutoExecute, 0, 0, "confidence.high");
+            v.Propose(Policy.RouteLevel.AutoExecute, 0, 0, "confidence.high");
         }
     }
 
@@ -298,17 +298,17 @@ public static class HandWrittenOperations
     {
         if (e < 0.5)
         {
-            v.Propose(Policy.Route.Review, 0, 0, "evidence.weak");
+            v.Propose(Policy.RouteLevel.Review, 0, 0, "evidence.weak");
         }
 
         if (r.Reversibility == Reversibility.Irreversible)
         {
-            v.Propose(Policy.Route.Review, 0, 0, "defaults.reversibility.irreversible");
+            v.Propose(Policy.RouteLevel.Review, 0, 0, "defaults.reversibility.irreversible");
         }
 
         if (r.Vulnerable)
         {
-            v.Propose(Policy.Route.Review, Senior, 0, "defaults.vulnerable");
+            v.Propose(Policy.RouteLevel.Review, Senior, 0, "defaults.vulnerable");
         }
     }
 
@@ -347,9 +347,9 @@ public static class HandWrittenOperations
 
     private static ulong Salt(string actionType) => RequestSampler.Hash(actionType, 0x4849_544C_5F53_414DUL);
 
-    private struct Verdict(Route floor)
+    private struct Verdict(RouteLevel floor)
     {
-        public Route Route = floor;
+        public RouteLevel Route = floor;
         public string DecidedBy = BuiltInRules.DefaultRoute;
         public int Tier;
         public int Approvals;
@@ -357,7 +357,7 @@ public static class HandWrittenOperations
         public bool Invalid;
         public DecisionFlags Flags;
 
-        public void Propose(Route route, int tier, int approvals, string id)
+        public void Propose(RouteLevel route, int tier, int approvals, string id)
         {
             if (route > Route || (route == Route && ReferenceEquals(DecidedBy, BuiltInRules.DefaultRoute)))
             {
@@ -374,16 +374,16 @@ public static class HandWrittenOperations
             if (Invalid)
             {
                 Flags |= DecisionFlags.InvalidSignal;
-                if (Route < Policy.Route.Review)
+                if (Route < Policy.RouteLevel.Review)
                 {
-                    Route = Policy.Route.Review;
+                    Route = Policy.RouteLevel.Review;
                     DecidedBy = BuiltInRules.InvalidSignal;
                 }
             }
 
-            if (Route == Policy.Route.AutoExecuteWithNotice && r.Reversibility == Reversibility.Irreversible)
+            if (Route == Policy.RouteLevel.AutoExecuteWithNotice && r.Reversibility == Reversibility.Irreversible)
             {
-                Route = Policy.Route.Review;
+                Route = Policy.RouteLevel.Review;
                 DecidedBy = BuiltInRules.IrreversibleNeedsPerson;
                 Flags |= DecisionFlags.IrreversibleRaised;
             }
@@ -393,7 +393,7 @@ public static class HandWrittenOperations
                 Flags |= DecisionFlags.KillSwitchActive;
                 if (Route.IsAutomatic())
                 {
-                    Route = Policy.Route.Review;
+                    Route = Policy.RouteLevel.Review;
                     DecidedBy = BuiltInRules.KillSwitch;
                 }
             }
@@ -403,16 +403,16 @@ public static class HandWrittenOperations
                 Flags |= DecisionFlags.SampledForAudit;
                 if (sampleForReview)
                 {
-                    Route = Policy.Route.Review;
+                    Route = Policy.RouteLevel.Review;
                     DecidedBy = BuiltInRules.AuditSample;
                 }
             }
 
             switch (Route)
             {
-                case Policy.Route.Review:
+                case Policy.RouteLevel.Review:
                     return new BaselineDecision(Route, Tier, Math.Max(Approvals, 1), Math.Min(Deadline, ReviewDeadline), Flags, DecidedBy);
-                case Policy.Route.Escalate:
+                case Policy.RouteLevel.Escalate:
                     return new BaselineDecision(Route, Math.Max(Tier, Senior), Math.Max(Approvals, 1), Math.Min(Deadline, EscalateDeadline), Flags, DecidedBy);
                 default:
                     return new BaselineDecision(Route, 0, 0, 0, Flags, DecidedBy);

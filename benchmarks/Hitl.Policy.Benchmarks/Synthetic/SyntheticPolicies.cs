@@ -35,16 +35,16 @@ public static class SyntheticPolicies
     /// <summary>A policy with the usual confidence bands and audit sampling, and the host fields declared in [0, 1].</summary>
     public static PolicyBuilder Skeleton(string id)
     {
-        var builder = new PolicyBuilder(id, "1").Tiers(Tiers).OnInvalidSignal(Route.Review).OnUnknownAction(Route.Review);
+        var builder = new PolicyBuilder(id, "1").Tiers(Tiers).OnInvalidSignal(RouteLevel.Review).OnUnknownAction(RouteLevel.Review);
         for (var f = 0; f < FieldCount; f++)
         {
             builder.NumberField(Field(f), 0, 1);
         }
 
         return builder.Defaults(d => d
-            .ConfidenceBand("confidence.high", 0.9, 1.0, Route.AutoExecute)
-            .ConfidenceBand("confidence.medium", 0.7, 0.9, Route.Review)
-            .ConfidenceBand("confidence.low", 0.0, 0.7, Route.Escalate)
+            .ConfidenceBand("confidence.high", 0.9, 1.0, RouteLevel.AutoExecute)
+            .ConfidenceBand("confidence.medium", 0.7, 0.9, RouteLevel.Review)
+            .ConfidenceBand("confidence.low", 0.0, 0.7, RouteLevel.Escalate)
             .Sample(0.05));
     }
 
@@ -111,11 +111,11 @@ public static class SyntheticPolicies
     /// <summary>The name of action type <paramref name="index"/>.</summary>
     public static string ActionName(int index) => "action." + index.ToString("d4", CultureInfo.InvariantCulture);
 
-    private static Route RouteFor(int index) => (index % 3) switch
+    private static RouteLevel RouteFor(int index) => (index % 3) switch
     {
-        0 => Route.Review,
-        1 => Route.AutoExecuteWithNotice,
-        _ => Route.Escalate,
+        0 => RouteLevel.Review,
+        1 => RouteLevel.AutoExecuteWithNotice,
+        _ => RouteLevel.Escalate,
     };
 
     /// <summary>Routes every input and folds the decisions into a number, so the JIT cannot drop the work.</summary>
@@ -127,7 +127,7 @@ public static class SyntheticPolicies
         for (var i = 0; i < inputs.Length; i++)
         {
             var decision = policy.Route(in inputs[i]);
-            sum += (int)decision.Route + decision.ReviewerTier + decision.RequiredApprovals;
+            sum += (int)decision.Route + decision.RequiredTierRank + decision.RequiredApprovals;
         }
 
         return sum;

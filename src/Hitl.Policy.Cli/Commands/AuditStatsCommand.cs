@@ -8,12 +8,12 @@ using Hitl.Policy.Cli.Stats;
 namespace Hitl.Policy.Cli.Commands;
 
 /// <summary>
-/// <c>hitl audit stats AUDIT.jsonl</c>: decisions by route and action type, escalation rate, review outcomes and review
+/// <c>hitl audit stats AUDIT.jsonl</c>: decisions by route and action type, escalation rate, review observedCases and review
 /// times, over the intact part of the trail.
 /// </summary>
 internal static class AuditStatsCommand
 {
-    private static readonly Route[] Routes = Enum.GetValues<Route>();
+    private static readonly RouteLevel[] Routes = Enum.GetValues<RouteLevel>();
 
     public static Command Create(CommandIo io)
     {
@@ -52,9 +52,9 @@ internal static class AuditStatsCommand
 
     private static void WriteTables(TextWriter output, AuditStats stats)
     {
-        var set = stats.OutcomeSet;
+        var set = stats.ObservedCaseSet;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{stats.File.Path}: {PolicyFile.Plural((int)set.RecordCount, "record")} ({(stats.File.Verification.IsIntact ? "chain intact" : "chain NOT intact, counted up to the break")}), {PolicyFile.Plural(set.Outcomes.Count, "decided case")}."));
+            $"{stats.File.Path}: {PolicyFile.Plural((int)set.RecordCount, "record")} ({(stats.File.Verification.IsIntact ? "chain intact" : "chain NOT intact, counted up to the break")}), {PolicyFile.Plural(set.Cases.Count, "decided case")}."));
         if (set.CasesWithoutDecision > 0 || set.SupersededRecords > 0)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -86,12 +86,12 @@ internal static class AuditStatsCommand
 
     private static void WriteJson(Utf8JsonWriter w, AuditStats stats)
     {
-        var set = stats.OutcomeSet;
+        var set = stats.ObservedCaseSet;
         w.WriteStartObject();
         w.WriteString("file", stats.File.Path);
         w.WriteBoolean("intact", stats.File.Verification.IsIntact);
         w.WriteNumber("records", set.RecordCount);
-        w.WriteNumber("cases", set.Outcomes.Count);
+        w.WriteNumber("cases", set.Cases.Count);
         w.WriteNumber("casesWithoutDecision", set.CasesWithoutDecision);
         w.WriteNumber("supersededRecords", set.SupersededRecords);
         w.WriteString("reviewTime", "from the decision to the first reviewer answer (approve, edit, reject or escalate)");

@@ -16,7 +16,7 @@ internal static class CalibrateCommand
     {
         var audit = new Option<string>("--audit", "-a")
         {
-            Description = "The audit trail the outcomes are read from (JSON Lines).",
+            Description = "The audit trail the observed cases are read from (JSON Lines).",
             HelpName = "AUDIT.jsonl",
             Required = true,
         };
@@ -93,8 +93,8 @@ internal static class CalibrateCommand
             io.Error.WriteLine(warning);
         }
 
-        var outcomes = AuditOutcomes.Collect(file.Records);
-        var report = Calibrator.Calibrate(outcomes.Outcomes, policy.Definition, options);
+        var observedCases = ObservedCases.Collect(file.Records);
+        var report = Calibrator.Calibrate(observedCases.Cases, policy.Definition, options);
         if (json)
         {
             io.Out.WriteLine(report.ToJson());

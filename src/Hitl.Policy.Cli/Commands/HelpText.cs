@@ -36,7 +36,7 @@ internal static class HelpText
         """;
 
     public const string StatsExitCodes = """
-        Review outcomes count the cases with at least one act of each kind. Review time runs from the decision to the
+        Review observedCases count the cases with at least one act of each kind. Review time runs from the decision to the
         first reviewer answer (approve, edit, reject or escalate); time-outs and later acts (override, reverse, contest,
         audits) are not answers. The escalation rate counts cases decided as escalate or escalated by a reviewer.
         Exit codes: 0 counted over an intact trail; 1 counted, but the trail is broken or torn (a warning names where;

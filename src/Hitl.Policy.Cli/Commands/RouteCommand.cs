@@ -40,7 +40,7 @@ internal static class RouteCommand
         var input = reader ?? io.In;
         var source = reader is null ? "standard input" : casesPath;
         var rows = new List<string[]>();
-        var routes = new SortedDictionary<Route, int>();
+        var routes = new SortedDictionary<RouteLevel, int>();
         var failed = new List<int>();
         var lineNumber = 0;
         while (input.ReadLine() is { } line)
@@ -135,7 +135,7 @@ internal static class RouteCommand
         return string.Join("; ", parts);
     }
 
-    private static string Summary(string source, SortedDictionary<Route, int> routes, List<int> failed)
+    private static string Summary(string source, SortedDictionary<RouteLevel, int> routes, List<int> failed)
     {
         var routed = routes.Values.Sum();
         var text = $"{PolicyFile.Plural(routed, "case")} routed from {source}";

@@ -59,7 +59,7 @@ internal static class ShadowCommand
         var schema = CaseSchema.Union(active.Definition, $"the active policy '{activePath}'", candidate.Definition, $"the candidate policy '{candidatePath}'");
         var (replay, lines, failed) = ReadCases(io, casesPath, schema);
 
-        IReadOnlyList<ObservedCase> outcomes = [];
+        IReadOnlyList<ObservedCase> observedCases = [];
         if (auditPath is not null)
         {
             var file = AuditFile.Read(auditPath);
@@ -68,11 +68,11 @@ internal static class ShadowCommand
                 io.Error.WriteLine(warning);
             }
 
-            outcomes = AuditOutcomes.Collect(file.Records).Outcomes;
+            observedCases = ObservedCases.Collect(file.Records).Cases;
         }
 
         var run = ShadowReplay.Run(active.Policy, candidate.Policy, replay);
-        var report = ShadowReport.Build(run, outcomes);
+        var report = ShadowReport.Build(run, observedCases);
         if (json)
         {
             io.Out.WriteLine(report.ToJson());
@@ -174,7 +174,7 @@ internal static class ShadowCommand
         }).ToList());
     }
 
-    private static string Describe(Route route, string? tier, string? decidedBy) =>
+    private static string Describe(RouteLevel route, string? tier, string? decidedBy) =>
         route.ToJsonName() + (tier is null ? "" : " (" + tier + ")") + (decidedBy is null ? "" : " by " + decidedBy);
 
     private static string KindName(ShadowDifferenceKind kind) => kind switch

@@ -12,7 +12,7 @@ internal static class DecisionJson
     {
         writer.WriteString("action", decision.ActionType);
         writer.WriteString("route", decision.Route.ToJsonName());
-        writer.WriteString("tier", decision.ReviewerTierName);
+        writer.WriteString("tier", decision.RequiredTier);
         writer.WriteNumber("approvals", decision.RequiredApprovals);
         if (decision.ReviewDeadline is { } deadline)
         {

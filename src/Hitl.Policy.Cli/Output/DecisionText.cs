@@ -32,12 +32,12 @@ internal static class DecisionText
     public static string Summary(Decision decision)
     {
         var parts = new List<string> { decision.Route.ToJsonName() };
-        if (decision.ReviewerTierName is { } tier)
+        if (decision.RequiredTier is { } tier)
         {
             parts.Add("tier " + tier);
         }
 
-        if (decision.RequiresHuman && decision.Route != Route.Block)
+        if (decision.RequiresHuman && decision.Route != RouteLevel.Block)
         {
             parts.Add(Approvals(decision.RequiredApprovals));
         }

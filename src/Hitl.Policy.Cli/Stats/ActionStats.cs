@@ -6,19 +6,19 @@ namespace Hitl.Policy.Cli.Stats;
 /// <summary>The figures of <c>hitl audit stats</c> for one action type, or for all of them together.</summary>
 internal sealed class ActionStats
 {
-    /// <summary>The acts counted as review outcomes, in the order they are shown, with their names.</summary>
-    public static readonly (AuditAct Act, string Name)[] OutcomeActs =
+    /// <summary>The acts counted as review observedCases, in the order they are shown, with their names.</summary>
+    public static readonly (ActKind Act, string Name)[] OutcomeActs =
     [
-        (AuditAct.Approved, "approved"),
-        (AuditAct.Edited, "edited"),
-        (AuditAct.Rejected, "rejected"),
-        (AuditAct.Escalated, "escalated"),
-        (AuditAct.TimedOut, "timed-out"),
-        (AuditAct.Overridden, "overridden"),
-        (AuditAct.Reversed, "reversed"),
-        (AuditAct.Contested, "contested"),
-        (AuditAct.AuditPassed, "audit-passed"),
-        (AuditAct.AuditFailed, "audit-failed"),
+        (ActKind.Approved, "approved"),
+        (ActKind.Edited, "edited"),
+        (ActKind.Rejected, "rejected"),
+        (ActKind.Escalated, "escalated"),
+        (ActKind.TimedOut, "timed-out"),
+        (ActKind.Overridden, "overridden"),
+        (ActKind.Reversed, "reversed"),
+        (ActKind.Contested, "contested"),
+        (ActKind.AuditPassed, "audit-passed"),
+        (ActKind.AuditFailed, "audit-failed"),
     ];
 
     private readonly List<TimeSpan> _firstAnswers = [];
@@ -33,8 +33,8 @@ internal sealed class ActionStats
     /// <summary>Cases with a decision.</summary>
     public int Decisions { get; private set; }
 
-    /// <summary>Decisions per route, indexed by <see cref="Route"/>.</summary>
-    public int[] Routes { get; } = new int[Enum.GetValues<Route>().Length];
+    /// <summary>Decisions per route, indexed by <see cref="RouteLevel"/>.</summary>
+    public int[] Routes { get; } = new int[Enum.GetValues<RouteLevel>().Length];
 
     /// <summary>Cases decided as escalate, or escalated by a reviewer.</summary>
     public int Escalated { get; private set; }
@@ -57,11 +57,11 @@ internal sealed class ActionStats
     /// <summary>The share of decisions that went to a higher tier; <see langword="null"/> without decisions.</summary>
     public double? EscalationRate => Decisions == 0 ? null : (double)Escalated / Decisions;
 
-    public void Add(ObservedCase outcome)
+    public void Add(ObservedCase observedCase)
     {
         Decisions++;
-        Routes[(int)outcome.Route]++;
-        if (outcome.WasEscalated)
+        Routes[(int)observedCase.Route]++;
+        if (observedCase.WasEscalated)
         {
             Escalated++;
         }
@@ -69,15 +69,15 @@ internal sealed class ActionStats
         for (var i = 0; i < OutcomeActs.Length; i++)
         {
             var act = OutcomeActs[i].Act;
-            if (outcome.Acts.Any(a => a.Act == act))
+            if (observedCase.Acts.Any(a => a.Kind == act))
             {
                 Outcomes[i]++;
             }
         }
 
-        if (outcome.Acts.FirstOrDefault(a => a.IsReview) is { } first)
+        if (observedCase.Acts.FirstOrDefault(a => a.IsReview) is { } first)
         {
-            _firstAnswers.Add(first.At - outcome.DecidedAt);
+            _firstAnswers.Add(first.At - observedCase.DecidedAt);
         }
     }
 

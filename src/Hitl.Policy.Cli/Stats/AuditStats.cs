@@ -3,20 +3,20 @@ using Hitl.Policy.Feedback;
 
 namespace Hitl.Policy.Cli.Stats;
 
-/// <summary>What <c>hitl audit stats</c> counts in a trail: the cases read by <see cref="AuditOutcomes"/>, per action type and in all.</summary>
+/// <summary>What <c>hitl audit stats</c> counts in a trail: the cases read by <see cref="ObservedCases"/>, per action type and in all.</summary>
 internal sealed class AuditStats
 {
-    private AuditStats(AuditFile file, OutcomeSet outcomes, IReadOnlyList<ActionStats> actions, ActionStats all)
+    private AuditStats(AuditFile file, ObservedCaseSet observedCases, IReadOnlyList<ActionStats> actions, ActionStats all)
     {
         File = file;
-        OutcomeSet = outcomes;
+        ObservedCaseSet = observedCases;
         Actions = actions;
         All = all;
     }
 
     public AuditFile File { get; }
 
-    public OutcomeSet OutcomeSet { get; }
+    public ObservedCaseSet ObservedCaseSet { get; }
 
     /// <summary>The figures per action type, by action type.</summary>
     public IReadOnlyList<ActionStats> Actions { get; }
@@ -26,20 +26,20 @@ internal sealed class AuditStats
 
     public static AuditStats Build(AuditFile file)
     {
-        var outcomes = AuditOutcomes.Collect(file.Records);
+        var observedCases = ObservedCases.Collect(file.Records);
         var all = new ActionStats("all");
         var byAction = new SortedDictionary<string, ActionStats>(StringComparer.Ordinal);
-        foreach (var outcome in outcomes.Outcomes)
+        foreach (var observedCase in observedCases.Cases)
         {
-            if (!byAction.TryGetValue(outcome.ActionType, out var stats))
+            if (!byAction.TryGetValue(observedCase.ActionType, out var stats))
             {
-                byAction[outcome.ActionType] = stats = new ActionStats(outcome.ActionType);
+                byAction[observedCase.ActionType] = stats = new ActionStats(observedCase.ActionType);
             }
 
-            stats.Add(outcome);
-            all.Add(outcome);
+            stats.Add(observedCase);
+            all.Add(observedCase);
         }
 
-        return new AuditStats(file, outcomes, [.. byAction.Values], all);
+        return new AuditStats(file, observedCases, [.. byAction.Values], all);
     }
 }

@@ -8,7 +8,7 @@ namespace Hitl.Policy.Cli.Testing;
 /// </summary>
 internal sealed record Expectation
 {
-    public Route Route { get; init; }
+    public RouteLevel Route { get; init; }
 
     public bool ChecksTier { get; init; }
 

@@ -137,9 +137,9 @@ internal static class PolicyTestFile
             throw new CaseFormatException("route", "missing; every test expects a route");
         }
 
-        var routes = Enum.GetValues<Route>();
+        var routes = Enum.GetValues<RouteLevel>();
         var routeName = routeValue.ValueKind == JsonValueKind.String ? routeValue.GetString() : null;
-        var route = routes.Where(r => r.ToJsonName() == routeName).Select(r => (Route?)r).FirstOrDefault()
+        var route = routes.Where(r => r.ToJsonName() == routeName).Select(r => (RouteLevel?)r).FirstOrDefault()
             ?? throw new CaseFormatException("route", $"expected one of {string.Join(", ", routes.Select(r => r.ToJsonName()))}; got {JsonText.Show(routeValue)}");
 
         var checksTier = expect.TryGetProperty("tier", out var tier);

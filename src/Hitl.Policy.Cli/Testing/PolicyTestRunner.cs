@@ -46,12 +46,12 @@ internal sealed class PolicyTestRunner
             mismatches.Add($"route: expected {expect.Route.ToJsonName()}, got {actual.Route.ToJsonName()}");
         }
 
-        if (expect.ChecksTier && !string.Equals(expect.Tier, actual.ReviewerTierName, StringComparison.Ordinal))
+        if (expect.ChecksTier && !string.Equals(expect.Tier, actual.RequiredTier, StringComparison.Ordinal))
         {
             var hint = expect.Tier is not null && !_policy.Policy.Tiers.Contains(expect.Tier)
                 ? $" ('{expect.Tier}' is not a tier of this policy; its tiers are {string.Join(", ", _policy.Policy.Tiers)})"
                 : "";
-            mismatches.Add($"tier: expected {expect.Tier ?? "none"}, got {actual.ReviewerTierName ?? "none"}{hint}");
+            mismatches.Add($"tier: expected {expect.Tier ?? "none"}, got {actual.RequiredTier ?? "none"}{hint}");
         }
 
         if (expect.Approvals is { } approvals && approvals != actual.RequiredApprovals)

@@ -7,7 +7,7 @@ namespace Hitl.Policy.Audit;
 public sealed record AuditEntry
 {
     /// <summary>What happened.</summary>
-    public required AuditAct Act { get; init; }
+    public required ActKind Act { get; init; }
 
     /// <summary>The case the record belongs to (one model output and everything done about it).</summary>
     public required string CaseId { get; init; }
@@ -33,14 +33,14 @@ public sealed record AuditEntry
     /// <summary>A SHA-256 digest (hex) of the inputs or payload the record is about.</summary>
     public string? InputDigest { get; init; }
 
-    /// <summary>For <see cref="AuditAct.Edited"/>: a SHA-256 digest (hex) of the edited payload.</summary>
+    /// <summary>For <see cref="ActKind.Edited"/>: a SHA-256 digest (hex) of the edited payload.</summary>
     public string? EditedDigest { get; init; }
 
-    /// <summary>The route decided (for <see cref="AuditAct.Decided"/>), or the route a fallback or override applied.</summary>
-    public Route? Route { get; init; }
+    /// <summary>The route decided (for <see cref="ActKind.Decided"/>), or the route a fallback or override applied.</summary>
+    public RouteLevel? Route { get; init; }
 
     /// <summary>The required reviewer tier's name.</summary>
-    public string? ReviewerTier { get; init; }
+    public string? RequiredTier { get; init; }
 
     /// <summary>The number of distinct approvals required.</summary>
     public int? RequiredApprovals { get; init; }
@@ -75,7 +75,7 @@ public sealed record AuditEntry
     /// <summary>The reason in the actor's words.</summary>
     public string? Reason { get; init; }
 
-    /// <summary>For <see cref="AuditAct.Corrected"/>: the sequence number of the record this one corrects.</summary>
+    /// <summary>For <see cref="ActKind.Corrected"/>: the sequence number of the record this one corrects.</summary>
     public long? Supersedes { get; init; }
 
     /// <summary>Further host-defined facts, kept as text.</summary>

@@ -15,7 +15,7 @@ internal static class AuditEntryRules
         ArgumentNullException.ThrowIfNull(entry);
         if (!Enum.IsDefined(entry.Act))
         {
-            throw Invalid(nameof(AuditEntry.Act), $"is {(int)entry.Act}, which is not an AuditAct.");
+            throw Invalid(nameof(AuditEntry.Act), $"is {(int)entry.Act}, which is not an ActKind.");
         }
 
         if (string.IsNullOrWhiteSpace(entry.CaseId))
@@ -34,7 +34,7 @@ internal static class AuditEntryRules
         }
 
         // The store's own torn-tail repair corrects bytes that never became a record, so it has nothing to point at.
-        if (entry.Act == AuditAct.Corrected && entry.Supersedes is null && !tornTailRepair)
+        if (entry.Act == ActKind.Corrected && entry.Supersedes is null && !tornTailRepair)
         {
             throw Invalid(nameof(AuditEntry.Supersedes), "is required when Act is Corrected: a correction names the record it corrects.");
         }
@@ -54,7 +54,7 @@ internal static class AuditEntryRules
         CheckText(nameof(AuditEntry.PolicyHash), entry.PolicyHash);
         CheckText(nameof(AuditEntry.InputDigest), entry.InputDigest);
         CheckText(nameof(AuditEntry.EditedDigest), entry.EditedDigest);
-        CheckText(nameof(AuditEntry.ReviewerTier), entry.ReviewerTier);
+        CheckText(nameof(AuditEntry.RequiredTier), entry.RequiredTier);
         CheckText(nameof(AuditEntry.DecidedBy), entry.DecidedBy);
         CheckText(nameof(AuditEntry.Actor), entry.Actor);
         CheckText(nameof(AuditEntry.ActorRole), entry.ActorRole);

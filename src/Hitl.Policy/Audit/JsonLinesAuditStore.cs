@@ -21,10 +21,10 @@ namespace Hitl.Policy.Audit;
 /// reports it (<see cref="AuditVerification.TornTail"/>), the records before it stay readable and verified, and
 /// appends are refused until <see cref="RepairTornTailAsync"/> is called by a person. The repair keeps the torn bytes
 /// (in a file beside the trail and, up to 64 KiB, in the record), cuts only them off, and appends a
-/// <see cref="AuditAct.Corrected"/> record that says so. Any other break (a changed, missing or reordered record)
+/// <see cref="ActKind.Corrected"/> record that says so. Any other break (a changed, missing or reordered record)
 /// leaves the store read-only: keep the file as evidence and start a new trail.</para>
 /// <para><b>Append-only.</b> There is no API to change or delete a record; a correction is a new record with
-/// <see cref="AuditAct.Corrected"/> and <see cref="AuditEntry.Supersedes"/> set to the record it corrects.</para>
+/// <see cref="ActKind.Corrected"/> and <see cref="AuditEntry.Supersedes"/> set to the record it corrects.</para>
 /// <para><b>One writer.</b> The store holds <c>&lt;path&gt;.lock</c> while open, so a second store on the same file,
 /// in this process or another, fails to open instead of forking the chain. Readers (<see cref="VerifyFile"/>, a CLI)
 /// can read the trail at any time.</para>
@@ -32,7 +32,7 @@ namespace Hitl.Policy.Audit;
 /// <example>
 /// <code>
 /// await using var audit = JsonLinesAuditStore.Open("audit.jsonl");
-/// var record = await audit.AppendAsync(new AuditEntry { Act = AuditAct.Approved, CaseId = "c-42", At = time.GetUtcNow(), Actor = "ana" });
+/// var record = await audit.AppendAsync(new AuditEntry { Act = ActKind.Approved, CaseId = "c-42", At = time.GetUtcNow(), Actor = "ana" });
 /// var check = await audit.VerifyAsync();
 /// </code>
 /// </example>
@@ -194,7 +194,7 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
 
     /// <summary>
     /// Repairs a torn tail found on opening: keeps the torn bytes in <c>&lt;path&gt;.torn-&lt;offset&gt;</c> (flushed
-    /// first), cuts them off the trail, and appends a <see cref="AuditAct.Corrected"/> record (case
+    /// first), cuts them off the trail, and appends a <see cref="ActKind.Corrected"/> record (case
     /// <see cref="RepairCaseId"/>, reason code <see cref="TornTailRepairedReasonCode"/>) that names who repaired it,
     /// why, and the torn bytes' line, offset, length, SHA-256 and copy (and the bytes themselves in base64 up to 64 KiB).
     /// The torn bytes never became a record, so the correction has no <see cref="AuditEntry.Supersedes"/>.
@@ -573,7 +573,7 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
 
             var entry = new AuditEntry
             {
-                Act = AuditAct.Corrected,
+                Act = ActKind.Corrected,
                 CaseId = RepairCaseId,
                 At = request.At,
                 Actor = request.Actor,

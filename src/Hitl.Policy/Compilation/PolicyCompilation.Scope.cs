@@ -11,7 +11,7 @@ internal sealed partial class PolicyCompilation<TContext>
     {
         public string Path { get; } = path;
 
-        public Route? Floor { get; set; }
+        public RouteLevel? Floor { get; set; }
 
         public List<CompiledRule<TContext>>? Bands { get; set; }
 
@@ -35,9 +35,9 @@ internal sealed partial class PolicyCompilation<TContext>
 
         public SamplingDefinition? Sampling { get; set; }
 
-        public Outcome Review { get; set; }
+        public Effect Review { get; set; }
 
-        public Outcome Escalate { get; set; }
+        public Effect Escalate { get; set; }
     }
 
     private ScopeParts CompileScope(ActionPolicyDefinition? scope, string path, string scopeName, ScopeParts? defaults)
@@ -45,8 +45,8 @@ internal sealed partial class PolicyCompilation<TContext>
         var parts = new ScopeParts(path);
         if (scope is null)
         {
-            parts.Review = defaults?.Review ?? ReviewSettings(null, path, Route.Review);
-            parts.Escalate = defaults?.Escalate ?? ReviewSettings(null, path, Route.Escalate);
+            parts.Review = defaults?.Review ?? ReviewSettings(null, path, RouteLevel.Review);
+            parts.Escalate = defaults?.Escalate ?? ReviewSettings(null, path, RouteLevel.Escalate);
             return parts;
         }
 
@@ -113,10 +113,10 @@ internal sealed partial class PolicyCompilation<TContext>
 
         parts.Review = scope.Review is null && defaults is not null
             ? defaults.Review
-            : ReviewSettings(scope.Review, JsonPath.Property(path, "review"), Route.Review);
+            : ReviewSettings(scope.Review, JsonPath.Property(path, "review"), RouteLevel.Review);
         parts.Escalate = scope.Escalate is null && defaults is not null
             ? defaults.Escalate
-            : ReviewSettings(scope.Escalate, JsonPath.Property(path, "escalate"), Route.Escalate);
+            : ReviewSettings(scope.Escalate, JsonPath.Property(path, "escalate"), RouteLevel.Escalate);
         return parts;
     }
 
@@ -168,7 +168,7 @@ internal sealed partial class PolicyCompilation<TContext>
                 ok = false;
             }
 
-            var outcome = CompileOutcome(band, bandPath, band.Route);
+            var outcome = CompileEffect(band, bandPath, band.Route);
             if (ok)
             {
                 checkedBands.Add((band, bandPath));
@@ -305,7 +305,7 @@ internal sealed partial class PolicyCompilation<TContext>
 
             parts.Risk.Add(new CompiledRule<TContext>(id ?? "", RuleKind.RiskThreshold,
                 new StandardNumberCondition<TContext>(StandardSignals.RiskIndex, CompareOp.Gte, threshold.AtLeast),
-                CompileOutcome(threshold, itemPath, Route.Review), SignalReads.Risk, null));
+                CompileEffect(threshold, itemPath, RouteLevel.Review), SignalReads.Risk, null));
         }
     }
 
@@ -323,7 +323,7 @@ internal sealed partial class PolicyCompilation<TContext>
 
             CheckUnknown(tier, itemPath);
             var id = RuleId(tier.Id, itemPath);
-            var outcome = CompileOutcome(tier, itemPath, Route.Review);
+            var outcome = CompileEffect(tier, itemPath, RouteLevel.Review);
             if ((tier.AmountAtLeast is null) == (tier.Categories is null))
             {
                 Error(PolicyErrorCode.InvalidCondition, itemPath, "an impact tier names exactly one of amountAtLeast or categories",
@@ -381,7 +381,7 @@ internal sealed partial class PolicyCompilation<TContext>
 
             rules.Add(new CompiledRule<TContext>(id ?? "", RuleKind.EvidenceThreshold,
                 new StandardNumberCondition<TContext>(StandardSignals.EvidenceIndex, CompareOp.Lt, threshold.Below),
-                CompileOutcome(threshold, itemPath, Route.Review), SignalReads.Evidence, null));
+                CompileEffect(threshold, itemPath, RouteLevel.Review), SignalReads.Evidence, null));
         }
     }
 
@@ -396,7 +396,7 @@ internal sealed partial class PolicyCompilation<TContext>
         CheckUnknown(gate, path);
         RequireStandard(signalIndex, path);
         var id = RuleId(gate.Id ?? defaultId, path);
-        return new CompiledRule<TContext>(id ?? defaultId, kind, condition(), CompileOutcome(gate, path, Route.Review), reads, null);
+        return new CompiledRule<TContext>(id ?? defaultId, kind, condition(), CompileEffect(gate, path, RouteLevel.Review), reads, null);
     }
 
     private void CompileRules(List<RuleDefinition> rules, string path, List<CompiledRule<TContext>> compiled)
@@ -432,7 +432,7 @@ internal sealed partial class PolicyCompilation<TContext>
                 continue;
             }
 
-            var outcome = CompileOutcome(rule.Then, thenPath, Route.Review);
+            var outcome = CompileEffect(rule.Then, thenPath, RouteLevel.Review);
             if (when is not null && id is not null)
             {
                 compiled.Add(new CompiledRule<TContext>(id, RuleKind.BusinessRule, when, outcome, reads, rule.Description));
@@ -440,10 +440,10 @@ internal sealed partial class PolicyCompilation<TContext>
         }
     }
 
-    private Outcome CompileOutcome(OutcomeDefinition outcome, string path, Route? defaultRoute)
+    private Effect CompileEffect(EffectDefinition outcome, string path, RouteLevel? defaultRoute)
     {
         CheckUnknown(outcome, path);
-        var route = outcome.Route ?? defaultRoute ?? Route.Review;
+        var route = outcome.Route ?? defaultRoute ?? RouteLevel.Review;
         var tier = 0;
         if (outcome.Tier is not null)
         {
@@ -462,7 +462,7 @@ internal sealed partial class PolicyCompilation<TContext>
             deadline = Deadline(span, JsonPath.Property(path, "deadline"));
         }
 
-        var onTimeout = Route.Escalate;
+        var onTimeout = RouteLevel.Escalate;
         if (outcome.OnTimeout is { } fallback)
         {
             onTimeout = TimeoutFallback(fallback, JsonPath.Property(path, "onTimeout"));
@@ -473,16 +473,16 @@ internal sealed partial class PolicyCompilation<TContext>
             Error(PolicyErrorCode.InvalidValue, JsonPath.Property(path, "route"), "unknown route", ((byte)route).ToString(CultureInfo.InvariantCulture));
         }
 
-        return new Outcome(route, (byte)tier, (byte)approvals, deadline, onTimeout);
+        return new Effect(route, (byte)tier, (byte)approvals, deadline, onTimeout);
     }
 
-    private Outcome ReviewSettings(ReviewSettingsDefinition? settings, string path, Route route)
+    private Effect ReviewSettings(ReviewSettingsDefinition? settings, string path, RouteLevel route)
     {
-        var escalate = route == Route.Escalate;
+        var escalate = route == RouteLevel.Escalate;
         var tier = escalate ? Math.Min(1, Math.Max(_tiers.Length - 1, 0)) : 0;
         var approvals = 1;
         var deadline = DefaultDeadline.Ticks;
-        var onTimeout = escalate ? Route.Block : Route.Escalate;
+        var onTimeout = escalate ? RouteLevel.Block : RouteLevel.Escalate;
         if (settings is not null)
         {
             CheckUnknown(settings, path);
@@ -507,7 +507,7 @@ internal sealed partial class PolicyCompilation<TContext>
             }
         }
 
-        return new Outcome(route, (byte)tier, (byte)approvals, deadline, onTimeout);
+        return new Effect(route, (byte)tier, (byte)approvals, deadline, onTimeout);
     }
 
     private int Tier(string name, string path)
@@ -543,15 +543,15 @@ internal sealed partial class PolicyCompilation<TContext>
         return DefaultDeadline.Ticks;
     }
 
-    private Route TimeoutFallback(Route fallback, string path)
+    private RouteLevel TimeoutFallback(RouteLevel fallback, string path)
     {
-        if (fallback is Route.Escalate or Route.Block)
+        if (fallback is RouteLevel.Escalate or RouteLevel.Block)
         {
             return fallback;
         }
 
         Error(PolicyErrorCode.FailOpen, path, "a review past its deadline never approves: onTimeout is escalate or block", fallback.ToJsonName());
-        return Route.Block;
+        return RouteLevel.Block;
     }
 
     private string? RuleId(string? id, string path)

@@ -205,14 +205,14 @@ internal sealed partial class PolicyCompilation<TContext>
         return (kill.Global, actions);
     }
 
-    private Route FailClosedRoute(Route? route, string path)
+    private RouteLevel FailClosedRoute(RouteLevel? route, string path)
     {
-        if (route is { } value && value < Route.Review)
+        if (route is { } value && value < RouteLevel.Review)
         {
             Error(PolicyErrorCode.FailOpen, path, "a failure must stop for a person: use review, escalate or block", value.ToJsonName());
         }
 
-        return route ?? Route.Review;
+        return route ?? RouteLevel.Review;
     }
 
     private ActionPlan<TContext> BuildPlan(PolicyNames names, string actionName, ScopeParts defaults, ScopeParts? action, bool killed)
@@ -263,7 +263,7 @@ internal sealed partial class PolicyCompilation<TContext>
         {
             Names = new ActionRuleTable(names, actionName, rules.Select(r => r.Id).ToArray()),
             Rules = [.. rules],
-            Floor = action?.Floor ?? defaults.Floor ?? Route.AutoExecute,
+            Floor = action?.Floor ?? defaults.Floor ?? RouteLevel.AutoExecute,
             Review = review,
             Escalate = escalate,
             Reads = reads,

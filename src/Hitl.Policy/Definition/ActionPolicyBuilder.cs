@@ -10,7 +10,7 @@ public sealed class ActionPolicyBuilder
     /// <summary>Sets the default route: the answer when no rule fires and the floor under every decision.</summary>
     /// <param name="route">The route.</param>
     /// <returns>This builder.</returns>
-    public ActionPolicyBuilder DefaultRoute(Route route)
+    public ActionPolicyBuilder DefaultRoute(RouteLevel route)
     {
         _scope.Route = route;
         return this;
@@ -24,7 +24,7 @@ public sealed class ActionPolicyBuilder
     /// <param name="tier">The reviewer tier, by name.</param>
     /// <param name="approvals">The approvals required.</param>
     /// <returns>This builder.</returns>
-    public ActionPolicyBuilder ConfidenceBand(string id, double min, double max, Route route, string? tier = null, int? approvals = null)
+    public ActionPolicyBuilder ConfidenceBand(string id, double min, double max, RouteLevel route, string? tier = null, int? approvals = null)
     {
         (_scope.ConfidenceBands ??= []).Add(new ConfidenceBandDefinition { Id = id, Min = min, Max = max, Route = route, Tier = tier, Approvals = approvals });
         return this;
@@ -47,7 +47,7 @@ public sealed class ActionPolicyBuilder
     /// <param name="tier">The reviewer tier, by name.</param>
     /// <param name="approvals">The approvals required.</param>
     /// <returns>This builder.</returns>
-    public ActionPolicyBuilder RiskThreshold(string id, double atLeast, Route route = Route.Review, string? tier = null, int? approvals = null)
+    public ActionPolicyBuilder RiskThreshold(string id, double atLeast, RouteLevel route = RouteLevel.Review, string? tier = null, int? approvals = null)
     {
         ((_scope.Risk ??= new RiskDefinition()).Thresholds ??= []).Add(
             new RiskThresholdDefinition { Id = id, AtLeast = atLeast, Route = route, Tier = tier, Approvals = approvals });
@@ -61,7 +61,7 @@ public sealed class ActionPolicyBuilder
     /// <param name="tier">The reviewer tier, by name.</param>
     /// <param name="approvals">The approvals required.</param>
     /// <returns>This builder.</returns>
-    public ActionPolicyBuilder ImpactTier(string id, double amountAtLeast, Route route = Route.Review, string? tier = null, int? approvals = null)
+    public ActionPolicyBuilder ImpactTier(string id, double amountAtLeast, RouteLevel route = RouteLevel.Review, string? tier = null, int? approvals = null)
     {
         (_scope.ImpactTiers ??= []).Add(new ImpactTierDefinition { Id = id, AmountAtLeast = amountAtLeast, Route = route, Tier = tier, Approvals = approvals });
         return this;
@@ -74,7 +74,7 @@ public sealed class ActionPolicyBuilder
     /// <param name="tier">The reviewer tier, by name.</param>
     /// <param name="approvals">The approvals required.</param>
     /// <returns>This builder.</returns>
-    public ActionPolicyBuilder ImpactCategories(string id, IEnumerable<string> categories, Route route = Route.Review, string? tier = null, int? approvals = null)
+    public ActionPolicyBuilder ImpactCategories(string id, IEnumerable<string> categories, RouteLevel route = RouteLevel.Review, string? tier = null, int? approvals = null)
     {
         (_scope.ImpactTiers ??= []).Add(new ImpactTierDefinition { Id = id, Categories = [.. categories], Route = route, Tier = tier, Approvals = approvals });
         return this;
@@ -86,7 +86,7 @@ public sealed class ActionPolicyBuilder
     /// <param name="route">The route.</param>
     /// <param name="tier">The reviewer tier, by name.</param>
     /// <returns>This builder.</returns>
-    public ActionPolicyBuilder EvidenceBelow(string id, double below, Route route = Route.Review, string? tier = null)
+    public ActionPolicyBuilder EvidenceBelow(string id, double below, RouteLevel route = RouteLevel.Review, string? tier = null)
     {
         (_scope.Evidence ??= []).Add(new EvidenceThresholdDefinition { Id = id, Below = below, Route = route, Tier = tier });
         return this;
@@ -97,7 +97,7 @@ public sealed class ActionPolicyBuilder
     /// <param name="tier">The reviewer tier, by name.</param>
     /// <param name="id">The rule id; defaults to <c>scope.reversibility.costly-to-reverse</c>.</param>
     /// <returns>This builder.</returns>
-    public ActionPolicyBuilder CostlyToReverse(Route route, string? tier = null, string? id = null)
+    public ActionPolicyBuilder CostlyToReverse(RouteLevel route, string? tier = null, string? id = null)
     {
         (_scope.Reversibility ??= new ReversibilityDefinition()).CostlyToReverse = new GateDefinition { Id = id, Route = route, Tier = tier };
         return this;
@@ -108,7 +108,7 @@ public sealed class ActionPolicyBuilder
     /// <param name="tier">The reviewer tier, by name.</param>
     /// <param name="id">The rule id; defaults to <c>scope.reversibility.irreversible</c>.</param>
     /// <returns>This builder.</returns>
-    public ActionPolicyBuilder Irreversible(Route route, string? tier = null, string? id = null)
+    public ActionPolicyBuilder Irreversible(RouteLevel route, string? tier = null, string? id = null)
     {
         (_scope.Reversibility ??= new ReversibilityDefinition()).Irreversible = new GateDefinition { Id = id, Route = route, Tier = tier };
         return this;
@@ -119,7 +119,7 @@ public sealed class ActionPolicyBuilder
     /// <param name="tier">The reviewer tier, by name.</param>
     /// <param name="id">The rule id; defaults to <c>scope.sensitive</c>.</param>
     /// <returns>This builder.</returns>
-    public ActionPolicyBuilder Sensitive(Route route, string? tier = null, string? id = null)
+    public ActionPolicyBuilder Sensitive(RouteLevel route, string? tier = null, string? id = null)
     {
         _scope.Sensitive = new GateDefinition { Id = id, Route = route, Tier = tier };
         return this;
@@ -130,7 +130,7 @@ public sealed class ActionPolicyBuilder
     /// <param name="tier">The reviewer tier, by name.</param>
     /// <param name="id">The rule id; defaults to <c>scope.vulnerable</c>.</param>
     /// <returns>This builder.</returns>
-    public ActionPolicyBuilder Vulnerable(Route route, string? tier = null, string? id = null)
+    public ActionPolicyBuilder Vulnerable(RouteLevel route, string? tier = null, string? id = null)
     {
         _scope.Vulnerable = new GateDefinition { Id = id, Route = route, Tier = tier };
         return this;
@@ -145,14 +145,14 @@ public sealed class ActionPolicyBuilder
     /// <param name="deadline">The review deadline.</param>
     /// <param name="description">Why the rule exists.</param>
     /// <returns>This builder.</returns>
-    public ActionPolicyBuilder Rule(string id, ConditionDefinition when, Route route, string? tier = null, int? approvals = null, TimeSpan? deadline = null, string? description = null)
+    public ActionPolicyBuilder Rule(string id, ConditionDefinition when, RouteLevel route, string? tier = null, int? approvals = null, TimeSpan? deadline = null, string? description = null)
     {
         (_scope.Rules ??= []).Add(new RuleDefinition
         {
             Id = id,
             Description = description,
             When = when,
-            Then = new OutcomeDefinition { Route = route, Tier = tier, Approvals = approvals, Deadline = deadline },
+            Then = new EffectDefinition { Route = route, Tier = tier, Approvals = approvals, Deadline = deadline },
         });
         return this;
     }
@@ -173,7 +173,7 @@ public sealed class ActionPolicyBuilder
     /// <param name="deadline">The deadline.</param>
     /// <param name="onTimeout">Escalate or block.</param>
     /// <returns>This builder.</returns>
-    public ActionPolicyBuilder Review(string? tier = null, int? approvals = null, TimeSpan? deadline = null, Route? onTimeout = null)
+    public ActionPolicyBuilder Review(string? tier = null, int? approvals = null, TimeSpan? deadline = null, RouteLevel? onTimeout = null)
     {
         _scope.Review = new ReviewSettingsDefinition { Tier = tier, Approvals = approvals, Deadline = deadline, OnTimeout = onTimeout };
         return this;
@@ -185,7 +185,7 @@ public sealed class ActionPolicyBuilder
     /// <param name="deadline">The deadline.</param>
     /// <param name="onTimeout">Escalate or block.</param>
     /// <returns>This builder.</returns>
-    public ActionPolicyBuilder Escalate(string? tier = null, int? approvals = null, TimeSpan? deadline = null, Route? onTimeout = null)
+    public ActionPolicyBuilder Escalate(string? tier = null, int? approvals = null, TimeSpan? deadline = null, RouteLevel? onTimeout = null)
     {
         _scope.Escalate = new ReviewSettingsDefinition { Tier = tier, Approvals = approvals, Deadline = deadline, OnTimeout = onTimeout };
         return this;

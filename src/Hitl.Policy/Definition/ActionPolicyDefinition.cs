@@ -11,9 +11,9 @@ public sealed class ActionPolicyDefinition : DefinitionNode
     /// <summary>
     /// The default route: the answer when no rule fires, and the floor under every decision (rules only raise it).
     /// </summary>
-    /// <value>The default value is <see cref="Route.AutoExecute"/>.</value>
+    /// <value>The default value is <see cref="RouteLevel.AutoExecute"/>.</value>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public Route? Route { get; set; }
+    public RouteLevel? Route { get; set; }
 
     /// <summary>Confidence bands covering [0, 1] without gaps or overlaps. Replace the defaults' bands when given.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

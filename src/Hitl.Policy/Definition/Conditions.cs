@@ -1,6 +1,6 @@
 namespace Hitl.Policy.Definition;
 
-/// <summary>Builds conditions for <see cref="ActionPolicyBuilder.Rule(string, ConditionDefinition, Route, string?, int?, TimeSpan?, string?)"/>.</summary>
+/// <summary>Builds conditions for <see cref="ActionPolicyBuilder.Rule(string, ConditionDefinition, RouteLevel, string?, int?, TimeSpan?, string?)"/>.</summary>
 /// <example><c>Conditions.All(When.Field("loan.amount").GreaterThan(10_000), Conditions.Field("customer.isNew").IsTrue())</c></example>
 public static class Conditions
 {

@@ -5,7 +5,7 @@ namespace Hitl.Policy.Definition;
 /// except a band ending at 1, which includes 1. Bands of one scope cover [0, 1] without gaps or overlaps, and a
 /// higher band is never more restrictive than a lower one.
 /// </summary>
-public sealed class ConfidenceBandDefinition : OutcomeDefinition
+public sealed class ConfidenceBandDefinition : EffectDefinition
 {
     /// <summary>The rule id. Required.</summary>
     public string? Id { get; set; }

@@ -9,9 +9,9 @@ namespace Hitl.Policy.Definition;
 /// var policy = new PolicyBuilder("refunds", "1.0")
 ///     .Tiers("agent", "supervisor")
 ///     .Defaults(d => d
-///         .ConfidenceBand("confident", 0.9, 1.0, Route.AutoExecute)
-///         .ConfidenceBand("unsure", 0.6, 0.9, Route.Review)
-///         .ConfidenceBand("guessing", 0.0, 0.6, Route.Escalate))
+///         .ConfidenceBand("confident", 0.9, 1.0, RouteLevel.AutoExecute)
+///         .ConfidenceBand("unsure", 0.6, 0.9, RouteLevel.Review)
+///         .ConfidenceBand("guessing", 0.0, 0.6, RouteLevel.Escalate))
 ///     .Action("refund.issue", a => a.ImpactTier("large-refund", amountAtLeast: 500, tier: "supervisor"))
 ///     .Compile(schema);
 /// </code>
@@ -69,7 +69,7 @@ public sealed class PolicyBuilder
     /// <summary>Sets the route when a signal is invalid or a host accessor throws (review or stricter).</summary>
     /// <param name="route">The route.</param>
     /// <returns>This builder.</returns>
-    public PolicyBuilder OnInvalidSignal(Route route)
+    public PolicyBuilder OnInvalidSignal(RouteLevel route)
     {
         _definition.OnInvalidSignal = route;
         return this;
@@ -78,7 +78,7 @@ public sealed class PolicyBuilder
     /// <summary>Sets the route for undeclared action types (review or stricter).</summary>
     /// <param name="route">The route.</param>
     /// <returns>This builder.</returns>
-    public PolicyBuilder OnUnknownAction(Route route)
+    public PolicyBuilder OnUnknownAction(RouteLevel route)
     {
         _definition.OnUnknownAction = route;
         return this;

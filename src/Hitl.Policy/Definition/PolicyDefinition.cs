@@ -33,14 +33,14 @@ public sealed class PolicyDefinition : DefinitionNode
     public Dictionary<string, FieldDefinition>? Fields { get; set; }
 
     /// <summary>The route when a signal is invalid or a host accessor throws. Must be review or stricter.</summary>
-    /// <value>The default value is <see cref="Route.Review"/>.</value>
+    /// <value>The default value is <see cref="RouteLevel.Review"/>.</value>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public Route? OnInvalidSignal { get; set; }
+    public RouteLevel? OnInvalidSignal { get; set; }
 
     /// <summary>The route for an action type the policy does not declare. Must be review or stricter.</summary>
-    /// <value>The default value is <see cref="Route.Review"/>.</value>
+    /// <value>The default value is <see cref="RouteLevel.Review"/>.</value>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public Route? OnUnknownAction { get; set; }
+    public RouteLevel? OnUnknownAction { get; set; }
 
     /// <summary>Settings and rules shared by every action type.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

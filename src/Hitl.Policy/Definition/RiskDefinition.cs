@@ -28,7 +28,7 @@ public sealed class RiskFactorDefinition : DefinitionNode
 }
 
 /// <summary>A risk threshold rule.</summary>
-public sealed class RiskThresholdDefinition : OutcomeDefinition
+public sealed class RiskThresholdDefinition : EffectDefinition
 {
     /// <summary>The rule id. Required.</summary>
     public string? Id { get; set; }
@@ -38,7 +38,7 @@ public sealed class RiskThresholdDefinition : OutcomeDefinition
 }
 
 /// <summary>An impact tier rule: by amount or by category (exactly one of them).</summary>
-public sealed class ImpactTierDefinition : OutcomeDefinition
+public sealed class ImpactTierDefinition : EffectDefinition
 {
     /// <summary>The rule id. Required.</summary>
     public string? Id { get; set; }
@@ -53,7 +53,7 @@ public sealed class ImpactTierDefinition : OutcomeDefinition
 }
 
 /// <summary>An evidence-quality rule.</summary>
-public sealed class EvidenceThresholdDefinition : OutcomeDefinition
+public sealed class EvidenceThresholdDefinition : EffectDefinition
 {
     /// <summary>The rule id. Required.</summary>
     public string? Id { get; set; }

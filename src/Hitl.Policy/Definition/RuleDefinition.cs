@@ -16,5 +16,5 @@ public sealed class RuleDefinition : DefinitionNode
     public ConditionDefinition? When { get; set; }
 
     /// <summary>The outcome. Required.</summary>
-    public OutcomeDefinition? Then { get; set; }
+    public EffectDefinition? Then { get; set; }
 }

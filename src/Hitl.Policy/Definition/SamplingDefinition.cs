@@ -51,7 +51,7 @@ public sealed class ReviewSettingsDefinition : DefinitionNode
     /// <summary>What a review past its deadline falls back to: escalate or block (never approve).</summary>
     /// <value>The default value is escalate for review and block for escalate.</value>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public Route? OnTimeout { get; set; }
+    public RouteLevel? OnTimeout { get; set; }
 }
 
 /// <summary>Kill switches that are on while the policy is active.</summary>

@@ -38,7 +38,7 @@ internal sealed class PolicyReloader<TContext>(
 
         var entry = new AuditEntry
         {
-            Act = AuditAct.PolicyActivated,
+            Act = ActKind.PolicyActivated,
             CaseId = "policy:" + policyId,
             At = time.GetUtcNow(),
             PolicyId = policyId,
@@ -61,7 +61,7 @@ internal sealed class PolicyReloader<TContext>(
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            HitlLog.AuditAppendFailed(logger, ex, nameof(AuditAct.PolicyActivated), entry.CaseId);
+            HitlLog.AuditAppendFailed(logger, ex, nameof(ActKind.PolicyActivated), entry.CaseId);
         }
     }
 }

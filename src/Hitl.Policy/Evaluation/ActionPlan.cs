@@ -27,11 +27,11 @@ internal sealed class ActionPlan<TContext>
 
     public required CompiledRule<TContext>[] Rules { get; init; }
 
-    public required Route Floor { get; init; }
+    public required RouteLevel Floor { get; init; }
 
-    public required Outcome Review { get; init; }
+    public required Effect Review { get; init; }
 
-    public required Outcome Escalate { get; init; }
+    public required Effect Escalate { get; init; }
 
     public required SignalReads Reads { get; init; }
 

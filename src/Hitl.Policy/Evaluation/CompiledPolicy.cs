@@ -22,12 +22,12 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
     private readonly SignalSchema<TContext> _schema;
     private readonly TextAccessor<TContext> _action;
     private readonly TextAccessor<TContext>? _requestId;
-    private readonly Route _onInvalid;
-    private readonly Route _onUnknownAction;
+    private readonly RouteLevel _onInvalid;
+    private readonly RouteLevel _onUnknownAction;
 
     internal CompiledPolicy(
         PolicyNames names, SignalSchema<TContext> schema, Dictionary<string, ActionPlan<TContext>> plans,
-        ActionPlan<TContext> unknownAction, Route onInvalid, Route onUnknownAction, KillSwitch killSwitch, string description)
+        ActionPlan<TContext> unknownAction, RouteLevel onInvalid, RouteLevel onUnknownAction, KillSwitch killSwitch, string description)
     {
         Names = names;
         _schema = schema;
@@ -181,13 +181,13 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
         if (faulted)
         {
             flags |= DecisionFlags.RuleFault;
-            route = RouteExtensions.Max(route, _onInvalid);
+            route = RouteLevelExtensions.Max(route, _onInvalid);
             decider = current >= 0 && current < plan.Rules.Length ? current : Decision.DeciderRuleFault;
         }
 
-        if (route == Policy.Route.AutoExecuteWithNotice && frame.Reversibility == Reversibility.Irreversible)
+        if (route == Policy.RouteLevel.AutoExecuteWithNotice && frame.Reversibility == Reversibility.Irreversible)
         {
-            route = Policy.Route.Review;
+            route = Policy.RouteLevel.Review;
             decider = Decision.DeciderIrreversible;
             flags |= DecisionFlags.IrreversibleRaised;
         }
@@ -197,7 +197,7 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
             flags |= DecisionFlags.KillSwitchActive;
             if (route.IsAutomatic())
             {
-                route = Policy.Route.Review;
+                route = Policy.RouteLevel.Review;
                 decider = Decision.DeciderKillSwitch;
             }
         }
@@ -208,18 +208,18 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
             flags |= DecisionFlags.SampledForAudit;
             if (plan.SampleMode == SamplingMode.Review)
             {
-                route = Policy.Route.Review;
+                route = Policy.RouteLevel.Review;
                 decider = Decision.DeciderAuditSample;
             }
         }
 
-        if (route is Policy.Route.Review or Policy.Route.Escalate)
+        if (route is Policy.RouteLevel.Review or Policy.RouteLevel.Escalate)
         {
-            var settings = route == Policy.Route.Review ? plan.Review : plan.Escalate;
+            var settings = route == Policy.RouteLevel.Review ? plan.Review : plan.Escalate;
             tier = Math.Max(tier, settings.Tier);
             approvals = Math.Max(Math.Max(approvals, settings.Approvals), 1);
             deadline = Math.Min(deadline, settings.DeadlineTicks);
-            onTimeout = RouteExtensions.Max(onTimeout, settings.OnTimeout);
+            onTimeout = RouteLevelExtensions.Max(onTimeout, settings.OnTimeout);
         }
         else
         {

@@ -1,7 +1,7 @@
 namespace Hitl.Policy.Evaluation;
 
 /// <summary>One rule of an action plan: a condition and what it proposes when it holds.</summary>
-internal sealed class CompiledRule<TContext>(string id, RuleKind kind, Condition<TContext> when, Outcome then, SignalReads reads, string? description)
+internal sealed class CompiledRule<TContext>(string id, RuleKind kind, Condition<TContext> when, Effect then, SignalReads reads, string? description)
 {
     public string Id { get; } = id;
 
@@ -9,7 +9,7 @@ internal sealed class CompiledRule<TContext>(string id, RuleKind kind, Condition
 
     public Condition<TContext> When { get; } = when;
 
-    public Outcome Then { get; } = then;
+    public Effect Then { get; } = then;
 
     /// <summary>The standard signals the condition reads.</summary>
     public SignalReads Reads { get; } = reads;

@@ -12,24 +12,24 @@ internal struct RuleEffect
 {
     public static readonly RuleEffect None = new()
     {
-        Route = Route.AutoExecute,
+        Route = RouteLevel.AutoExecute,
         First = int.MaxValue,
         Deadline = long.MaxValue,
-        OnTimeout = Route.Escalate,
+        OnTimeout = RouteLevel.Escalate,
     };
 
     public ulong Fired0;
     public ulong Fired1;
     public long Deadline;
     public int First;
-    public Route Route;
-    public Route OnTimeout;
+    public RouteLevel Route;
+    public RouteLevel OnTimeout;
     public byte Tier;
     public byte Approvals;
     public bool Truncated;
 
     /// <summary>The effect of rule <paramref name="index"/> of an action plan firing.</summary>
-    public static RuleEffect Of(int index, Outcome then)
+    public static RuleEffect Of(int index, Effect then)
     {
         var effect = None;
         effect.Route = then.Route;
@@ -37,7 +37,7 @@ internal struct RuleEffect
         effect.Tier = then.Tier;
         effect.Approvals = then.Approvals;
         effect.Deadline = then.DeadlineTicks > 0 ? then.DeadlineTicks : long.MaxValue;
-        effect.OnTimeout = RouteExtensions.Max(Route.Escalate, then.OnTimeout);
+        effect.OnTimeout = RouteLevelExtensions.Max(RouteLevel.Escalate, then.OnTimeout);
         if (index < 64)
         {
             effect.Fired0 = 1UL << index;
@@ -70,7 +70,7 @@ internal struct RuleEffect
         Tier = Math.Max(Tier, other.Tier);
         Approvals = Math.Max(Approvals, other.Approvals);
         Deadline = Math.Min(Deadline, other.Deadline);
-        OnTimeout = RouteExtensions.Max(OnTimeout, other.OnTimeout);
+        OnTimeout = RouteLevelExtensions.Max(OnTimeout, other.OnTimeout);
         Fired0 |= other.Fired0;
         Fired1 |= other.Fired1;
         Truncated |= other.Truncated;

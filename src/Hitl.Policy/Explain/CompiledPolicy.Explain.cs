@@ -163,10 +163,10 @@ public sealed partial class CompiledPolicy<TContext>
                 : "drawn by the audit sample: flagged for an after-the-fact audit");
         }
 
-        if (decision.RequiresHuman && decision.Route != Policy.Route.Block)
+        if (decision.RequiresHuman && decision.Route != Policy.RouteLevel.Block)
         {
             steps.Add(string.Create(CultureInfo.InvariantCulture,
-                $"reviewers: tier {decision.ReviewerTierName}, {decision.RequiredApprovals} distinct approval(s), deadline {(decision.ReviewDeadline is { } d ? System.Xml.XmlConvert.ToString(d) : "none")}, then {decision.TimeoutFallback?.ToJsonName()}"));
+                $"reviewers: tier {decision.RequiredTier}, {decision.RequiredApprovals} distinct approval(s), deadline {(decision.ReviewDeadline is { } d ? System.Xml.XmlConvert.ToString(d) : "none")}, then {decision.TimeoutFallback?.ToJsonName()}"));
         }
 
         return steps;

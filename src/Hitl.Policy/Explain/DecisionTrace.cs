@@ -16,7 +16,7 @@ public sealed class DecisionTrace
     public string? ActionType { get; init; }
 
     /// <summary>The default route of the action type (the floor under every decision).</summary>
-    public required Route DefaultRoute { get; init; }
+    public required RouteLevel DefaultRoute { get; init; }
 
     /// <summary>The standard signals read, as the rules saw them.</summary>
     public required IReadOnlyList<TraceInput> Signals { get; init; }

@@ -19,7 +19,7 @@ public sealed record RuleTrace
     public required bool Fired { get; init; }
 
     /// <summary>The route the rule proposes when it fires.</summary>
-    public required Route ProposedRoute { get; init; }
+    public required RouteLevel ProposedRoute { get; init; }
 
     /// <summary>The reviewer tier the rule proposes, by name, when it sets one.</summary>
     public string? ProposedTier { get; init; }

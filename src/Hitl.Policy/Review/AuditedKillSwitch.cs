@@ -60,7 +60,7 @@ public sealed class AuditedKillSwitch
         var now = _time.GetUtcNow();
         try
         {
-            await _audit.AppendAsync(Entry(AuditAct.KillSwitchEngaged, actionType, person, reason, now), cancellationToken).ConfigureAwait(false);
+            await _audit.AppendAsync(Entry(ActKind.KillSwitchEngaged, actionType, person, reason, now), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -88,7 +88,7 @@ public sealed class AuditedKillSwitch
         var now = _time.GetUtcNow();
         try
         {
-            await _audit.AppendAsync(Entry(AuditAct.KillSwitchReleased, actionType, person, reason, now), cancellationToken).ConfigureAwait(false);
+            await _audit.AppendAsync(Entry(ActKind.KillSwitchReleased, actionType, person, reason, now), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -116,7 +116,7 @@ public sealed class AuditedKillSwitch
             : throw new ReviewException(ReviewErrorCode.MissingRole, null, actor, $"'{actor}' does not hold the role '{_operatorRole}' needed to change a kill switch.");
     }
 
-    private static AuditEntry Entry(AuditAct act, string? actionType, Reviewer person, string reason, DateTimeOffset now) => new()
+    private static AuditEntry Entry(ActKind act, string? actionType, Reviewer person, string reason, DateTimeOffset now) => new()
     {
         Act = act,
         CaseId = "kill-switch:" + (actionType ?? "*"),
@@ -125,7 +125,7 @@ public sealed class AuditedKillSwitch
         Actor = person.Id,
         ActorRole = OperatorRoleName,
         ActorTier = person.Tier,
-        ReasonCode = act == AuditAct.KillSwitchEngaged ? "kill-switch-engaged" : "kill-switch-released",
+        ReasonCode = act == ActKind.KillSwitchEngaged ? "kill-switch-engaged" : "kill-switch-released",
         Reason = reason,
         Data = new Dictionary<string, string>(StringComparer.Ordinal) { ["scope"] = actionType ?? "global" },
     };

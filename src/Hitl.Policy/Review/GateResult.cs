@@ -10,7 +10,7 @@ public sealed record GateResult
     public required GateDisposition Disposition { get; init; }
 
     /// <summary>The route that applies (review when a notice-only action could not be announced).</summary>
-    public required Route Route { get; init; }
+    public required RouteLevel Route { get; init; }
 
     /// <summary>The decision as the host gave it.</summary>
     public required Decision Decision { get; init; }

@@ -13,7 +13,7 @@ public sealed record ReviewCaseView
     public string? ActionType { get; init; }
 
     /// <summary>The route that applies now.</summary>
-    public required Route Route { get; init; }
+    public required RouteLevel Route { get; init; }
 
     /// <summary>The tier a reviewer needs now, by name (<see langword="null"/> when no review is needed).</summary>
     public string? RequiredTier { get; init; }

@@ -16,7 +16,7 @@ public sealed partial class ReviewGate<TContext>
     /// <param name="cancellationToken">Cancels the act before it is recorded.</param>
     /// <returns>The case after the act.</returns>
     /// <exception cref="ReviewException">The act is refused or could not be recorded; <see cref="ReviewException.Code"/> says why.</exception>
-    public ValueTask<ReviewCaseView> ApproveAsync(ReviewerAct act, CancellationToken cancellationToken = default) =>
+    public ValueTask<ReviewCaseView> ApproveAsync(HumanAct act, CancellationToken cancellationToken = default) =>
         DecideAsync(act, null, cancellationToken);
 
     /// <summary>
@@ -28,7 +28,7 @@ public sealed partial class ReviewGate<TContext>
     /// <param name="cancellationToken">Cancels the act before it is recorded.</param>
     /// <returns>The case after the act.</returns>
     /// <exception cref="ReviewException">The act is refused or could not be recorded.</exception>
-    public ValueTask<ReviewCaseView> EditAndApproveAsync(ReviewerAct act, string editedPayload, CancellationToken cancellationToken = default)
+    public ValueTask<ReviewCaseView> EditAndApproveAsync(HumanAct act, string editedPayload, CancellationToken cancellationToken = default)
     {
         if (editedPayload is null)
         {
@@ -39,11 +39,11 @@ public sealed partial class ReviewGate<TContext>
     }
 
     /// <summary>Rejects a pending case. A reason is required and kept for the model's owner. One rejection closes the case.</summary>
-    /// <param name="act">Who, which case, why (with <see cref="ReviewerAct.Reason"/>).</param>
+    /// <param name="act">Who, which case, why (with <see cref="HumanAct.Reason"/>).</param>
     /// <param name="cancellationToken">Cancels the act before it is recorded.</param>
     /// <returns>The case after the act.</returns>
     /// <exception cref="ReviewException">The act is refused or could not be recorded.</exception>
-    public async ValueTask<ReviewCaseView> RejectAsync(ReviewerAct act, CancellationToken cancellationToken = default)
+    public async ValueTask<ReviewCaseView> RejectAsync(HumanAct act, CancellationToken cancellationToken = default)
     {
         CheckReason(act, requireText: true);
         var reviewer = await ResolveAsync(act, cancellationToken).ConfigureAwait(false);
@@ -55,7 +55,7 @@ public sealed partial class ReviewGate<TContext>
             RequireTier(c, reviewer, c.Tier, act);
             RequireFreshEyes(c, act);
             var now = _time.GetUtcNow();
-            await RecordAsync(c, AuditAct.Rejected, reviewer, act, now, cancellationToken).ConfigureAwait(false);
+            await RecordAsync(c, ActKind.Rejected, reviewer, act, now, cancellationToken).ConfigureAwait(false);
             c.LastDecider = reviewer.Id;
             Close(c, CaseState.Rejected, execute: false, reviewer.Id, act.ReasonCode, act.Reason, now);
             return c.View();
@@ -74,7 +74,7 @@ public sealed partial class ReviewGate<TContext>
     /// <param name="cancellationToken">Cancels the act before it is recorded.</param>
     /// <returns>The case after the act.</returns>
     /// <exception cref="ReviewException">The act is refused (for example <see cref="ReviewErrorCode.NoHigherTier"/>) or could not be recorded.</exception>
-    public async ValueTask<ReviewCaseView> EscalateAsync(ReviewerAct act, CancellationToken cancellationToken = default)
+    public async ValueTask<ReviewCaseView> EscalateAsync(HumanAct act, CancellationToken cancellationToken = default)
     {
         CheckReason(act, requireText: false);
         var reviewer = await ResolveAsync(act, cancellationToken).ConfigureAwait(false);
@@ -95,15 +95,15 @@ public sealed partial class ReviewGate<TContext>
 
             now = _time.GetUtcNow();
             previousTier = c.TierName;
-            var entry = ActEntry(c, AuditAct.Escalated, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, now) with
+            var entry = ActEntry(c, ActKind.Escalated, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, now) with
             {
-                Route = Route.Escalate,
-                ReviewerTier = c.Tiers[c.Tier + 1],
+                Route = RouteLevel.Escalate,
+                RequiredTier = c.Tiers[c.Tier + 1],
             };
             await AppendAsync(entry, c.Id, cancellationToken).ConfigureAwait(false);
             Escalate(c, now);
             ticket = c.Ticket = Reticket(c, TicketReason.Escalated, now);
-            Recorded(c, AuditAct.Escalated, reviewer.Id, act.ReasonCode);
+            Recorded(c, ActKind.Escalated, reviewer.Id, act.ReasonCode);
             _metrics.Escalation(c.ActionType, "reviewer");
         }
         finally
@@ -124,7 +124,7 @@ public sealed partial class ReviewGate<TContext>
     /// <param name="cancellationToken">Cancels the act before it is recorded.</param>
     /// <returns>The case after the act.</returns>
     /// <exception cref="ReviewException">The act is refused, could not be recorded, or the compensation failed.</exception>
-    public async ValueTask<ReviewCaseView> OverrideAsync(ReviewerAct act, CancellationToken cancellationToken = default)
+    public async ValueTask<ReviewCaseView> OverrideAsync(HumanAct act, CancellationToken cancellationToken = default)
     {
         CheckReason(act, requireText: false);
         var reviewer = await ResolveAsync(act, cancellationToken).ConfigureAwait(false);
@@ -147,14 +147,14 @@ public sealed partial class ReviewGate<TContext>
             RequireTier(c, reviewer, minimum < 0 ? int.MaxValue : minimum, act);
             var now = _time.GetUtcNow();
             var record = await AppendAsync(
-                ActEntry(c, AuditAct.Overridden, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, now) with { Route = Route.Block },
+                ActEntry(c, ActKind.Overridden, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, now) with { Route = RouteLevel.Block },
                 c.Id, cancellationToken).ConfigureAwait(false);
             if (_compensation is not null)
             {
                 await CompensateAsync(c, record, isOverride: true, reviewer.Id, act, cancellationToken).ConfigureAwait(false);
             }
 
-            Recorded(c, AuditAct.Overridden, reviewer.Id, act.ReasonCode);
+            Recorded(c, ActKind.Overridden, reviewer.Id, act.ReasonCode);
             _metrics.Override(c.ActionType);
             c.LastDecider = reviewer.Id;
             var executed = c.Executed;
@@ -177,7 +177,7 @@ public sealed partial class ReviewGate<TContext>
     /// <param name="cancellationToken">Cancels the act before it is recorded.</param>
     /// <returns>The case after the act.</returns>
     /// <exception cref="ReviewException">The act is refused, could not be recorded, or the compensation failed.</exception>
-    public async ValueTask<ReviewCaseView> ReverseAsync(ReviewerAct act, CancellationToken cancellationToken = default)
+    public async ValueTask<ReviewCaseView> ReverseAsync(HumanAct act, CancellationToken cancellationToken = default)
     {
         CheckReason(act, requireText: false);
         if (_compensation is null)
@@ -205,10 +205,10 @@ public sealed partial class ReviewGate<TContext>
             RequireTier(c, reviewer, c.Tier, act);
             var now = _time.GetUtcNow();
             var record = await AppendAsync(
-                ActEntry(c, AuditAct.Reversed, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, now),
+                ActEntry(c, ActKind.Reversed, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, now),
                 c.Id, cancellationToken).ConfigureAwait(false);
             await CompensateAsync(c, record, isOverride: false, reviewer.Id, act, cancellationToken).ConfigureAwait(false);
-            Recorded(c, AuditAct.Reversed, reviewer.Id, act.ReasonCode);
+            Recorded(c, ActKind.Reversed, reviewer.Id, act.ReasonCode);
             c.LastDecider = reviewer.Id;
             Close(c, CaseState.Reversed, execute: false, reviewer.Id, act.ReasonCode, act.Reason, now);
             c.Executed = false;
@@ -227,11 +227,11 @@ public sealed partial class ReviewGate<TContext>
     /// whoever decided it before may not decide it again. Only the case's subject may contest (anyone, when the case
     /// names no subject).
     /// </summary>
-    /// <param name="act">The subject's id as <see cref="ReviewerAct.ActorId"/>, the case, and why.</param>
+    /// <param name="act">The subject's id as <see cref="HumanAct.ActorId"/>, the case, and why.</param>
     /// <param name="cancellationToken">Cancels the act before it is recorded.</param>
     /// <returns>The case after the act.</returns>
     /// <exception cref="ReviewException">The act is refused or could not be recorded.</exception>
-    public async ValueTask<ReviewCaseView> ContestAsync(ReviewerAct act, CancellationToken cancellationToken = default)
+    public async ValueTask<ReviewCaseView> ContestAsync(HumanAct act, CancellationToken cancellationToken = default)
     {
         CheckReason(act, requireText: false);
         var c = Find(act.CaseId, act.ActorId);
@@ -256,7 +256,7 @@ public sealed partial class ReviewGate<TContext>
             }
 
             var now = _time.GetUtcNow();
-            await AppendAsync(ActEntry(c, AuditAct.Contested, act.ActorId, SubjectRole, null, act.ReasonCode, act.Reason, now), c.Id, cancellationToken).ConfigureAwait(false);
+            await AppendAsync(ActEntry(c, ActKind.Contested, act.ActorId, SubjectRole, null, act.ReasonCode, act.Reason, now), c.Id, cancellationToken).ConfigureAwait(false);
             c.PriorDeciders.UnionWith(c.Approvers);
             if (c.LastDecider is { } decider)
             {
@@ -268,12 +268,12 @@ public sealed partial class ReviewGate<TContext>
             if (c.State == CaseState.Blocked)
             {
                 // Undoing a block lets an action run that the policy (or a lapsed review) stopped: the highest tier decides.
-                c.Route = Route.Escalate;
+                c.Route = RouteLevel.Escalate;
                 c.Tier = Math.Max(0, c.Tiers.Count - 1);
             }
             else
             {
-                c.Route = c.Route == Route.Escalate ? Route.Escalate : Route.Review;
+                c.Route = c.Route == RouteLevel.Escalate ? RouteLevel.Escalate : RouteLevel.Review;
                 c.Tier = Math.Min(c.Tier, Math.Max(0, c.Tiers.Count - 1));
             }
 
@@ -283,12 +283,12 @@ public sealed partial class ReviewGate<TContext>
             c.RequiredApprovals = Math.Max(1, c.RequiredApprovals);
             c.ReviewDeadline = _options.ContestReviewDeadline;
             c.DeadlineAt = now + _options.ContestReviewDeadline;
-            c.Fallback = Route.Escalate;
+            c.Fallback = RouteLevel.Escalate;
             c.TimeoutEscalated = false;
             c.Round = new TaskCompletionSource<CaseOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
             c.RoundOpenedAt = now;
             ticket = c.Ticket = Reticket(c, TicketReason.Contested, now);
-            Recorded(c, AuditAct.Contested, act.ActorId, act.ReasonCode);
+            Recorded(c, ActKind.Contested, act.ActorId, act.ReasonCode);
         }
         finally
         {
@@ -310,7 +310,7 @@ public sealed partial class ReviewGate<TContext>
     /// <param name="cancellationToken">Cancels the act before it is recorded.</param>
     /// <returns>The case after the act.</returns>
     /// <exception cref="ReviewException">The act is refused or could not be recorded.</exception>
-    public async ValueTask<ReviewCaseView> RecordAuditAsync(ReviewerAct act, bool passed, CancellationToken cancellationToken = default)
+    public async ValueTask<ReviewCaseView> RecordAuditAsync(HumanAct act, bool passed, CancellationToken cancellationToken = default)
     {
         CheckReason(act, requireText: false);
         var reviewer = await ResolveAsync(act, cancellationToken).ConfigureAwait(false);
@@ -324,7 +324,7 @@ public sealed partial class ReviewGate<TContext>
                     $"Case '{c.Id}' is {c.State}; only an auto-executed decision is audited after the fact.");
             }
 
-            var kind = passed ? AuditAct.AuditPassed : AuditAct.AuditFailed;
+            var kind = passed ? ActKind.AuditPassed : ActKind.AuditFailed;
             await RecordAsync(c, kind, reviewer, act, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             return c.View();
         }
@@ -334,7 +334,7 @@ public sealed partial class ReviewGate<TContext>
         }
     }
 
-    private async ValueTask<ReviewCaseView> DecideAsync(ReviewerAct act, string? editedPayload, CancellationToken cancellationToken)
+    private async ValueTask<ReviewCaseView> DecideAsync(HumanAct act, string? editedPayload, CancellationToken cancellationToken)
     {
         CheckReason(act, requireText: false);
         var reviewer = await ResolveAsync(act, cancellationToken).ConfigureAwait(false);
@@ -363,7 +363,7 @@ public sealed partial class ReviewGate<TContext>
             }
 
             var now = _time.GetUtcNow();
-            var act2 = changes ? AuditAct.Edited : AuditAct.Approved;
+            var act2 = changes ? ActKind.Edited : ActKind.Approved;
             var entry = ActEntry(c, act2, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, now);
             if (changes)
             {
@@ -394,7 +394,7 @@ public sealed partial class ReviewGate<TContext>
         }
     }
 
-    private async ValueTask CompensateAsync(ReviewCase c, AuditRecord record, bool isOverride, string actor, ReviewerAct act, CancellationToken cancellationToken)
+    private async ValueTask CompensateAsync(ReviewCase c, AuditRecord record, bool isOverride, string actor, HumanAct act, CancellationToken cancellationToken)
     {
         try
         {
@@ -416,7 +416,7 @@ public sealed partial class ReviewGate<TContext>
             HitlLog.CompensationFailed(_logger, ex, c.Id, c.State.ToString());
             var correction = new AuditEntry
             {
-                Act = AuditAct.Corrected,
+                Act = ActKind.Corrected,
                 CaseId = c.Id,
                 At = _time.GetUtcNow(),
                 ActionType = c.ActionType,
@@ -433,13 +433,13 @@ public sealed partial class ReviewGate<TContext>
         }
     }
 
-    private async ValueTask RecordAsync(ReviewCase c, AuditAct act, Reviewer reviewer, ReviewerAct request, DateTimeOffset now, CancellationToken cancellationToken)
+    private async ValueTask RecordAsync(ReviewCase c, ActKind act, Reviewer reviewer, HumanAct request, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await AppendAsync(ActEntry(c, act, reviewer.Id, _options.ReviewerRole, reviewer.Tier, request.ReasonCode, request.Reason, now), c.Id, cancellationToken).ConfigureAwait(false);
         Recorded(c, act, reviewer.Id, request.ReasonCode);
     }
 
-    private void Recorded(ReviewCase c, AuditAct act, string actor, string? reasonCode)
+    private void Recorded(ReviewCase c, ActKind act, string actor, string? reasonCode)
     {
         var name = act.ToString();
         _metrics.Act(name, c.ActionType);
@@ -449,12 +449,12 @@ public sealed partial class ReviewGate<TContext>
     private static void Escalate(ReviewCase c, DateTimeOffset now)
     {
         c.Tier++;
-        c.Route = Route.Escalate;
+        c.Route = RouteLevel.Escalate;
         c.Approvers.Clear();
         c.DeadlineAt = now + c.ReviewDeadline;
     }
 
-    private void CheckReason(ReviewerAct act, bool requireText)
+    private void CheckReason(HumanAct act, bool requireText)
     {
         ArgumentNullException.ThrowIfNull(act);
         if (string.IsNullOrWhiteSpace(act.CaseId) || string.IsNullOrWhiteSpace(act.ActorId))
@@ -474,7 +474,7 @@ public sealed partial class ReviewGate<TContext>
         }
     }
 
-    private async ValueTask<Reviewer> ResolveAsync(ReviewerAct act, CancellationToken cancellationToken)
+    private async ValueTask<Reviewer> ResolveAsync(HumanAct act, CancellationToken cancellationToken)
     {
         var reviewer = await _reviewers.FindAsync(act.ActorId, cancellationToken).ConfigureAwait(false)
             ?? throw Refuse(ReviewErrorCode.UnknownReviewer, act.CaseId, act.ActorId, $"Reviewer '{act.ActorId}' is not in the reviewer directory.");
@@ -487,7 +487,7 @@ public sealed partial class ReviewGate<TContext>
         return reviewer;
     }
 
-    private void RequirePending(ReviewCase c, ReviewerAct act)
+    private void RequirePending(ReviewCase c, HumanAct act)
     {
         if (c.State != CaseState.Pending)
         {
@@ -495,10 +495,10 @@ public sealed partial class ReviewGate<TContext>
         }
     }
 
-    private ReviewException Closed(ReviewCase c, ReviewerAct act) =>
+    private ReviewException Closed(ReviewCase c, HumanAct act) =>
         Refuse(ReviewErrorCode.CaseClosed, c.Id, act.ActorId, $"Case '{c.Id}' is closed ({c.State}); the act needs an open case.");
 
-    private void RequireTier(ReviewCase c, Reviewer reviewer, int requiredTier, ReviewerAct act)
+    private void RequireTier(ReviewCase c, Reviewer reviewer, int requiredTier, HumanAct act)
     {
         var held = TierIndex(c, reviewer.Tier);
         if (held < 0)
@@ -515,7 +515,7 @@ public sealed partial class ReviewGate<TContext>
         }
     }
 
-    private void RequireFreshEyes(ReviewCase c, ReviewerAct act)
+    private void RequireFreshEyes(ReviewCase c, HumanAct act)
     {
         if (c.Contested && c.PriorDeciders.Contains(act.ActorId))
         {

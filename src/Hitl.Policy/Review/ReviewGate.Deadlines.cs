@@ -57,13 +57,13 @@ public sealed partial class ReviewGate<TContext>
                 return false;
             }
 
-            var escalate = c.Fallback == Route.Escalate && !c.TimeoutEscalated && c.Tier + 1 < c.Tiers.Count;
-            var fallback = escalate ? Route.Escalate : Route.Block;
-            var entry = ActEntry(c, AuditAct.TimedOut, SystemActor, SystemActor, null, "deadline-passed",
+            var escalate = c.Fallback == RouteLevel.Escalate && !c.TimeoutEscalated && c.Tier + 1 < c.Tiers.Count;
+            var fallback = escalate ? RouteLevel.Escalate : RouteLevel.Block;
+            var entry = ActEntry(c, ActKind.TimedOut, SystemActor, SystemActor, null, "deadline-passed",
                 $"No decision by {c.DeadlineAt:O}; fell back to {fallback.ToJsonName()}.", now) with
             {
                 Route = fallback,
-                ReviewerTier = escalate ? c.Tiers[c.Tier + 1] : c.TierName,
+                RequiredTier = escalate ? c.Tiers[c.Tier + 1] : c.TierName,
             };
             await AppendAsync(entry, c.Id, cancellationToken).ConfigureAwait(false);
             _metrics.Timeout(c.ActionType, fallback);

@@ -172,7 +172,7 @@ public sealed partial class ReviewGate<TContext> : IDisposable
         var now = c.OpenedAt;
         _metrics.Decision(decision.Route, decision.ActionType);
         var route = decision.Route;
-        var ticketReason = route == Route.Escalate ? TicketReason.Escalated : TicketReason.Review;
+        var ticketReason = route == RouteLevel.Escalate ? TicketReason.Escalated : TicketReason.Review;
         if (route.IsAutomatic())
         {
             if (decision.IsSampledForAudit)
@@ -180,9 +180,9 @@ public sealed partial class ReviewGate<TContext> : IDisposable
                 _metrics.Sampled(decision.ActionType);
             }
 
-            if (route == Route.AutoExecuteWithNotice && !await TryNotifyAsync(c, now, cancellationToken).ConfigureAwait(false))
+            if (route == RouteLevel.AutoExecuteWithNotice && !await TryNotifyAsync(c, now, cancellationToken).ConfigureAwait(false))
             {
-                route = Route.Review;
+                route = RouteLevel.Review;
                 ticketReason = TicketReason.NoticeFailed;
             }
             else
@@ -198,7 +198,7 @@ public sealed partial class ReviewGate<TContext> : IDisposable
             }
         }
 
-        if (route == Route.Block)
+        if (route == RouteLevel.Block)
         {
             var record = await AppendAsync(DecidedEntry(c, route, now, null), c.Id, cancellationToken).ConfigureAwait(false);
             c.Recorded = true;
@@ -218,7 +218,7 @@ public sealed partial class ReviewGate<TContext> : IDisposable
         }
         else
         {
-            c.Tier = Math.Min(decision.ReviewerTier, Math.Max(0, c.Tiers.Count - 1));
+            c.Tier = Math.Min(decision.RequiredTierRank, Math.Max(0, c.Tiers.Count - 1));
             c.RequiredApprovals = Math.Max(1, decision.RequiredApprovals);
             c.ReviewDeadline = decision.ReviewDeadline;
             c.DeadlineAt = now + decision.ReviewDeadline;
@@ -229,7 +229,7 @@ public sealed partial class ReviewGate<TContext> : IDisposable
         c.Confidence ??= SignalValue(trace, StandardSignals.Confidence);
         c.Risk ??= SignalValue(trace, StandardSignals.Risk);
         var data = ticketReason == TicketReason.NoticeFailed
-            ? new Dictionary<string, string>(StringComparer.Ordinal) { ["raisedFrom"] = Route.AutoExecuteWithNotice.ToJsonName(), ["why"] = "notice could not be delivered" }
+            ? new Dictionary<string, string>(StringComparer.Ordinal) { ["raisedFrom"] = RouteLevel.AutoExecuteWithNotice.ToJsonName(), ["why"] = "notice could not be delivered" }
             : null;
         var decided = await AppendAsync(DecidedEntry(c, route, now, data), c.Id, cancellationToken).ConfigureAwait(false);
         c.Recorded = true;
@@ -238,7 +238,7 @@ public sealed partial class ReviewGate<TContext> : IDisposable
         var tierName = c.TierName ?? "";
         HitlLog.CaseOpened(_logger, caseId, decision.ActionType, routeName, tierName, c.RequiredApprovals, decision.DecidedBy);
         await SendTicketAsync(c, c.Ticket, cancellationToken).ConfigureAwait(false);
-        if (route == Route.Escalate)
+        if (route == RouteLevel.Escalate)
         {
             _metrics.Escalation(c.ActionType, "policy");
             await RunEscalationHandlersAsync(c, c.Ticket, null, EscalationCause.Policy, null, now, cancellationToken).ConfigureAwait(false);
@@ -321,13 +321,13 @@ public sealed partial class ReviewGate<TContext> : IDisposable
         }
     }
 
-    private static AuditEntry DecidedEntry(ReviewCase c, Route route, DateTimeOffset now, IReadOnlyDictionary<string, string>? data)
+    private static AuditEntry DecidedEntry(ReviewCase c, RouteLevel route, DateTimeOffset now, IReadOnlyDictionary<string, string>? data)
     {
         var decision = c.Decision;
-        var needsPerson = route is Route.Review or Route.Escalate;
+        var needsPerson = route is RouteLevel.Review or RouteLevel.Escalate;
         return new AuditEntry
         {
-            Act = AuditAct.Decided,
+            Act = ActKind.Decided,
             CaseId = c.Id,
             At = now,
             ActionType = decision.ActionType,
@@ -337,7 +337,7 @@ public sealed partial class ReviewGate<TContext> : IDisposable
             PolicyHash = c.PolicyHash,
             InputDigest = c.PayloadDigest,
             Route = route,
-            ReviewerTier = needsPerson ? c.TierName : null,
+            RequiredTier = needsPerson ? c.TierName : null,
             RequiredApprovals = needsPerson ? c.RequiredApprovals : null,
             RulesFired = decision.FiredRules.ToArray(),
             DecidedBy = decision.DecidedBy,
@@ -349,7 +349,7 @@ public sealed partial class ReviewGate<TContext> : IDisposable
         };
     }
 
-    private static AuditEntry ActEntry(ReviewCase c, AuditAct act, string actor, string actorRole, string? actorTier, string? reasonCode, string? reason, DateTimeOffset now) => new()
+    private static AuditEntry ActEntry(ReviewCase c, ActKind act, string actor, string actorRole, string? actorTier, string? reasonCode, string? reason, DateTimeOffset now) => new()
     {
         Act = act,
         CaseId = c.Id,
@@ -362,7 +362,7 @@ public sealed partial class ReviewGate<TContext> : IDisposable
         InputDigest = c.PayloadDigest,
         EditedDigest = c.EditedDigest,
         Route = c.Route,
-        ReviewerTier = c.TierName,
+        RequiredTier = c.TierName,
         RequiredApprovals = c.State == CaseState.Pending ? c.RequiredApprovals : null,
         DecidedBy = c.Decision.DecidedBy,
         Confidence = c.Confidence,
@@ -420,7 +420,7 @@ public sealed partial class ReviewGate<TContext> : IDisposable
             RequiredTier = c.TierName ?? "",
             RequiredApprovals = c.RequiredApprovals,
             DeadlineAt = c.DeadlineAt,
-            TimeoutFallback = c.DeadlineAt is null ? null : c.Fallback ?? Route.Block,
+            TimeoutFallback = c.DeadlineAt is null ? null : c.Fallback ?? RouteLevel.Block,
             Confidence = c.Confidence,
             Risk = c.Risk,
             FiredRules = c.Decision.FiredRules.ToArray(),
@@ -448,7 +448,7 @@ public sealed partial class ReviewGate<TContext> : IDisposable
                 RequiredTier = c.TierName ?? "",
                 RequiredApprovals = c.RequiredApprovals,
                 DeadlineAt = c.DeadlineAt,
-                TimeoutFallback = c.DeadlineAt is null ? null : (c.TimeoutEscalated ? Route.Block : c.Fallback ?? Route.Block),
+                TimeoutFallback = c.DeadlineAt is null ? null : (c.TimeoutEscalated ? RouteLevel.Block : c.Fallback ?? RouteLevel.Block),
                 Suggestion = last.SuggestionWithheld ? null : c.ExecutedPayload,
                 At = now,
             }
@@ -482,7 +482,7 @@ public sealed partial class ReviewGate<TContext> : IDisposable
                 Kind = NoticeKind.AutoExecutedWithNotice,
                 CaseId = c.Id,
                 ActionType = c.ActionType,
-                Route = Route.AutoExecuteWithNotice,
+                Route = RouteLevel.AutoExecuteWithNotice,
                 DecidedBy = c.Decision.DecidedBy,
                 At = now,
                 Message = $"'{c.ActionType}' runs without review (case {c.Id}); override or reverse it if it is wrong.",

@@ -20,7 +20,7 @@ public sealed record ReviewTicket
     public string? ActionType { get; init; }
 
     /// <summary>The route the case is on (review or escalate).</summary>
-    public required Route Route { get; init; }
+    public required RouteLevel Route { get; init; }
 
     /// <summary>The tier a reviewer needs, by name.</summary>
     public required string RequiredTier { get; init; }
@@ -32,7 +32,7 @@ public sealed record ReviewTicket
     public DateTimeOffset? DeadlineAt { get; init; }
 
     /// <summary>What it falls back to then (escalate or block; never approve).</summary>
-    public Route? TimeoutFallback { get; init; }
+    public RouteLevel? TimeoutFallback { get; init; }
 
     /// <summary>Whether the content was produced by a model: always, for tickets the gate makes.</summary>
     /// <value>The default value is <see langword="true"/>.</value>

@@ -7,7 +7,7 @@ namespace Hitl.Policy;
 /// What <see cref="IEscalationPolicy{TContext}.Route"/> decided for one model output: the route and what a reviewer
 /// queue needs. A small value type; reading it allocates nothing (names are references into the compiled policy).
 /// </summary>
-/// <remarks><c>default(Decision)</c> reads as <see cref="Route.Block"/>: an uninitialised decision never lets an action run.</remarks>
+/// <remarks><c>default(Decision)</c> reads as <see cref="RouteLevel.Block"/>: an uninitialised decision never lets an action run.</remarks>
 public readonly struct Decision : IEquatable<Decision>
 {
     internal const short DeciderDefault = -1;
@@ -31,7 +31,7 @@ public readonly struct Decision : IEquatable<Decision>
     private readonly byte _approvals;
 
     internal Decision(
-        ActionRuleTable table, Route route, int tier, int approvals, long deadlineTicks, Route timeoutFallback,
+        ActionRuleTable table, RouteLevel route, int tier, int approvals, long deadlineTicks, RouteLevel timeoutFallback,
         DecisionFlags flags, int decider, int invalidSignal, ulong fired0, ulong fired1)
     {
         _table = table;
@@ -48,7 +48,7 @@ public readonly struct Decision : IEquatable<Decision>
     }
 
     /// <summary>The route on the ladder.</summary>
-    public Route Route => _routeCode == 0 ? Route.Block : (Route)(_routeCode - 1);
+    public RouteLevel Route => _routeCode == 0 ? RouteLevel.Block : (RouteLevel)(_routeCode - 1);
 
     /// <summary>Whether the action may run now without a person approving it first.</summary>
     public bool MayAutoExecute => Route.IsAutomatic();
@@ -59,11 +59,11 @@ public readonly struct Decision : IEquatable<Decision>
     /// <summary>
     /// The required reviewer tier as an index into the policy's tiers (0 is the lowest). 0 when no person is needed.
     /// </summary>
-    public int ReviewerTier => _tier;
+    public int RequiredTierRank => _tier;
 
     /// <summary>The required reviewer tier's name from the policy, or <see langword="null"/> when no person is needed.</summary>
-    public string? ReviewerTierName =>
-        RequiresHuman && Route != Route.Block && _table is not null && _tier < _table.Policy.Tiers.Length
+    public string? RequiredTier =>
+        RequiresHuman && Route != RouteLevel.Block && _table is not null && _tier < _table.Policy.Tiers.Length
             ? _table.Policy.Tiers[_tier]
             : null;
 
@@ -74,7 +74,7 @@ public readonly struct Decision : IEquatable<Decision>
     public TimeSpan? ReviewDeadline => _deadlineTicks > 0 ? new TimeSpan(_deadlineTicks) : null;
 
     /// <summary>What a review that passes its deadline falls back to (escalate or block, never approve); <see langword="null"/> when no review.</summary>
-    public Route? TimeoutFallback => _timeoutCode == 0 || _deadlineTicks <= 0 ? null : (Route)(_timeoutCode - 1);
+    public RouteLevel? TimeoutFallback => _timeoutCode == 0 || _deadlineTicks <= 0 ? null : (RouteLevel)(_timeoutCode - 1);
 
     /// <summary>Facts about the decision: sampled for audit, kill switch active, invalid signal, ...</summary>
     public DecisionFlags Flags => _table is null ? DecisionFlags.InvalidSignal : _flags;
@@ -151,9 +151,9 @@ public readonly struct Decision : IEquatable<Decision>
     public override string ToString()
     {
         var text = new StringBuilder(Route.ToJsonName());
-        if (RequiresHuman && Route != Route.Block)
+        if (RequiresHuman && Route != RouteLevel.Block)
         {
-            text.Append(CultureInfo.InvariantCulture, $" (tier {ReviewerTierName ?? ReviewerTier.ToString(CultureInfo.InvariantCulture)}, {RequiredApprovals} approval{(RequiredApprovals == 1 ? "" : "s")}");
+            text.Append(CultureInfo.InvariantCulture, $" (tier {RequiredTier ?? RequiredTierRank.ToString(CultureInfo.InvariantCulture)}, {RequiredApprovals} approval{(RequiredApprovals == 1 ? "" : "s")}");
             if (ReviewDeadline is { } deadline)
             {
                 text.Append(CultureInfo.InvariantCulture, $", deadline {System.Xml.XmlConvert.ToString(deadline)}, then {TimeoutFallback?.ToJsonName()}");

@@ -42,7 +42,7 @@ public sealed class GateMetrics : IDisposable
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();
 
-    internal void Decision(Route route, string? actionType)
+    internal void Decision(RouteLevel route, string? actionType)
     {
         if (_decisions.Enabled)
         {
@@ -56,7 +56,7 @@ public sealed class GateMetrics : IDisposable
     internal void Latency(string? actionType, string outcome, TimeSpan elapsed) =>
         _latency.Record(elapsed.TotalSeconds, new(HitlTelemetry.ActionTypeTag, actionType), new(HitlTelemetry.OutcomeTag, outcome));
 
-    internal void Timeout(string? actionType, Route fallback) =>
+    internal void Timeout(string? actionType, RouteLevel fallback) =>
         _timeouts.Add(1, new(HitlTelemetry.ActionTypeTag, actionType), new(HitlTelemetry.FallbackTag, fallback.ToJsonName()));
 
     internal void Override(string? actionType) => _overrides.Add(1, new KeyValuePair<string, object?>(HitlTelemetry.ActionTypeTag, actionType));

@@ -11,11 +11,11 @@ internal sealed class Trail
 
     public int Count => _entries.Count;
 
-    public Trail Decided(string caseId, string action, Route route, double? confidence = null, string? tier = null, DecisionFlags flags = DecisionFlags.None, TimeSpan at = default)
+    public Trail Decided(string caseId, string action, RouteLevel route, double? confidence = null, string? tier = null, DecisionFlags flags = DecisionFlags.None, TimeSpan at = default)
     {
         _entries.Add(new AuditEntry
         {
-            Act = AuditAct.Decided,
+            Act = ActKind.Decided,
             CaseId = caseId,
             At = Start + at,
             ActionType = action,
@@ -23,8 +23,8 @@ internal sealed class Trail
             PolicyId = "operations",
             PolicyVersion = "2026.11.1",
             Route = route,
-            ReviewerTier = tier,
-            RequiredApprovals = route is Route.Review or Route.Escalate ? 1 : 0,
+            RequiredTier = tier,
+            RequiredApprovals = route is RouteLevel.Review or RouteLevel.Escalate ? 1 : 0,
             DecidedBy = "test",
             Flags = flags,
             Confidence = confidence,
@@ -32,9 +32,9 @@ internal sealed class Trail
         return this;
     }
 
-    public Trail Act(AuditAct act, string caseId, TimeSpan at, string actor = "ana")
+    public Trail Act(ActKind act, string caseId, TimeSpan at, string actor = "ana")
     {
-        _entries.Add(new AuditEntry { Act = act, CaseId = caseId, At = Start + at, Actor = actor, ActorTier = "agent", ReasonCode = act == AuditAct.Rejected ? "wrong" : null });
+        _entries.Add(new AuditEntry { Act = act, CaseId = caseId, At = Start + at, Actor = actor, ActorTier = "agent", ReasonCode = act == ActKind.Rejected ? "wrong" : null });
         return this;
     }
 
@@ -58,26 +58,26 @@ internal sealed class Trail
     /// email.send: e1 auto with notice, contested then overridden; e2 auto (sampled), audit failed.
     /// </summary>
     public static Trail Known() => new Trail()
-        .Decided("l1", "loan.approve", Route.AutoExecute, 0.97, flags: DecisionFlags.SampledForAudit)
-        .Decided("l2", "loan.approve", Route.Review, 0.9, "agent")
-        .Decided("l3", "loan.approve", Route.Review, 0.85, "agent")
-        .Decided("l4", "loan.approve", Route.Escalate, 0.5, "senior")
-        .Decided("l5", "loan.approve", Route.Review, 0.82, "agent")
-        .Decided("r1", "refund.issue", Route.AutoExecute, 0.99)
-        .Decided("r2", "refund.issue", Route.Review, 0.8, "agent")
-        .Decided("r3", "refund.issue", Route.AutoExecute, 0.96)
-        .Decided("r4", "refund.issue", Route.Block, 0.3)
-        .Decided("e1", "email.send", Route.AutoExecuteWithNotice, 0.9)
-        .Decided("e2", "email.send", Route.AutoExecute, 0.95, flags: DecisionFlags.SampledForAudit)
-        .Act(AuditAct.Approved, "l2", TimeSpan.FromMinutes(10))
-        .Act(AuditAct.Escalated, "l5", TimeSpan.FromMinutes(20))
-        .Act(AuditAct.Edited, "l3", TimeSpan.FromMinutes(30))
-        .Act(AuditAct.Contested, "e1", TimeSpan.FromMinutes(45), "customer-7")
-        .Act(AuditAct.Approved, "l5", TimeSpan.FromMinutes(80), "sam")
-        .Act(AuditAct.Rejected, "l4", TimeSpan.FromHours(2), "sam")
-        .Act(AuditAct.Overridden, "e1", TimeSpan.FromHours(3), "sam")
-        .Act(AuditAct.Reversed, "r3", TimeSpan.FromHours(3.5), "sam")
-        .Act(AuditAct.TimedOut, "r2", TimeSpan.FromHours(4), "review-gate")
-        .Act(AuditAct.AuditPassed, "l1", TimeSpan.FromHours(5), "auditor")
-        .Act(AuditAct.AuditFailed, "e2", TimeSpan.FromHours(5), "auditor");
+        .Decided("l1", "loan.approve", RouteLevel.AutoExecute, 0.97, flags: DecisionFlags.SampledForAudit)
+        .Decided("l2", "loan.approve", RouteLevel.Review, 0.9, "agent")
+        .Decided("l3", "loan.approve", RouteLevel.Review, 0.85, "agent")
+        .Decided("l4", "loan.approve", RouteLevel.Escalate, 0.5, "senior")
+        .Decided("l5", "loan.approve", RouteLevel.Review, 0.82, "agent")
+        .Decided("r1", "refund.issue", RouteLevel.AutoExecute, 0.99)
+        .Decided("r2", "refund.issue", RouteLevel.Review, 0.8, "agent")
+        .Decided("r3", "refund.issue", RouteLevel.AutoExecute, 0.96)
+        .Decided("r4", "refund.issue", RouteLevel.Block, 0.3)
+        .Decided("e1", "email.send", RouteLevel.AutoExecuteWithNotice, 0.9)
+        .Decided("e2", "email.send", RouteLevel.AutoExecute, 0.95, flags: DecisionFlags.SampledForAudit)
+        .Act(ActKind.Approved, "l2", TimeSpan.FromMinutes(10))
+        .Act(ActKind.Escalated, "l5", TimeSpan.FromMinutes(20))
+        .Act(ActKind.Edited, "l3", TimeSpan.FromMinutes(30))
+        .Act(ActKind.Contested, "e1", TimeSpan.FromMinutes(45), "customer-7")
+        .Act(ActKind.Approved, "l5", TimeSpan.FromMinutes(80), "sam")
+        .Act(ActKind.Rejected, "l4", TimeSpan.FromHours(2), "sam")
+        .Act(ActKind.Overridden, "e1", TimeSpan.FromHours(3), "sam")
+        .Act(ActKind.Reversed, "r3", TimeSpan.FromHours(3.5), "sam")
+        .Act(ActKind.TimedOut, "r2", TimeSpan.FromHours(4), "review-gate")
+        .Act(ActKind.AuditPassed, "l1", TimeSpan.FromHours(5), "auditor")
+        .Act(ActKind.AuditFailed, "e2", TimeSpan.FromHours(5), "auditor");
 }

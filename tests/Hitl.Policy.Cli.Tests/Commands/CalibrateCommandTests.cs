@@ -21,12 +21,12 @@ public class CalibrateCommandTests
             var id = "e" + i.ToString(CultureInfo.InvariantCulture);
             if (confidence >= 0.85)
             {
-                trail.Decided(id, "email.send", Route.AutoExecute, confidence, flags: DecisionFlags.SampledForAudit)
-                    .Act(AuditAct.AuditPassed, id, TimeSpan.FromHours(1), "auditor");
+                trail.Decided(id, "email.send", RouteLevel.AutoExecute, confidence, flags: DecisionFlags.SampledForAudit)
+                    .Act(ActKind.AuditPassed, id, TimeSpan.FromHours(1), "auditor");
             }
             else
             {
-                trail.Decided(id, "email.send", Route.Review, confidence, "agent").Act(AuditAct.Approved, id, TimeSpan.FromMinutes(5));
+                trail.Decided(id, "email.send", RouteLevel.Review, confidence, "agent").Act(ActKind.Approved, id, TimeSpan.FromMinutes(5));
             }
         }
 
@@ -34,7 +34,7 @@ public class CalibrateCommandTests
         {
             var confidence = Math.Round(0.70 + (0.0499 * (i + 0.5) / 200), 6);
             var id = "m" + i.ToString(CultureInfo.InvariantCulture);
-            trail.Decided(id, "email.send", Route.Review, confidence, "agent").Act(i % 2 == 0 ? AuditAct.Rejected : AuditAct.Approved, id, TimeSpan.FromMinutes(5));
+            trail.Decided(id, "email.send", RouteLevel.Review, confidence, "agent").Act(i % 2 == 0 ? ActKind.Rejected : ActKind.Approved, id, TimeSpan.FromMinutes(5));
         }
 
         return trail;
@@ -84,7 +84,7 @@ public class CalibrateCommandTests
         var policy = PolicyJson.Load(proposed);
         Assert.Equal("2026.11.1-proposed", policy.Version);
         Assert.Empty(PolicyCompiler.Validate(policy));
-        var auto = policy.Actions!["email.send"].ConfidenceBands!.Where(b => b.Route == Route.AutoExecute).Min(b => b.Min);
+        var auto = policy.Actions!["email.send"].ConfidenceBands!.Where(b => b.Route == RouteLevel.AutoExecute).Min(b => b.Min);
         Assert.Equal(0.75, auto, 9);
         Assert.Equal(ExitCodes.Ok, Cli.Run("validate", proposed).Exit);
     }
@@ -112,8 +112,8 @@ public class CalibrateCommandTests
         for (var i = 0; i < 300; i++)
         {
             var id = "l" + i.ToString(CultureInfo.InvariantCulture);
-            trail.Decided(id, "loan.approve", Route.AutoExecute, 0.95 + (0.049 * i / 300), flags: DecisionFlags.SampledForAudit)
-                .Act(i % 10 == 0 ? AuditAct.AuditFailed : AuditAct.AuditPassed, id, TimeSpan.FromHours(1), "auditor");
+            trail.Decided(id, "loan.approve", RouteLevel.AutoExecute, 0.95 + (0.049 * i / 300), flags: DecisionFlags.SampledForAudit)
+                .Act(i % 10 == 0 ? ActKind.AuditFailed : ActKind.AuditPassed, id, TimeSpan.FromHours(1), "auditor");
         }
 
         var audit = trail.WriteTo(Path.Combine(folder.Path, "audit.jsonl"));
@@ -125,7 +125,7 @@ public class CalibrateCommandTests
         Assert.Contains(result.OutLines, l => l.StartsWith("loan.approve", StringComparison.Ordinal) && l.EndsWith("TIGHTEN", StringComparison.Ordinal));
         Assert.True(File.Exists(proposed), result.ToString());
         var loan = PolicyJson.Load(proposed).Actions!["loan.approve"].ConfidenceBands!;
-        Assert.DoesNotContain(loan, b => b.Route == Route.AutoExecute && b.Min < 0.95);
+        Assert.DoesNotContain(loan, b => b.Route == RouteLevel.AutoExecute && b.Min < 0.95);
     }
 
     [Fact]

@@ -76,7 +76,7 @@ public class RouteCommandTests
         {
             var decision = policy.Route(CaseReader.Parse(source[line.GetProperty("line").GetInt32() - 1], schema));
             Assert.Equal(decision.Route.ToJsonName(), line.GetProperty("route").GetString());
-            Assert.Equal(decision.ReviewerTierName, line.GetProperty("tier").GetString());
+            Assert.Equal(decision.RequiredTier, line.GetProperty("tier").GetString());
             Assert.Equal(decision.RequiredApprovals, line.GetProperty("approvals").GetInt32());
             Assert.Equal(decision.DecidedBy, line.GetProperty("decidedBy").GetString());
             Assert.Equal(decision.FiredRules.ToArray(), line.GetProperty("rulesFired").EnumerateArray().Select(e => e.GetString()!).ToArray());

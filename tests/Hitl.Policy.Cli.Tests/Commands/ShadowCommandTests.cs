@@ -68,10 +68,10 @@ public class ShadowCommandTests
         using var folder = new TempFolder();
         var cases = folder.Write("cases.jsonl", Cases);
         var audit = new Trail()
-            .Decided("case-e2", "email.send", Route.Review, 0.82, "agent")
-            .Decided("r-2", "refund.issue", Route.AutoExecute, 0.97, flags: DecisionFlags.SampledForAudit)
-            .Act(AuditAct.Rejected, "case-e2", TimeSpan.FromMinutes(12), "sam")
-            .Act(AuditAct.AuditPassed, "r-2", TimeSpan.FromHours(2), "auditor")
+            .Decided("case-e2", "email.send", RouteLevel.Review, 0.82, "agent")
+            .Decided("r-2", "refund.issue", RouteLevel.AutoExecute, 0.97, flags: DecisionFlags.SampledForAudit)
+            .Act(ActKind.Rejected, "case-e2", TimeSpan.FromMinutes(12), "sam")
+            .Act(ActKind.AuditPassed, "r-2", TimeSpan.FromHours(2), "auditor")
             .WriteTo(Path.Combine(folder.Path, "audit.jsonl"));
 
         var result = Cli.Run("shadow", "--active", Cli.Operations, "--candidate", Candidate(folder), "--cases", cases, "--audit", audit);
@@ -96,7 +96,7 @@ public class ShadowCommandTests
     {
         using var folder = new TempFolder();
         var cases = folder.Write("cases.jsonl", Cases);
-        var audit = new Trail().Decided("other", "email.send", Route.Review, 0.7, "agent").WriteTo(Path.Combine(folder.Path, "audit.jsonl"));
+        var audit = new Trail().Decided("other", "email.send", RouteLevel.Review, 0.7, "agent").WriteTo(Path.Combine(folder.Path, "audit.jsonl"));
 
         var result = Cli.Run("shadow", "--active", Cli.Operations, "--candidate", Candidate(folder), "--cases", cases, "--audit", audit, "-f", "json");
 

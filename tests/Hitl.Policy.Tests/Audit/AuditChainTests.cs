@@ -12,11 +12,11 @@ public class AuditChainTests
 
     private static AuditEntry Golden() => new()
     {
-        Act = AuditAct.Decided,
+        Act = ActKind.Decided,
         CaseId = "c-1",
         At = AuditSamples.Start,
         ActionType = "loan.approve",
-        Route = Route.Review,
+        Route = RouteLevel.Review,
         RulesFired = ["r1", "r2"],
         Flags = DecisionFlags.InvalidSignal | DecisionFlags.SampledForAudit,
         Confidence = 0.5,
@@ -72,7 +72,7 @@ public class AuditChainTests
         var baseline = AuditChain.ComputeHash(2, new string('1', 64), full);
         var variants = new[]
         {
-            full with { Act = AuditAct.Approved },
+            full with { Act = ActKind.Approved },
             full with { CaseId = "case-7f3b" },
             full with { At = full.At.AddTicks(1) },
             full with { At = full.At.ToOffset(TimeSpan.Zero) },
@@ -83,8 +83,8 @@ public class AuditChainTests
             full with { PolicyHash = new string('d', 64) },
             full with { InputDigest = new string('d', 64) },
             full with { EditedDigest = null },
-            full with { Route = Route.Block },
-            full with { ReviewerTier = "lead" },
+            full with { Route = RouteLevel.Block },
+            full with { RequiredTier = "lead" },
             full with { RequiredApprovals = 3 },
             full with { RulesFired = ["refund.new-customer", "refund.large", "defaults.low-confidence"] },
             full with { DecidedBy = "x" },

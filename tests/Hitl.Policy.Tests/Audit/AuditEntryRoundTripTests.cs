@@ -44,11 +44,11 @@ public class AuditEntryRoundTripTests
         })));
 
     private static readonly Gen<AuditEntry> Entries =
-        from act in Gen.Elements(Enum.GetValues<AuditAct>())
+        from act in Gen.Elements(Enum.GetValues<ActKind>())
         from caseId in Text.Where(t => !string.IsNullOrWhiteSpace(t))
         from at in Moment
         from texts in Gen.ArrayOf(MaybeText, 15)
-        from route in Gen.Elements<Route?>(null, Route.AutoExecute, Route.AutoExecuteWithNotice, Route.Review, Route.Escalate, Route.Block)
+        from route in Gen.Elements<RouteLevel?>(null, RouteLevel.AutoExecute, RouteLevel.AutoExecuteWithNotice, RouteLevel.Review, RouteLevel.Escalate, RouteLevel.Block)
         from approvals in Gen.Frequency((1, Gen.Constant<int?>(null)), (3, Gen.Choose(int.MinValue, int.MaxValue).Select(i => (int?)i)))
         from rules in Rules
         from flags in Gen.Frequency((1, Gen.Constant<DecisionFlags?>(null)), (3, Gen.Choose(0, ushort.MaxValue).Select(f => (DecisionFlags?)(DecisionFlags)f)))
@@ -69,7 +69,7 @@ public class AuditEntryRoundTripTests
             InputDigest = texts[5],
             EditedDigest = texts[6],
             Route = route,
-            ReviewerTier = texts[7],
+            RequiredTier = texts[7],
             RequiredApprovals = approvals,
             RulesFired = rules,
             DecidedBy = texts[8],
@@ -81,7 +81,7 @@ public class AuditEntryRoundTripTests
             ActorTier = texts[11],
             ReasonCode = texts[12],
             Reason = texts[13],
-            Supersedes = act == AuditAct.Corrected ? supersedes ?? 1 : supersedes,
+            Supersedes = act == ActKind.Corrected ? supersedes ?? 1 : supersedes,
             Data = data,
         };
 
@@ -110,7 +110,7 @@ public class AuditEntryRoundTripTests
         using var dir = new TempDirectory();
         var path = dir.File("audit.jsonl");
         var entries = Entries.Sample(20, 300)
-            .Select(e => e with { Supersedes = e.Act == AuditAct.Corrected ? 1 : null })
+            .Select(e => e with { Supersedes = e.Act == ActKind.Corrected ? 1 : null })
             .Prepend(AuditSamples.Simple("first"))
             .ToList();
 

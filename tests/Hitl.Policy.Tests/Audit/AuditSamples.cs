@@ -9,7 +9,7 @@ internal static class AuditSamples
 
     public static AuditEntry Simple(string caseId, int index = 0) => new()
     {
-        Act = AuditAct.Approved,
+        Act = ActKind.Approved,
         CaseId = caseId,
         At = Start.AddSeconds(index),
         Actor = "reviewer-" + index,
@@ -20,7 +20,7 @@ internal static class AuditSamples
     /// <summary>Every field set, with text that needs escaping.</summary>
     public static AuditEntry Full() => new()
     {
-        Act = AuditAct.Edited,
+        Act = ActKind.Edited,
         CaseId = "case-7f3a",
         At = new DateTimeOffset(2026, 11, 23, 17, 4, 5, TimeSpan.FromHours(-5)).AddTicks(1234567),
         ActionType = "refund.issue",
@@ -30,8 +30,8 @@ internal static class AuditSamples
         PolicyHash = new string('a', 64),
         InputDigest = new string('b', 64),
         EditedDigest = new string('c', 64),
-        Route = Route.Escalate,
-        ReviewerTier = "senior",
+        Route = RouteLevel.Escalate,
+        RequiredTier = "senior",
         RequiredApprovals = 2,
         RulesFired = ["refund.large", "refund.new-customer", "defaults.low-confidence"],
         DecidedBy = "refund.large",
@@ -61,7 +61,7 @@ internal static class AuditSamples
         Assert.Equal(expected.InputDigest, actual.InputDigest);
         Assert.Equal(expected.EditedDigest, actual.EditedDigest);
         Assert.Equal(expected.Route, actual.Route);
-        Assert.Equal(expected.ReviewerTier, actual.ReviewerTier);
+        Assert.Equal(expected.RequiredTier, actual.RequiredTier);
         Assert.Equal(expected.RequiredApprovals, actual.RequiredApprovals);
         if (expected.RulesFired is null)
         {

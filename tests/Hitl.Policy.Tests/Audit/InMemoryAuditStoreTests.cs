@@ -88,7 +88,7 @@ public class InMemoryAuditStoreTests
 
         var correction = await store.AppendAsync(new AuditEntry
         {
-            Act = AuditAct.Corrected,
+            Act = ActKind.Corrected,
             CaseId = "c",
             At = AuditSamples.Start.AddMinutes(5),
             Actor = "lead-1",
@@ -108,10 +108,10 @@ public class InMemoryAuditStoreTests
     {
         { "CaseId", e => e with { CaseId = " " }, "' '" },
         { "At", e => e with { At = default }, "0001-01-01" },
-        { "Act", e => e with { Act = (AuditAct)99 }, "99" },
-        { "Route", e => e with { Route = (Route)9 }, "9" },
-        { "Supersedes", e => e with { Act = AuditAct.Corrected }, "required when Act is Corrected" },
-        { "Supersedes", e => e with { Act = AuditAct.Corrected, Supersedes = 3 }, "is 3" },
+        { "Act", e => e with { Act = (ActKind)99 }, "99" },
+        { "Route", e => e with { Route = (RouteLevel)9 }, "9" },
+        { "Supersedes", e => e with { Act = ActKind.Corrected }, "required when Act is Corrected" },
+        { "Supersedes", e => e with { Act = ActKind.Corrected, Supersedes = 3 }, "is 3" },
         { "Supersedes", e => e with { Supersedes = 0 }, "is 0" },
         { "Reason", e => e with { Reason = "bad \ud800 text" }, "index 4" },
         { "RulesFired[1]", e => e with { RulesFired = ["a", null!] }, "null" },

@@ -119,7 +119,7 @@ public sealed class JsonLinesAuditStoreTests : IDisposable
             await store.AppendAsync(AuditSamples.Simple("d", 1));
             var correction = await store.AppendAsync(new AuditEntry
             {
-                Act = AuditAct.Corrected,
+                Act = ActKind.Corrected,
                 CaseId = "c",
                 At = AuditSamples.Start.AddHours(1),
                 Actor = "lead-1",
@@ -130,7 +130,7 @@ public sealed class JsonLinesAuditStoreTests : IDisposable
             Assert.Equal(3, correction.Sequence);
 
             var ex = await Assert.ThrowsAsync<ArgumentException>(async () =>
-                await store.AppendAsync(AuditSamples.Simple("c") with { Act = AuditAct.Corrected, Supersedes = 4 }));
+                await store.AppendAsync(AuditSamples.Simple("c") with { Act = ActKind.Corrected, Supersedes = 4 }));
             Assert.Contains("AuditEntry.Supersedes is 4", ex.Message, StringComparison.Ordinal);
         }
 
@@ -138,7 +138,7 @@ public sealed class JsonLinesAuditStoreTests : IDisposable
         var records = await AuditSamples.ReadAllAsync(reopened);
         Assert.Equal(3, records.Count);
         Assert.Equal("wrong-code", records[0].Entry.ReasonCode);
-        Assert.Equal(AuditAct.Corrected, records[2].Entry.Act);
+        Assert.Equal(ActKind.Corrected, records[2].Entry.Act);
         Assert.Equal(1, records[2].Entry.Supersedes);
         Assert.True((await reopened.VerifyAsync()).IsIntact);
     }
@@ -218,7 +218,7 @@ public sealed class JsonLinesAuditStoreTests : IDisposable
             var repair = await store.RepairTornTailAsync("ops-ana", "power loss during deploy", at);
 
             Assert.Equal(6, repair.Sequence);
-            Assert.Equal(AuditAct.Corrected, repair.Entry.Act);
+            Assert.Equal(ActKind.Corrected, repair.Entry.Act);
             Assert.Null(repair.Entry.Supersedes);
             Assert.Equal(JsonLinesAuditStore.TornTailRepairedReasonCode, repair.Entry.ReasonCode);
             Assert.Equal("ops-ana", repair.Entry.Actor);

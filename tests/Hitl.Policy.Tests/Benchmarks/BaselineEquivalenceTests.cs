@@ -49,7 +49,7 @@ public class BaselineEquivalenceTests
     public void Benchmark_inputs_reach_every_route_and_every_rule_of_the_policy()
     {
         var policy = OperationsScenario.Compile(new KillSwitch());
-        var routes = new HashSet<Route>();
+        var routes = new HashSet<RouteLevel>();
         var fired = new HashSet<string>(StringComparer.Ordinal);
         var deciders = new HashSet<string>(StringComparer.Ordinal);
         foreach (var input in OperationsScenario.Inputs())
@@ -63,7 +63,7 @@ public class BaselineEquivalenceTests
             }
         }
 
-        Assert.Equal(Enum.GetValues<Route>().Length, routes.Count);
+        Assert.Equal(Enum.GetValues<RouteLevel>().Length, routes.Count);
         var allRules = policy.ActionTypes.SelectMany(policy.RuleIdsFor).ToHashSet(StringComparer.Ordinal);
         Assert.Empty(allRules.Except(fired));
         Assert.Contains(BuiltInRules.InvalidSignal, deciders);
@@ -76,7 +76,7 @@ public class BaselineEquivalenceTests
     {
         var killSwitch = new KillSwitch();
         var stricter = OperationsScenario.Definition();
-        stricter.Actions!["email.send"].Rules![1].Then!.Route = Route.Escalate;
+        stricter.Actions!["email.send"].Rules![1].Then!.Route = RouteLevel.Escalate;
         var policy = PolicyCompiler.Compile(stricter, OperationsScenario.Schema(), killSwitch);
 
         var differences = Equivalence.Differences(policy, OperationsScenario.Inputs(), killSwitch);

@@ -42,7 +42,7 @@ public class HotPathEquivalenceTests
                     Assert.True(fired.Count == 0 || top < trace.DefaultRoute, $"policy {p} input {i}: {decision} but a rule proposed {top}");
                 }
 
-                if (decision.Route is Route.Review or Route.Escalate)
+                if (decision.Route is RouteLevel.Review or RouteLevel.Escalate)
                 {
                     Assert.True(decision.RequiredApprovals >= Math.Max(1, fired.Select(r => r.ProposedApprovals).DefaultIfEmpty(0).Max()));
                 }
@@ -81,12 +81,12 @@ public class HotPathEquivalenceTests
         var definition = new PolicyBuilder("fault", "1")
             .NumberField("boom", 0, 1)
             .Defaults(d => d
-                .ConfidenceBand("band.high", 0.9, 1, Route.AutoExecute)
-                .ConfidenceBand("band.low", 0, 0.9, Route.Review))
+                .ConfidenceBand("band.high", 0.9, 1, RouteLevel.AutoExecute)
+                .ConfidenceBand("band.low", 0, 0.9, RouteLevel.Review))
             .Action("a", a => a
-                .ImpactTier("impact.small", 10, Route.AutoExecuteWithNotice)
-                .Rule("host.boom", Conditions.Field("boom").GreaterThan(0.5), Route.Review)
-                .Rule("amount.late", Conditions.Field("amount").AtLeast(1), Route.Escalate))
+                .ImpactTier("impact.small", 10, RouteLevel.AutoExecuteWithNotice)
+                .Rule("host.boom", Conditions.Field("boom").GreaterThan(0.5), RouteLevel.Review)
+                .Rule("amount.late", Conditions.Field("amount").AtLeast(1), RouteLevel.Escalate))
             .Build();
         var schema = new SignalSchema<Signals>()
             .ActionType(static (in Signals s) => s.ActionType)
@@ -99,7 +99,7 @@ public class HotPathEquivalenceTests
 
         Assert.Equal(["band.high", "impact.small"], decision.FiredRules.ToArray());
         Assert.Equal("host.boom", decision.DecidedBy);
-        Assert.Equal(Route.Review, decision.Route);
+        Assert.Equal(RouteLevel.Review, decision.Route);
         Assert.True((decision.Flags & DecisionFlags.RuleFault) != 0);
     }
 
@@ -109,9 +109,9 @@ public class HotPathEquivalenceTests
         var low = Pick(random, Cuts[1..5]);
         var high = Pick(random, Cuts[5..8]);
         builder.Defaults(d => d
-            .ConfidenceBand("band.high", high, 1, Route.AutoExecute)
-            .ConfidenceBand("band.medium", low, high, Route.Review)
-            .ConfidenceBand("band.low", 0, low, random.Next(2) == 0 ? Route.Escalate : Route.Block));
+            .ConfidenceBand("band.high", high, 1, RouteLevel.AutoExecute)
+            .ConfidenceBand("band.medium", low, high, RouteLevel.Review)
+            .ConfidenceBand("band.low", 0, low, random.Next(2) == 0 ? RouteLevel.Escalate : RouteLevel.Block));
         builder.Action("a", a =>
         {
             var n = 0;
@@ -132,7 +132,7 @@ public class HotPathEquivalenceTests
 
             if (random.Next(2) == 0)
             {
-                a.CostlyToReverse(Route.AutoExecuteWithNotice);
+                a.CostlyToReverse(RouteLevel.AutoExecuteWithNotice);
             }
 
             if (random.Next(2) == 0)
@@ -213,8 +213,8 @@ public class HotPathEquivalenceTests
         };
     }
 
-    private static Route RandomRoute(Random random) =>
-        (Route)random.Next((int)Route.AutoExecuteWithNotice, (int)Route.Block + 1);
+    private static RouteLevel RandomRoute(Random random) =>
+        (RouteLevel)random.Next((int)RouteLevel.AutoExecuteWithNotice, (int)RouteLevel.Block + 1);
 
     private static string? Tier(Random random) => random.Next(3) switch
     {

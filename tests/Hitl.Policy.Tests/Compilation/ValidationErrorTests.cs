@@ -268,7 +268,7 @@ public class ValidationErrorTests
     public void Builder_errors_name_the_path_the_builder_call_writes()
     {
         var exception = Assert.Throws<PolicyValidationException>(() => new PolicyBuilder("p", "1")
-            .Action("refund.issue", a => a.Sample(1.5).ConfidenceBand("c", 0.9, 0.2, Route.Review))
+            .Action("refund.issue", a => a.Sample(1.5).ConfidenceBand("c", 0.9, 0.2, RouteLevel.Review))
             .Compile(Signals.Schema([])));
         Assert.Contains(exception.Errors, e => e.Path == "$.actions['refund.issue'].sampling.rate" && e.Value == "1.5" && e.Line is null);
         Assert.Contains(exception.Errors, e => e.Path == "$.actions['refund.issue'].confidenceBands[0]" && e.Value == "[0.9, 0.2]");
@@ -318,7 +318,7 @@ public class ValidationErrorTests
               "actions": { "email.send": {}, "refund.issue": {} } }
             """);
         var policy = PolicyCompiler.Compile(definition, Signals.SchemaFor(definition));
-        Assert.Equal(Route.Review, policy.Route(new Signals { ActionType = "email.send", RequestId = "r", Reversibility = Reversibility.Reversible }).Route);
-        Assert.Equal(Route.AutoExecute, policy.Route(new Signals { ActionType = "refund.issue", RequestId = "email.send", Reversibility = Reversibility.Reversible }).Route);
+        Assert.Equal(RouteLevel.Review, policy.Route(new Signals { ActionType = "email.send", RequestId = "r", Reversibility = Reversibility.Reversible }).Route);
+        Assert.Equal(RouteLevel.AutoExecute, policy.Route(new Signals { ActionType = "refund.issue", RequestId = "email.send", Reversibility = Reversibility.Reversible }).Route);
     }
 }

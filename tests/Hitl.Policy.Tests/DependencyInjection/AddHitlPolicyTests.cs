@@ -162,19 +162,19 @@ public sealed class AddHitlPolicyTests
         using var provider = Build(s => Sinks(s.AddHitlPolicy(configuration.GetSection("Hitl"))), out var audit, logs);
         var policy = provider.GetRequiredService<IEscalationPolicy<Signals>>();
         var large = new Signals { ActionType = "refund.issue", Amount = 5000 };
-        Assert.Equal(Route.Review, policy.Route(large).Route);
+        Assert.Equal(RouteLevel.Review, policy.Route(large).Route);
 
         configuration["Hitl:PolicyJson"] = Policy("2", "block");
         configuration.Reload();
 
         Assert.Equal("2", policy.PolicyVersion);
-        Assert.Equal(Route.Block, policy.Route(large).Route);
+        Assert.Equal(RouteLevel.Block, policy.Route(large).Route);
 
         configuration["Hitl:PolicyJson"] = BrokenPolicy;
         configuration.Reload();
 
         Assert.Equal("2", policy.PolicyVersion);
-        Assert.Equal(Route.Block, policy.Route(large).Route);
+        Assert.Equal(RouteLevel.Block, policy.Route(large).Route);
         var rejected = Assert.Single(logs.Messages, m => m.Event.Id == 1031);
         Assert.Equal(LogLevel.Error, rejected.Level);
         Assert.Contains("galactic", rejected.Message, StringComparison.Ordinal);
@@ -185,8 +185,8 @@ public sealed class AddHitlPolicyTests
         Assert.Equal("2", policy.PolicyVersion);
         Assert.Equal(2, logs.Messages.Count(m => m.Event.Id == 1031));
 
-        await WaitUntil(() => audit.Records.Count(r => r.Entry.Act == AuditAct.PolicyActivated) == 2);
-        Assert.Equal(["1", "2"], audit.Records.Where(r => r.Entry.Act == AuditAct.PolicyActivated).Select(r => r.Entry.PolicyVersion));
+        await WaitUntil(() => audit.Records.Count(r => r.Entry.Act == ActKind.PolicyActivated) == 2);
+        Assert.Equal(["1", "2"], audit.Records.Where(r => r.Entry.Act == ActKind.PolicyActivated).Select(r => r.Entry.PolicyVersion));
     }
 
     [Fact]
@@ -208,7 +208,7 @@ public sealed class AddHitlPolicyTests
             while (!stop.IsCancellationRequested)
             {
                 var decision = policy.Route(large);
-                var expected = decision.PolicyVersion!.StartsWith("review", StringComparison.Ordinal) ? Route.Review : Route.Block;
+                var expected = decision.PolicyVersion!.StartsWith("review", StringComparison.Ordinal) ? RouteLevel.Review : RouteLevel.Block;
                 if (decision.Route != expected || decision.FiredRules.ToArray() is not ["refund.large"])
                 {
                     throw new InvalidOperationException($"torn decision: {decision} from {decision.PolicyVersion}");
@@ -260,10 +260,10 @@ public sealed class AddHitlPolicyTests
         configuration.Reload();
 
         Assert.Equal("2", policy.PolicyVersion);
-        Assert.Equal(Route.Review, policy.Route(small).Route);
-        Assert.Contains(audit.Records, r => r.Entry.Act == AuditAct.KillSwitchEngaged);
+        Assert.Equal(RouteLevel.Review, policy.Route(small).Route);
+        Assert.Contains(audit.Records, r => r.Entry.Act == ActKind.KillSwitchEngaged);
         await killSwitch.ReleaseAsync(null, "ann", "resolved");
-        Assert.Equal(Route.AutoExecute, policy.Route(small).Route);
+        Assert.Equal(RouteLevel.AutoExecute, policy.Route(small).Route);
     }
 
     [Fact]
@@ -286,7 +286,7 @@ public sealed class AddHitlPolicyTests
 
         var escalated = await gate.SubmitAsync(new GateRequest<Signals> { Context = large, Decision = policy.Route(large), Payload = "p" });
         var auto = await gate.SubmitAsync(new GateRequest<Signals> { Context = small, Decision = policy.Route(small), Payload = "p" });
-        await gate.ReverseAsync(new ReviewerAct(auto.CaseId, "ann", "test"));
+        await gate.ReverseAsync(new HumanAct(auto.CaseId, "ann", "test"));
 
         Assert.Equal("senior", escalated.Ticket!.RequiredTier);
         Assert.Single(senior.Received);
@@ -310,7 +310,7 @@ public sealed class AddHitlPolicyTests
 
             await File.WriteAllTextAsync(path, Policy("2", "block"));
             await WaitUntil(() => policy.PolicyVersion == "2");
-            Assert.Equal(Route.Block, policy.Route(new Signals { ActionType = "refund.issue", Amount = 5000 }).Route);
+            Assert.Equal(RouteLevel.Block, policy.Route(new Signals { ActionType = "refund.issue", Amount = 5000 }).Route);
 
             await File.WriteAllTextAsync(path, BrokenPolicy);
             await WaitUntil(() => logs.Messages.Any(m => m.Event.Id == 1031 && m.Message.Contains("galactic", StringComparison.Ordinal)));

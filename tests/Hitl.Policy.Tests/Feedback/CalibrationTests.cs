@@ -17,7 +17,7 @@ public sealed class CalibrationTests
         var world = new SyntheticWorld(policy, errorScale);
         var trail = world.Generate(seed, "loan.approve", count);
         world.Generate(seed + 1, "email.send", count / 4, trail);
-        return (policy, Calibrator.Calibrate(AuditOutcomes.Collect(trail.Records).Outcomes, policy, options ?? Options));
+        return (policy, Calibrator.Calibrate(ObservedCases.Collect(trail.Records).Cases, policy, options ?? Options));
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class CalibrationTests
         Assert.Equal(loan.Volume, loan.Bands.Sum(b => b.Volume));
         var (low, medium, high) = (loan.Bands[0], loan.Bands[1], loan.Bands[2]);
 
-        Assert.Equal((Route.Escalate, 1.0), (low.PolicyRoute!.Value, low.EscalationFrequency!.Value));
+        Assert.Equal((RouteLevel.Escalate, 1.0), (low.PolicyRoute!.Value, low.EscalationFrequency!.Value));
         Assert.Equal((medium.Volume, 0), (medium.SentToPerson, medium.Escalated));
         Assert.Equal(medium.Volume, medium.Agreement.Trials);
 
@@ -114,7 +114,7 @@ public sealed class CalibrationTests
         var proposal = PolicyProposer.Propose(policy, report);
         Assert.Empty(proposal.Errors);
         var bands = proposal.After.Actions!["loan.approve"].ConfidenceBands!;
-        Assert.Equal(r.ProposedThreshold, bands.Single(b => b.Route == Route.AutoExecute).Min);
+        Assert.Equal(r.ProposedThreshold, bands.Single(b => b.Route == RouteLevel.AutoExecute).Min);
     }
 
     [Fact]
@@ -158,12 +158,12 @@ public sealed class CalibrationTests
             for (var i = 0; i < s.count; i++)
             {
                 var confidence = 0.5 + (0.5 * random.NextDouble());
-                trail.Decided("c" + i, "email.send", confidence, Route.Review, FixedClock.Start);
-                trail.Act("c" + i, AuditAct.Approved, "ana", FixedClock.Start.AddMinutes(1));
+                trail.Decided("c" + i, "email.send", confidence, RouteLevel.Review, FixedClock.Start);
+                trail.Act("c" + i, ActKind.Approved, "ana", FixedClock.Start.AddMinutes(1));
             }
 
             var options = new CalibrationOptions { MinimumSample = s.minimum, TimeProvider = new FixedClock() };
-            var r = Calibrator.Calibrate(AuditOutcomes.Collect(trail.Records).Outcomes, policy, options).Actions.Single(a => a.ActionType == "email.send").Recommendation;
+            var r = Calibrator.Calibrate(ObservedCases.Collect(trail.Records).Cases, policy, options).Actions.Single(a => a.ActionType == "email.send").Recommendation;
             return r.Kind != RecommendationKind.Loosen || (r.SampleSize >= s.minimum && r.SampleSize <= s.count);
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(300));
     }
@@ -222,11 +222,11 @@ public sealed class CalibrationTests
     public void A_confidence_outside_the_unit_interval_counts_as_not_recorded()
     {
         var trail = new TrailWriter();
-        trail.Decided("nan", "loan.approve", double.NaN, Route.Review, FixedClock.Start);
-        trail.Act("nan", AuditAct.Approved, "ana", FixedClock.Start.AddMinutes(1));
-        trail.Decided("big", "loan.approve", 1.5, Route.Review, FixedClock.Start);
-        trail.Decided("ok", "loan.approve", 0.8, Route.Review, FixedClock.Start);
-        var loan = Calibrator.Calibrate(AuditOutcomes.Collect(trail.Records).Outcomes, PolicyJson.Parse(SyntheticWorld.LendingPolicy), Options).Actions.Single(a => a.ActionType == "loan.approve");
+        trail.Decided("nan", "loan.approve", double.NaN, RouteLevel.Review, FixedClock.Start);
+        trail.Act("nan", ActKind.Approved, "ana", FixedClock.Start.AddMinutes(1));
+        trail.Decided("big", "loan.approve", 1.5, RouteLevel.Review, FixedClock.Start);
+        trail.Decided("ok", "loan.approve", 0.8, RouteLevel.Review, FixedClock.Start);
+        var loan = Calibrator.Calibrate(ObservedCases.Collect(trail.Records).Cases, PolicyJson.Parse(SyntheticWorld.LendingPolicy), Options).Actions.Single(a => a.ActionType == "loan.approve");
         Assert.Equal((3, 2, 1), (loan.Volume, loan.WithoutConfidence, loan.Bands.Sum(b => b.Volume)));
     }
 }

@@ -48,7 +48,7 @@ public sealed class OperationsPolicyCalibrationTests
         signals.Numbers["customer.chargebacks"] = 0;
         signals.Flags["customer.isNew"] = false;
         signals.Texts["customer.segment"] = "retail";
-        Assert.Equal(Route.Review, compiled.Route(signals).Route);
+        Assert.Equal(RouteLevel.Review, compiled.Route(signals).Route);
         Assert.Contains("+          \"min\": 0.95,", proposal.Diff, StringComparison.Ordinal);
     }
 
@@ -59,11 +59,11 @@ public sealed class OperationsPolicyCalibrationTests
         var trail = new TrailWriter();
         for (var i = 0; i < 1000; i++)
         {
-            trail.Decided("c" + i, "wire.send", 0.99, Route.Review, FixedClock.Start);
-            trail.Act("c" + i, Hitl.Policy.Audit.AuditAct.Approved, "ana", FixedClock.Start.AddMinutes(1));
+            trail.Decided("c" + i, "wire.send", 0.99, RouteLevel.Review, FixedClock.Start);
+            trail.Act("c" + i, Hitl.Policy.Audit.ActKind.Approved, "ana", FixedClock.Start.AddMinutes(1));
         }
 
-        var report = Calibrator.Calibrate(AuditOutcomes.Collect(trail.Records).Outcomes, policy, new CalibrationOptions { TimeProvider = new FixedClock() });
+        var report = Calibrator.Calibrate(ObservedCases.Collect(trail.Records).Cases, policy, new CalibrationOptions { TimeProvider = new FixedClock() });
         var r = report.Actions.Single(a => a.ActionType == "wire.send").Recommendation;
         Assert.Equal((RecommendationKind.Hold, (double?)null), (r.Kind, r.CurrentThreshold));
         Assert.NotNull(r.RecommendedThreshold);

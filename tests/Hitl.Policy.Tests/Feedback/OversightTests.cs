@@ -25,24 +25,24 @@ public sealed class OversightTests
                 var at = FixedClock.Start.AddDays(7 * week).AddMinutes(i * 19);
                 var large = random.NextDouble() < 0.3;
                 var rules = large ? new[] { "refund.large", "confidence.medium" } : ["refund.small", "confidence.medium"];
-                trail.Decided(id, "refund.issue", 0.8, Route.Review, at, DecisionFlags.None, rules);
+                trail.Decided(id, "refund.issue", 0.8, RouteLevel.Review, at, DecisionFlags.None, rules);
 
                 var reviewer = Reviewers[random.Next(Reviewers.Length)];
                 var overrideRate = drift && large && week >= 4 ? 0.1 * (week - 3) : 0.04;
                 var fast = stamp && reviewer == "eve";
                 var wait = fast ? 5 + random.Next(16) : 120 + random.Next(481);
-                var act = fast ? AuditAct.Approved
-                    : random.NextDouble() < overrideRate ? (random.Next(3) == 0 ? AuditAct.Edited : AuditAct.Rejected)
-                    : random.NextDouble() < 0.02 ? AuditAct.Escalated : AuditAct.Approved;
+                var act = fast ? ActKind.Approved
+                    : random.NextDouble() < overrideRate ? (random.Next(3) == 0 ? ActKind.Edited : ActKind.Rejected)
+                    : random.NextDouble() < 0.02 ? ActKind.Escalated : ActKind.Approved;
                 trail.Act(id, act, reviewer, at.AddSeconds(wait));
-                if (act == AuditAct.Escalated)
+                if (act == ActKind.Escalated)
                 {
-                    trail.Act(id, AuditAct.Approved, "sam", at.AddSeconds(wait + 900));
+                    trail.Act(id, ActKind.Approved, "sam", at.AddSeconds(wait + 900));
                 }
             }
         }
 
-        return AuditOutcomes.Collect(trail.Records).Outcomes;
+        return ObservedCases.Collect(trail.Records).Cases;
     }
 
     private static readonly OversightOptions Options = new() { TimeProvider = new FixedClock() };
@@ -90,15 +90,15 @@ public sealed class OversightTests
     {
         var t0 = FixedClock.Start;
         var trail = new TrailWriter();
-        trail.Decided("a", "loan.approve", 0.8, Route.Review, t0, DecisionFlags.None, "r1");
-        trail.Act("a", AuditAct.Approved, "ana", t0.AddSeconds(60));
-        trail.Decided("b", "loan.approve", 0.8, Route.Review, t0, DecisionFlags.None, "r1", "r2");
-        trail.Act("b", AuditAct.Rejected, "ana", t0.AddSeconds(120));
-        trail.Decided("c", "loan.approve", 0.8, Route.Review, t0, DecisionFlags.None, "r2");
-        trail.Act("c", AuditAct.Approved, "ana", t0.AddSeconds(300));
-        trail.Act("c", AuditAct.Reversed, "ben", t0.AddDays(2));
+        trail.Decided("a", "loan.approve", 0.8, RouteLevel.Review, t0, DecisionFlags.None, "r1");
+        trail.Act("a", ActKind.Approved, "ana", t0.AddSeconds(60));
+        trail.Decided("b", "loan.approve", 0.8, RouteLevel.Review, t0, DecisionFlags.None, "r1", "r2");
+        trail.Act("b", ActKind.Rejected, "ana", t0.AddSeconds(120));
+        trail.Decided("c", "loan.approve", 0.8, RouteLevel.Review, t0, DecisionFlags.None, "r2");
+        trail.Act("c", ActKind.Approved, "ana", t0.AddSeconds(300));
+        trail.Act("c", ActKind.Reversed, "ben", t0.AddDays(2));
 
-        var report = OversightAnalyzer.Analyze(AuditOutcomes.Collect(trail.Records).Outcomes, Options);
+        var report = OversightAnalyzer.Analyze(ObservedCases.Collect(trail.Records).Cases, Options);
         var ana = report.Reviewers.Single(r => r.Reviewer == "ana");
         Assert.Equal((3, 2, 1, 0), (ana.Reviews, ana.Approved, ana.Rejected, ana.Edited));
         Assert.Equal((2 / 3.0, 1 / 3.0, 120.0, 300.0), (ana.AgreementRate!.Value, ana.OverrideRate!.Value, ana.MedianReviewSeconds!.Value, ana.P90ReviewSeconds!.Value));

@@ -12,7 +12,7 @@ public sealed class PolicyProposalTests
         var policy = PolicyJson.Parse(SyntheticWorld.LendingPolicy);
         var world = new SyntheticWorld(policy, errorScale: 0.02);
         var trail = world.Generate(21, "loan.approve", 20_000);
-        var report = Calibrator.Calibrate(AuditOutcomes.Collect(trail.Records).Outcomes, policy, new CalibrationOptions { MinimumSample = 200, TimeProvider = new FixedClock() });
+        var report = Calibrator.Calibrate(ObservedCases.Collect(trail.Records).Cases, policy, new CalibrationOptions { MinimumSample = 200, TimeProvider = new FixedClock() });
         return (policy, report);
     }
 
@@ -37,10 +37,10 @@ public sealed class PolicyProposalTests
         // The defaults' bands become loan.approve's own (renamed: rule ids are unique); the auto band now starts at t
         // and the bands below it end there, each with its old route.
         Assert.Subset(new HashSet<string?>(["loan.approve.confidence.low", "loan.approve.confidence.medium", "loan.approve.confidence.high"]), bands.Select(b => b.Id).ToHashSet());
-        Assert.Equal((t, 1.0, Route.AutoExecute, "loan.approve.confidence.high"), (bands[^1].Min, bands[^1].Max, bands[^1].Route!.Value, bands[^1].Id));
+        Assert.Equal((t, 1.0, RouteLevel.AutoExecute, "loan.approve.confidence.high"), (bands[^1].Min, bands[^1].Max, bands[^1].Route!.Value, bands[^1].Id));
         Assert.Equal(t, bands[^2].Max);
-        Assert.Equal(t < 0.7 ? Route.Escalate : Route.Review, bands[^2].Route);
-        Assert.Null(proposal.After.Actions["email.send"].ConfidenceBands!.SingleOrDefault(b => b.Route == Route.AutoExecute));
+        Assert.Equal(t < 0.7 ? RouteLevel.Escalate : RouteLevel.Review, bands[^2].Route);
+        Assert.Null(proposal.After.Actions["email.send"].ConfidenceBands!.SingleOrDefault(b => b.Route == RouteLevel.AutoExecute));
 
         Assert.StartsWith("--- lending 1\n+++ lending 1-proposed\n@@ -1,", proposal.Diff, StringComparison.Ordinal);
         Assert.Contains("-  \"version\": \"1\",\n+  \"version\": \"1-proposed\",", proposal.Diff, StringComparison.Ordinal);
@@ -48,7 +48,7 @@ public sealed class PolicyProposalTests
 
         // The proposal compiles and routes the newly covered range to auto-execute.
         var compiled = PolicyCompiler.Compile(proposal.After, Signals.SchemaFor(proposal.After));
-        Assert.Equal(Route.AutoExecute, compiled.Route(new Signals { ActionType = "loan.approve", RequestId = "x", Confidence = t, Reversibility = Reversibility.Reversible }).Route);
+        Assert.Equal(RouteLevel.AutoExecute, compiled.Route(new Signals { ActionType = "loan.approve", RequestId = "x", Confidence = t, Reversibility = Reversibility.Reversible }).Route);
     }
 
     [Fact]
@@ -73,11 +73,11 @@ public sealed class PolicyProposalTests
 
     private static Arbitrary<(List<ConfidenceBandDefinition> Bands, double Threshold)> BandsAndThreshold() =>
         (from cuts in Gen.Choose(1, 99).ArrayOf().Select(a => a.Distinct().Order().Take(4).Select(c => c / 100.0).ToArray())
-         from routes in Gen.Elements(Route.AutoExecute, Route.AutoExecuteWithNotice, Route.Review, Route.Escalate, Route.Block).ArrayOf(cuts.Length + 1)
+         from routes in Gen.Elements(RouteLevel.AutoExecute, RouteLevel.AutoExecuteWithNotice, RouteLevel.Review, RouteLevel.Escalate, RouteLevel.Block).ArrayOf(cuts.Length + 1)
          from threshold in Gen.Choose(0, 99)
          select (Bands(cuts, routes), threshold / 100.0)).ToArbitrary();
 
-    private static List<ConfidenceBandDefinition> Bands(double[] cuts, Route[] routes)
+    private static List<ConfidenceBandDefinition> Bands(double[] cuts, RouteLevel[] routes)
     {
         // Monotone: the lowest band is the most restrictive.
         var ordered = routes.OrderDescending().ToArray();
@@ -88,7 +88,7 @@ public sealed class PolicyProposalTests
     private static CompiledPolicy<Signals> Compile(List<ConfidenceBandDefinition> bands) =>
         PolicyCompiler.Compile(new PolicyDefinition { Id = "p", Version = "1", Actions = new() { ["a"] = new ActionPolicyDefinition { ConfidenceBands = bands } } }, Signals.Schema([]));
 
-    private static Route RouteAt(CompiledPolicy<Signals> policy, double confidence) =>
+    private static RouteLevel RouteAt(CompiledPolicy<Signals> policy, double confidence) =>
         policy.Route(new Signals { ActionType = "a", Confidence = confidence, Reversibility = Reversibility.Reversible }).Route;
 
     [Fact]

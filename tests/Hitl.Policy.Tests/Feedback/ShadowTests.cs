@@ -54,7 +54,7 @@ public sealed class ShadowTests
             if (decision.RequiresHuman)
             {
                 var reject = i % 7 == 0;
-                trail.Act(id, reject ? AuditAct.Rejected : AuditAct.Approved, "rev-" + (i % 3), FixedClock.Start.AddMinutes(i + 5));
+                trail.Act(id, reject ? ActKind.Rejected : ActKind.Approved, "rev-" + (i % 3), FixedClock.Start.AddMinutes(i + 5));
                 if (action == "loan.approve" && confidence is >= 0.85 and < 0.9)
                 {
                     looserRejected += reject ? 1 : 0;
@@ -73,12 +73,12 @@ public sealed class ShadowTests
             }
         }
 
-        var report = ShadowReport.Build(shadow.Snapshot(), AuditOutcomes.Collect(trail.Records).Outcomes, new FixedClock());
+        var report = ShadowReport.Build(shadow.Snapshot(), ObservedCases.Collect(trail.Records).Cases, new FixedClock());
 
         Assert.Equal(expected.OrderBy(e => e.Key), report.Cases.Select(c => KeyValuePair.Create(c.Difference.CaseId, c.Difference.Kind)).OrderBy(e => e.Key));
         Assert.Equal(("lending@1", "lending@2", 2000, expected.Count), (report.ActivePolicy, report.CandidatePolicy, report.Observed, report.Differing));
         Assert.All(report.Cases.Where(c => c.Difference.Kind == ShadowDifferenceKind.Tier), c => Assert.Equal(("agent", "senior"), (c.Difference.ActiveTier, c.Difference.CandidateTier)));
-        Assert.All(report.Cases.Where(c => c.Difference.Kind == ShadowDifferenceKind.CandidateLooser), c => Assert.Equal((Route.Review, Route.AutoExecute), (c.Difference.ActiveRoute, c.Difference.CandidateRoute!.Value)));
+        Assert.All(report.Cases.Where(c => c.Difference.Kind == ShadowDifferenceKind.CandidateLooser), c => Assert.Equal((RouteLevel.Review, RouteLevel.AutoExecute), (c.Difference.ActiveRoute, c.Difference.CandidateRoute!.Value)));
 
         var loan = report.Actions.Single(a => a.ActionType == "loan.approve");
         Assert.Equal(new VerdictCounts(looserApproved, looserRejected, 0, 0), loan.LooserVerdicts);
@@ -108,7 +108,7 @@ public sealed class ShadowTests
         var signals = Case("loan.approve", "c1", 0.95);
         Assert.Equal(active.Route(signals), shadow.Route("c1", signals));
         var difference = Assert.Single(shadow.Snapshot().Differences);
-        Assert.Equal((ShadowDifferenceKind.CandidateFault, (Route?)null), (difference.Kind, difference.CandidateRoute));
+        Assert.Equal((ShadowDifferenceKind.CandidateFault, (RouteLevel?)null), (difference.Kind, difference.CandidateRoute));
     }
 
     [Fact]
@@ -122,10 +122,10 @@ public sealed class ShadowTests
             var id = "s" + i;
             var decision = shadow.Route(id, Case("loan.approve", id, 0.86));
             trail.Decided(id, "loan.approve", 0.86, decision.Route, FixedClock.Start, DecisionFlags.SampledForAudit);
-            trail.Act(id, i < 3 ? AuditAct.AuditFailed : AuditAct.AuditPassed, "auditor", FixedClock.Start.AddDays(1));
+            trail.Act(id, i < 3 ? ActKind.AuditFailed : ActKind.AuditPassed, "auditor", FixedClock.Start.AddDays(1));
         }
 
-        var loan = ShadowReport.Build(shadow.Snapshot(), AuditOutcomes.Collect(trail.Records).Outcomes, new FixedClock()).Actions.Single();
+        var loan = ShadowReport.Build(shadow.Snapshot(), ObservedCases.Collect(trail.Records).Cases, new FixedClock()).Actions.Single();
         Assert.Equal((10, new VerdictCounts(7, 3, 0, 0)), (loan.CandidateStricter, loan.StricterVerdicts));
     }
 

@@ -71,16 +71,16 @@ internal sealed class SyntheticWorld
             var answered = at.AddSeconds(60 + random.Next(240));
             switch (decision.Route)
             {
-                case Route.AutoExecute or Route.AutoExecuteWithNotice:
-                    writer.Append(new AuditEntry { Act = AuditAct.Executed, CaseId = caseId, At = at, Actor = "system" });
+                case RouteLevel.AutoExecute or RouteLevel.AutoExecuteWithNotice:
+                    writer.Append(new AuditEntry { Act = ActKind.Executed, CaseId = caseId, At = at, Actor = "system" });
                     if (decision.IsSampledForAudit)
                     {
-                        writer.Act(caseId, right ? AuditAct.AuditPassed : AuditAct.AuditFailed, "auditor", at.AddDays(1));
+                        writer.Act(caseId, right ? ActKind.AuditPassed : ActKind.AuditFailed, "auditor", at.AddDays(1));
                     }
 
                     break;
-                case Route.Review or Route.Escalate:
-                    writer.Act(caseId, right ? AuditAct.Approved : random.Next(2) == 0 ? AuditAct.Rejected : AuditAct.Edited, reviewer, answered, right ? null : "wrong-output");
+                case RouteLevel.Review or RouteLevel.Escalate:
+                    writer.Act(caseId, right ? ActKind.Approved : random.Next(2) == 0 ? ActKind.Rejected : ActKind.Edited, reviewer, answered, right ? null : "wrong-output");
                     break;
             }
         }

@@ -34,7 +34,7 @@ public sealed class ThresholdCoverageTests(ITestOutputHelper output)
         {
             // email.send is reviewed at every confidence, so every case is judged: no selection effect helps the test.
             var trail = world.Generate(seed: 1000 + trial, "email.send", count: 4000);
-            var report = Calibrator.Calibrate(AuditOutcomes.Collect(trail.Records).Outcomes, world.Definition, options);
+            var report = Calibrator.Calibrate(ObservedCases.Collect(trail.Records).Cases, world.Definition, options);
             var recommendation = report.Actions.Single(a => a.ActionType == "email.send").Recommendation;
             if (recommendation.RecommendedThreshold is { } t)
             {

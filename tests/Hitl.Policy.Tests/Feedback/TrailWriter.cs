@@ -17,11 +17,11 @@ internal sealed class TrailWriter
         return record;
     }
 
-    public AuditRecord Decided(string caseId, string actionType, double? confidence, Route route, DateTimeOffset at,
+    public AuditRecord Decided(string caseId, string actionType, double? confidence, RouteLevel route, DateTimeOffset at,
         DecisionFlags flags = DecisionFlags.None, params string[] rules) =>
         Append(new AuditEntry
         {
-            Act = AuditAct.Decided,
+            Act = ActKind.Decided,
             CaseId = caseId,
             At = at,
             ActionType = actionType,
@@ -38,13 +38,13 @@ internal sealed class TrailWriter
     public AuditRecord Decided(string caseId, double confidence, Decision decision, DateTimeOffset at) =>
         Append(new AuditEntry
         {
-            Act = AuditAct.Decided,
+            Act = ActKind.Decided,
             CaseId = caseId,
             At = at,
             ActionType = decision.ActionType,
             Confidence = confidence,
             Route = decision.Route,
-            ReviewerTier = decision.ReviewerTierName,
+            RequiredTier = decision.RequiredTier,
             Flags = decision.Flags,
             RulesFired = decision.FiredRules.ToArray(),
             DecidedBy = decision.DecidedBy,
@@ -52,7 +52,7 @@ internal sealed class TrailWriter
             PolicyVersion = decision.PolicyVersion,
         });
 
-    public AuditRecord Act(string caseId, AuditAct act, string actor, DateTimeOffset at, string? reasonCode = null) =>
+    public AuditRecord Act(string caseId, ActKind act, string actor, DateTimeOffset at, string? reasonCode = null) =>
         Append(new AuditEntry { Act = act, CaseId = caseId, At = at, Actor = actor, ActorRole = "reviewer", ReasonCode = reasonCode });
 
     public async IAsyncEnumerable<AuditRecord> ReadAsync()

@@ -44,14 +44,14 @@ public class BuilderJsonAgreementLaws
             .Tiers("agent", "supervisor")
             .NumberField("customer.chargebacks", min: 0)
             .Defaults(d => d
-                .ConfidenceBand("confident", 0.9, 1.0, Route.AutoExecute)
-                .ConfidenceBand("unsure", 0.6, 0.9, Route.Review)
-                .ConfidenceBand("guessing", 0.0, 0.6, Route.Escalate)
+                .ConfidenceBand("confident", 0.9, 1.0, RouteLevel.AutoExecute)
+                .ConfidenceBand("unsure", 0.6, 0.9, RouteLevel.Review)
+                .ConfidenceBand("guessing", 0.0, 0.6, RouteLevel.Escalate)
                 .Sample(0.05))
             .Action("refund.issue", a => a
                 .ImpactTier("large-refund", amountAtLeast: 500, tier: "supervisor")
-                .Irreversible(Route.Review)
-                .Rule("serial-chargebacks", Definition.Conditions.Field("customer.chargebacks").AtLeast(3), Route.Review, tier: "supervisor"))
+                .Irreversible(RouteLevel.Review)
+                .Rule("serial-chargebacks", Definition.Conditions.Field("customer.chargebacks").AtLeast(3), RouteLevel.Review, tier: "supervisor"))
             .Build();
         var fromBuilder = PolicyCompiler.Compile(built, Signals.SchemaFor(built));
         Prop.ForAll(CaseGen.Arbitrary("refund.issue"), c =>

@@ -60,7 +60,7 @@ public class FailClosedLaws
     public void A_missing_action_type_never_auto_executes_and_is_named()
     {
         var decision = Policy.Route(new Signals { Confidence = 0.99, Evidence = 1, Reversibility = Reversibility.Reversible });
-        Assert.Equal(Route.Review, decision.Route);
+        Assert.Equal(RouteLevel.Review, decision.Route);
         Assert.Equal("action", decision.InvalidSignal);
     }
 
@@ -70,7 +70,7 @@ public class FailClosedLaws
         Prop.ForAll(CaseGen.Arbitrary("payroll.change", "unknown.action"), c =>
         {
             var decision = Policy.Route(c.ToSignals());
-            Assert.True(decision.Route >= Route.Review, decision.ToString());
+            Assert.True(decision.Route >= RouteLevel.Review, decision.ToString());
             Assert.True((decision.Flags & DecisionFlags.UnknownActionType) != 0);
             Assert.Equal("*", decision.ActionType);
         }).Check(CaseGen.Thorough);
@@ -111,13 +111,13 @@ public class FailClosedLaws
         var refund = new OperationsCase("refund.issue", "r-1", 0.99, 0.99, 10, 0, 0, 0, 0, 90_000, 0, 0, "retail", "retail", "read_logs",
             Reversibility.Reversible, false, false, false, false, false);
         var email = refund with { Action = "email.send" };
-        Assert.Equal(Route.AutoExecute, policy.Route(refund.ToSignals()).Route);
+        Assert.Equal(RouteLevel.AutoExecute, policy.Route(refund.ToSignals()).Route);
 
         killSwitch.Engage("refund.issue", "ops-lead", "refund model drift", at);
 
-        Assert.Equal(Route.Review, policy.Route(refund.ToSignals()).Route);
+        Assert.Equal(RouteLevel.Review, policy.Route(refund.ToSignals()).Route);
         Assert.Equal(BuiltInRules.KillSwitch, policy.Route(refund.ToSignals()).DecidedBy);
-        Assert.Equal(Route.AutoExecute, policy.Route(email.ToSignals()).Route);
+        Assert.Equal(RouteLevel.AutoExecute, policy.Route(email.ToSignals()).Route);
         var change = Assert.Single(changes);
         Assert.Equal(("refund.issue", true, "ops-lead", "refund model drift"), (change.ActionType, change.Engaged, change.Actor, change.Reason));
     }
@@ -145,7 +145,7 @@ public class FailClosedLaws
 
         var decision = policy.Route(refund.ToSignals());
 
-        Assert.Equal(Route.Review, decision.Route);
+        Assert.Equal(RouteLevel.Review, decision.Route);
         Assert.Equal("refund.chargeback-history", decision.DecidedBy);
         Assert.True((decision.Flags & DecisionFlags.RuleFault) != 0);
         var trace = policy.Explain(refund.ToSignals());

@@ -45,7 +45,7 @@ public class MonotonicityLaws
         Assert.True(riskier.Route >= original.Route, $"{riskier} is looser than {original} for {context}");
         if (riskier.Route == original.Route)
         {
-            Assert.True(riskier.ReviewerTier >= original.ReviewerTier, $"tier fell: {original} -> {riskier} for {context}");
+            Assert.True(riskier.RequiredTierRank >= original.RequiredTierRank, $"tier fell: {original} -> {riskier} for {context}");
             Assert.True(riskier.RequiredApprovals >= original.RequiredApprovals, $"approvals fell: {original} -> {riskier} for {context}");
         }
     }

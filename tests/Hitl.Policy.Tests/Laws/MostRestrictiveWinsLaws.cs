@@ -27,11 +27,11 @@ public class MostRestrictiveWinsLaws
         CaseGen.Unit.Select(v => Conditions.All(Conditions.Field("confidence").LessThan(v), Conditions.Field("tool.name").In("shell", "read_logs"))),
         Gen.Choose(0, 120).Select(v => Conditions.Any(Conditions.Field("email.externalRecipients").Between(v, v + 10), Conditions.Field("sensitive").IsTrue())));
 
-    private static readonly Gen<OutcomeDefinition> Outcome =
-        from route in Gen.Elements(Enum.GetValues<Route>())
+    private static readonly Gen<EffectDefinition> Outcome =
+        from route in Gen.Elements(Enum.GetValues<RouteLevel>())
         from tier in Gen.Elements<string?>(null, "agent", "senior", "director")
         from approvals in Gen.Elements<int?>(null, 1, 2, 3)
-        select new OutcomeDefinition { Route = route, Tier = tier, Approvals = approvals };
+        select new EffectDefinition { Route = route, Tier = tier, Approvals = approvals };
 
     [Fact]
     public void Adding_a_rule_never_loosens_a_decision()
@@ -54,7 +54,7 @@ public class MostRestrictiveWinsLaws
                 MonotonicityLaws.AssertNotLooser(before, after, c);
                 if (after.FiredRules.Contains("added.rule"))
                 {
-                    Assert.True(after.Route >= t.Then.Route!.Value || after.Route == Route.Block, $"{after} ignores the added rule's {t.Then.Route}");
+                    Assert.True(after.Route >= t.Then.Route!.Value || after.Route == RouteLevel.Block, $"{after} ignores the added rule's {t.Then.Route}");
                 }
             }
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(400).WithQuietOnSuccess(true));

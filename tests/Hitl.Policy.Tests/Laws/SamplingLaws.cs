@@ -9,7 +9,7 @@ public class SamplingLaws
 {
     private static CompiledPolicy<Signals> Policy(double rate, SamplingMode mode) =>
         new PolicyBuilder("sampling", "1")
-            .Defaults(d => d.ConfidenceBand("sure", 0.8, 1, Route.AutoExecute).ConfidenceBand("unsure", 0, 0.8, Route.Review))
+            .Defaults(d => d.ConfidenceBand("sure", 0.8, 1, RouteLevel.AutoExecute).ConfidenceBand("unsure", 0, 0.8, RouteLevel.Review))
             .Action("refund.issue", a => a.Sample(rate, mode))
             .Compile(Signals.Schema([]));
 
@@ -51,7 +51,7 @@ public class SamplingLaws
             var a = first.Route(Refund(id));
             Assert.Equal(a, first.Route(Refund(id)));
             Assert.Equal(a, second.Route(Refund(id)));
-            Assert.Equal(a.IsSampledForAudit ? Route.Review : Route.AutoExecute, a.Route);
+            Assert.Equal(a.IsSampledForAudit ? RouteLevel.Review : RouteLevel.AutoExecute, a.Route);
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(3000));
     }
 
@@ -69,7 +69,7 @@ public class SamplingLaws
     {
         var policy = Policy(1.0, SamplingMode.Review);
         var decision = policy.Route(Refund("any"));
-        Assert.Equal(Route.Review, decision.Route);
+        Assert.Equal(RouteLevel.Review, decision.Route);
         Assert.Equal(BuiltInRules.AuditSample, decision.DecidedBy);
         Assert.True(decision.IsSampledForAudit);
     }

@@ -17,7 +17,7 @@ public sealed class AuditedKillSwitchTests
 
         Assert.True(change.Engaged);
         var entry = Assert.Single(f.Audit.Records).Entry;
-        Assert.Equal(AuditAct.KillSwitchEngaged, entry.Act);
+        Assert.Equal(ActKind.KillSwitchEngaged, entry.Act);
         Assert.Equal("otto", entry.Actor);
         Assert.Equal("refund model drifting", entry.Reason);
         Assert.Equal("refund.issue", entry.Data!["scope"]);
@@ -29,7 +29,7 @@ public sealed class AuditedKillSwitchTests
         Assert.Equal(BuiltInRules.KillSwitch, result.Decision.DecidedBy);
 
         await ks.ReleaseAsync("refund.issue", "dora", "model rolled back");
-        Assert.Equal(AuditAct.KillSwitchReleased, f.Audit.Records[^1].Entry.Act);
+        Assert.Equal(ActKind.KillSwitchReleased, f.Audit.Records[^1].Entry.Act);
         Assert.Equal(GateDisposition.Execute, (await f.SubmitAsync(GateFixture.Refund(10))).Disposition);
     }
 

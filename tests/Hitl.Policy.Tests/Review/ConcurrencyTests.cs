@@ -45,7 +45,7 @@ public sealed class ConcurrencyTests
         {
             try
             {
-                var act = new ReviewerAct(a.Case, a.Reviewer, a.Reject ? "wrong" : "ok", a.Reject ? "not covered" : null);
+                var act = new HumanAct(a.Case, a.Reviewer, a.Reject ? "wrong" : "ok", a.Reject ? "not covered" : null);
                 _ = a.Reject ? await f.Gate.RejectAsync(act, ct) : await f.Gate.ApproveAsync(act, ct);
             }
             catch (ReviewException ex)
@@ -64,9 +64,9 @@ public sealed class ConcurrencyTests
         {
             var id = $"case-{i}";
             var entries = f.Audit.EntriesFor(id);
-            var approvals = entries.Where(e => e.Act == AuditAct.Approved).Select(e => e.Actor!).ToList();
-            var rejections = entries.Count(e => e.Act == AuditAct.Rejected);
-            Assert.Single(entries, e => e.Act == AuditAct.Decided);
+            var approvals = entries.Where(e => e.Act == ActKind.Approved).Select(e => e.Actor!).ToList();
+            var rejections = entries.Count(e => e.Act == ActKind.Rejected);
+            Assert.Single(entries, e => e.Act == ActKind.Decided);
             Assert.Equal(approvals.Count, approvals.Distinct().Count());
             var view = await f.Gate.GetCaseAsync(id);
             var outcome = await f.Gate.WaitForOutcomeAsync(id);
@@ -88,7 +88,7 @@ public sealed class ConcurrencyTests
         }
 
         // Every act either took effect (one record), was refused, or was a repeat approval that counts once (no record).
-        var acted = records.Count(r => r.Entry.Act is AuditAct.Approved or AuditAct.Rejected);
+        var acted = records.Count(r => r.Entry.Act is ActKind.Approved or ActKind.Rejected);
         var succeeded = shuffled.Count - refusals.Count;
         Assert.InRange(succeeded - acted, 0, Cases);
     }

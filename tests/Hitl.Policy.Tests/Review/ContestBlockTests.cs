@@ -10,12 +10,12 @@ public sealed class ContestBlockTests
         using var f = new GateFixture();
         var blocked = await f.SubmitAsync(GateFixture.Refund(100, category: "fraud"), subject: "carl");
 
-        var view = await f.Gate.ContestAsync(new ReviewerAct(blocked.CaseId, "carl", "not-fraud", "I bought it myself"));
+        var view = await f.Gate.ContestAsync(new HumanAct(blocked.CaseId, "carl", "not-fraud", "I bought it myself"));
 
-        Assert.Equal(Route.Escalate, view.Route);
+        Assert.Equal(RouteLevel.Escalate, view.Route);
         Assert.Equal("director", view.RequiredTier);
-        Assert.Equal(ReviewErrorCode.TierTooLow, (await Assert.ThrowsAsync<ReviewException>(async () => await f.Gate.ApproveAsync(new ReviewerAct(blocked.CaseId, "sam", "ok")))).Code);
-        await f.Gate.ApproveAsync(new ReviewerAct(blocked.CaseId, "dora", "verified-owner"));
+        Assert.Equal(ReviewErrorCode.TierTooLow, (await Assert.ThrowsAsync<ReviewException>(async () => await f.Gate.ApproveAsync(new HumanAct(blocked.CaseId, "sam", "ok")))).Code);
+        await f.Gate.ApproveAsync(new HumanAct(blocked.CaseId, "dora", "verified-owner"));
         var outcome = await f.Gate.WaitForOutcomeAsync(blocked.CaseId);
         Assert.True(outcome.Execute);
         Assert.False(outcome.AlreadyExecuted);

@@ -29,16 +29,16 @@ public sealed class DeadlineTests
 
         var view = await f.Gate.GetCaseAsync(id);
         Assert.Equal(CaseState.Pending, view!.State);
-        Assert.Equal(Route.Escalate, view.Route);
+        Assert.Equal(RouteLevel.Escalate, view.Route);
         Assert.Equal("senior", view.RequiredTier);
         var timedOut = f.Audit.EntriesFor(id)[^1];
-        Assert.Equal(AuditAct.TimedOut, timedOut.Act);
-        Assert.Equal(Route.Escalate, timedOut.Route);
+        Assert.Equal(ActKind.TimedOut, timedOut.Act);
+        Assert.Equal(RouteLevel.Escalate, timedOut.Route);
         Assert.Equal("system", timedOut.Actor);
         Assert.Equal(EscalationCause.Timeout, Assert.Single(handler.Received).Cause);
         var ticket = f.Sink.TicketsFor(id)[^1];
         Assert.Equal(TicketReason.Escalated, ticket.Reason);
-        Assert.Equal(Route.Block, ticket.TimeoutFallback);
+        Assert.Equal(RouteLevel.Block, ticket.TimeoutFallback);
         Assert.Contains(f.Notifications!.Notices, n => n.Kind == NoticeKind.ReviewTimedOut);
 
         f.Time.Advance(TimeSpan.FromHours(1));
@@ -48,9 +48,9 @@ public sealed class DeadlineTests
         Assert.False(outcome.Execute);
         Assert.Equal(CaseState.Blocked, outcome.State);
         Assert.Equal("system", outcome.DecidedBy);
-        Assert.Equal(Route.Block, f.Audit.EntriesFor(id)[^1].Route);
-        Assert.DoesNotContain(f.Audit.EntriesFor(id), e => e.Act == AuditAct.Approved);
-        Assert.Equal(ReviewErrorCode.CaseClosed, (await Assert.ThrowsAsync<ReviewException>(async () => await f.Gate.ApproveAsync(new ReviewerAct(id, "sam", "late")))).Code);
+        Assert.Equal(RouteLevel.Block, f.Audit.EntriesFor(id)[^1].Route);
+        Assert.DoesNotContain(f.Audit.EntriesFor(id), e => e.Act == ActKind.Approved);
+        Assert.Equal(ReviewErrorCode.CaseClosed, (await Assert.ThrowsAsync<ReviewException>(async () => await f.Gate.ApproveAsync(new HumanAct(id, "sam", "late")))).Code);
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class DeadlineTests
     {
         using var f = new GateFixture();
         var result = await f.SubmitAsync(GateFixture.Refund(60000));
-        Assert.Equal(Route.Block, result.Decision.TimeoutFallback);
+        Assert.Equal(RouteLevel.Block, result.Decision.TimeoutFallback);
         f.Time.Advance(TimeSpan.FromHours(2));
 
         Assert.Equal(1, await f.Gate.SweepAsync());
@@ -75,7 +75,7 @@ public sealed class DeadlineTests
         var signals = new Signals { ActionType = "email.send", Category = "legal", Confidence = 0.95, Reversibility = Reversibility.Reversible, Amount = 0 };
         var result = await f.SubmitAsync(signals);
         Assert.Equal("director", result.Ticket!.RequiredTier);
-        Assert.Equal(Route.Escalate, result.Decision.TimeoutFallback);
+        Assert.Equal(RouteLevel.Escalate, result.Decision.TimeoutFallback);
         f.Time.Advance(TimeSpan.FromHours(1));
 
         await f.Gate.SweepAsync();
@@ -97,7 +97,7 @@ public sealed class DeadlineTests
 
         var done = await outcome.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(CaseState.Blocked, done.State);
-        Assert.Equal(2, f.Audit.EntriesFor(id).Count(e => e.Act == AuditAct.TimedOut));
+        Assert.Equal(2, f.Audit.EntriesFor(id).Count(e => e.Act == ActKind.TimedOut));
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public sealed class DeadlineTests
         using var f = new GateFixture();
         var id = await f.OpenAsync();
         f.Time.Advance(TimeSpan.FromHours(3));
-        f.Audit.FailWhen = e => e.Act == AuditAct.TimedOut;
+        f.Audit.FailWhen = e => e.Act == ActKind.TimedOut;
 
         Assert.Equal(0, await f.Gate.SweepAsync());
         var view = await f.Gate.GetCaseAsync(id);
@@ -123,14 +123,14 @@ public sealed class DeadlineTests
     {
         using var f = new GateFixture(new ReviewGateOptions { ContestReviewDeadline = TimeSpan.FromHours(24) });
         var auto = await f.SubmitAsync(GateFixture.Refund(100));
-        await f.Gate.ContestAsync(new ReviewerAct(auto.CaseId, "carl", "disagree"));
+        await f.Gate.ContestAsync(new HumanAct(auto.CaseId, "carl", "disagree"));
 
         f.Time.Advance(TimeSpan.FromHours(23));
         Assert.Equal(0, await f.Gate.SweepAsync());
         f.Time.Advance(TimeSpan.FromHours(1));
         Assert.Equal(1, await f.Gate.SweepAsync());
         var view = await f.Gate.GetCaseAsync(auto.CaseId);
-        Assert.Equal(Route.Escalate, view!.Route);
+        Assert.Equal(RouteLevel.Escalate, view!.Route);
         Assert.Equal("senior", view.RequiredTier);
     }
 

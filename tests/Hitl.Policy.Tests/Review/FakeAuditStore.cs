@@ -30,7 +30,7 @@ internal sealed class FakeAuditStore : IAuditStore
 
     public IReadOnlyList<AuditEntry> EntriesFor(string caseId) => Records.Where(r => r.Entry.CaseId == caseId).Select(r => r.Entry).ToList();
 
-    public IReadOnlyList<AuditAct> ActsFor(string caseId) => EntriesFor(caseId).Select(e => e.Act).ToList();
+    public IReadOnlyList<ActKind> ActsFor(string caseId) => EntriesFor(caseId).Select(e => e.Act).ToList();
 
     public ValueTask<AuditRecord> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
     {

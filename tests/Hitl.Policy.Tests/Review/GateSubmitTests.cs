@@ -15,8 +15,8 @@ public sealed class GateSubmitTests
         Assert.True(result.MayExecute);
         Assert.Empty(f.Sink.Tickets);
         var entry = Assert.Single(f.Audit.EntriesFor(result.CaseId));
-        Assert.Equal(AuditAct.Decided, entry.Act);
-        Assert.Equal(Route.AutoExecute, entry.Route);
+        Assert.Equal(ActKind.Decided, entry.Act);
+        Assert.Equal(RouteLevel.AutoExecute, entry.Route);
         Assert.Equal("refunds", entry.PolicyId);
         Assert.Equal(f.Policy.PolicyHash, entry.PolicyHash);
         Assert.Equal(64, entry.InputDigest!.Length);
@@ -35,7 +35,7 @@ public sealed class GateSubmitTests
         var result = await f.SubmitAsync(GateFixture.Refund(100, reversibility: Reversibility.CostlyToReverse));
 
         Assert.Equal(GateDisposition.Execute, result.Disposition);
-        Assert.Equal(Route.AutoExecuteWithNotice, result.Route);
+        Assert.Equal(RouteLevel.AutoExecuteWithNotice, result.Route);
         var notice = Assert.Single(f.Notifications!.Notices);
         Assert.Equal(NoticeKind.AutoExecutedWithNotice, notice.Kind);
         Assert.Equal(result.CaseId, notice.CaseId);
@@ -48,10 +48,10 @@ public sealed class GateSubmitTests
         var result = await f.SubmitAsync(GateFixture.Refund(100, reversibility: Reversibility.CostlyToReverse));
 
         Assert.Equal(GateDisposition.Pending, result.Disposition);
-        Assert.Equal(Route.Review, result.Route);
+        Assert.Equal(RouteLevel.Review, result.Route);
         Assert.Equal(TicketReason.NoticeFailed, Assert.Single(f.Sink.Tickets).Reason);
         var decided = Assert.Single(f.Audit.EntriesFor(result.CaseId));
-        Assert.Equal(Route.Review, decided.Route);
+        Assert.Equal(RouteLevel.Review, decided.Route);
         Assert.Equal("auto-execute-with-notice", decided.Data!["raisedFrom"]);
     }
 
@@ -68,14 +68,14 @@ public sealed class GateSubmitTests
         Assert.Equal("agent", ticket.RequiredTier);
         Assert.Equal(1, ticket.RequiredApprovals);
         Assert.Equal(f.Time.GetUtcNow() + TimeSpan.FromHours(1), ticket.DeadlineAt);
-        Assert.Equal(Route.Escalate, ticket.TimeoutFallback);
+        Assert.Equal(RouteLevel.Escalate, ticket.TimeoutFallback);
         var view = await f.Gate.GetCaseAsync(result.CaseId);
         Assert.Equal(CaseState.Pending, view!.State);
         Assert.False(f.Gate.WaitForOutcomeAsync(result.CaseId).AsTask().IsCompleted);
         var decided = Assert.Single(f.Audit.EntriesFor(result.CaseId));
-        Assert.Equal(Route.Review, decided.Route);
+        Assert.Equal(RouteLevel.Review, decided.Route);
         Assert.Contains("refund.medium", decided.RulesFired!);
-        Assert.Equal("agent", decided.ReviewerTier);
+        Assert.Equal("agent", decided.RequiredTier);
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class GateSubmitTests
         var result = await f.SubmitAsync(GateFixture.Refund(60000));
 
         Assert.Equal(GateDisposition.Pending, result.Disposition);
-        Assert.Equal(Route.Escalate, result.Route);
+        Assert.Equal(RouteLevel.Escalate, result.Route);
         Assert.Equal("director", result.Ticket!.RequiredTier);
         Assert.Equal(TicketReason.Escalated, result.Ticket.Reason);
         Assert.Single(all.Received);
@@ -127,7 +127,7 @@ public sealed class GateSubmitTests
         Assert.Equal("refund.fraud", result.Decision.DecidedBy);
         Assert.Empty(f.Sink.Tickets);
         var entry = Assert.Single(f.Audit.EntriesFor(result.CaseId));
-        Assert.Equal(Route.Block, entry.Route);
+        Assert.Equal(RouteLevel.Block, entry.Route);
         var outcome = await f.Gate.WaitForOutcomeAsync(result.CaseId);
         Assert.False(outcome.Execute);
         Assert.Equal(CaseState.Blocked, outcome.State);
@@ -176,7 +176,7 @@ public sealed class GateSubmitTests
     public async Task Unknown_case_is_refused()
     {
         using var f = new GateFixture();
-        var error = await Assert.ThrowsAsync<ReviewException>(async () => await f.Gate.ApproveAsync(new ReviewerAct("nope", "ann", "ok")));
+        var error = await Assert.ThrowsAsync<ReviewException>(async () => await f.Gate.ApproveAsync(new HumanAct("nope", "ann", "ok")));
         Assert.Equal(ReviewErrorCode.CaseNotFound, error.Code);
         Assert.Contains("nope", error.Message, StringComparison.Ordinal);
     }

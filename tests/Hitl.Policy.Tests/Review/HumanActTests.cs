@@ -12,7 +12,7 @@ public sealed class HumanActTests
         var id = await f.OpenAsync(payload: "refund 2000");
         f.Time.Advance(TimeSpan.FromMinutes(5));
 
-        var view = await f.Gate.ApproveAsync(new ReviewerAct(id, "ann", "looks-right", "matches the invoice"));
+        var view = await f.Gate.ApproveAsync(new HumanAct(id, "ann", "looks-right", "matches the invoice"));
 
         Assert.Equal(CaseState.Approved, view.State);
         var outcome = await f.Gate.WaitForOutcomeAsync(id);
@@ -21,7 +21,7 @@ public sealed class HumanActTests
         Assert.False(outcome.Edited);
         Assert.Equal("ann", outcome.DecidedBy);
         var approved = f.Audit.EntriesFor(id)[^1];
-        Assert.Equal(AuditAct.Approved, approved.Act);
+        Assert.Equal(ActKind.Approved, approved.Act);
         Assert.Equal("ann", approved.Actor);
         Assert.Equal("reviewer", approved.ActorRole);
         Assert.Equal("agent", approved.ActorTier);
@@ -35,7 +35,7 @@ public sealed class HumanActTests
     {
         using var f = new GateFixture();
         var id = await f.OpenAsync();
-        Assert.Equal(CaseState.Approved, (await f.Gate.ApproveAsync(new ReviewerAct(id, "dora", "ok"))).State);
+        Assert.Equal(CaseState.Approved, (await f.Gate.ApproveAsync(new HumanAct(id, "dora", "ok"))).State);
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public sealed class HumanActTests
         using var f = new GateFixture();
         var id = await f.OpenAsync();
 
-        var view = await f.Gate.RejectAsync(new ReviewerAct(id, "ann", "wrong-amount", "the invoice says 200, not 2000"));
+        var view = await f.Gate.RejectAsync(new HumanAct(id, "ann", "wrong-amount", "the invoice says 200, not 2000"));
 
         Assert.Equal(CaseState.Rejected, view.State);
         var outcome = await f.Gate.WaitForOutcomeAsync(id);
@@ -52,7 +52,7 @@ public sealed class HumanActTests
         Assert.Null(outcome.Payload);
         Assert.Equal("the invoice says 200, not 2000", outcome.Reason);
         var rejected = f.Audit.EntriesFor(id)[^1];
-        Assert.Equal(AuditAct.Rejected, rejected.Act);
+        Assert.Equal(ActKind.Rejected, rejected.Act);
         Assert.Equal("the invoice says 200, not 2000", rejected.Reason);
     }
 
@@ -62,14 +62,14 @@ public sealed class HumanActTests
         using var f = new GateFixture();
         var id = await f.OpenAsync(payload: "refund 2000");
 
-        await f.Gate.EditAndApproveAsync(new ReviewerAct(id, "ann", "wrong-amount"), "refund 200");
+        await f.Gate.EditAndApproveAsync(new HumanAct(id, "ann", "wrong-amount"), "refund 200");
 
         var outcome = await f.Gate.WaitForOutcomeAsync(id);
         Assert.True(outcome.Execute);
         Assert.True(outcome.Edited);
         Assert.Equal("refund 200", outcome.Payload);
         var edited = f.Audit.EntriesFor(id)[^1];
-        Assert.Equal(AuditAct.Edited, edited.Act);
+        Assert.Equal(ActKind.Edited, edited.Act);
         Assert.Equal(f.Audit.EntriesFor(id)[0].InputDigest, edited.InputDigest);
         Assert.NotNull(edited.EditedDigest);
         Assert.NotEqual(edited.InputDigest, edited.EditedDigest);
@@ -81,17 +81,17 @@ public sealed class HumanActTests
         using var f = new GateFixture();
         var id = await f.OpenAsync(amount: 6000);
 
-        Assert.Equal(CaseState.Pending, (await f.Gate.ApproveAsync(new ReviewerAct(id, "sam", "ok"))).State);
-        var again = await f.Gate.ApproveAsync(new ReviewerAct(id, "sam", "ok"));
+        Assert.Equal(CaseState.Pending, (await f.Gate.ApproveAsync(new HumanAct(id, "sam", "ok"))).State);
+        var again = await f.Gate.ApproveAsync(new HumanAct(id, "sam", "ok"));
         Assert.Equal(CaseState.Pending, again.State);
         Assert.Equal(["sam"], again.Approvers);
-        Assert.Single(f.Audit.EntriesFor(id), e => e.Act == AuditAct.Approved);
+        Assert.Single(f.Audit.EntriesFor(id), e => e.Act == ActKind.Approved);
 
-        var done = await f.Gate.ApproveAsync(new ReviewerAct(id, "sue", "ok"));
+        var done = await f.Gate.ApproveAsync(new HumanAct(id, "sue", "ok"));
 
         Assert.Equal(CaseState.Approved, done.State);
         Assert.Equal(["sam", "sue"], done.Approvers);
-        Assert.Equal(2, f.Audit.EntriesFor(id).Count(e => e.Act == AuditAct.Approved));
+        Assert.Equal(2, f.Audit.EntriesFor(id).Count(e => e.Act == ActKind.Approved));
     }
 
     [Fact]
@@ -100,12 +100,12 @@ public sealed class HumanActTests
         using var f = new GateFixture();
         var id = await f.OpenAsync(amount: 6000, payload: "refund 6000");
 
-        await f.Gate.ApproveAsync(new ReviewerAct(id, "sam", "ok"));
-        var afterEdit = await f.Gate.EditAndApproveAsync(new ReviewerAct(id, "sue", "wrong-amount"), "refund 600");
+        await f.Gate.ApproveAsync(new HumanAct(id, "sam", "ok"));
+        var afterEdit = await f.Gate.EditAndApproveAsync(new HumanAct(id, "sue", "wrong-amount"), "refund 600");
 
         Assert.Equal(CaseState.Pending, afterEdit.State);
         Assert.Equal(["sue"], afterEdit.Approvers);
-        await f.Gate.ApproveAsync(new ReviewerAct(id, "sam", "ok"));
+        await f.Gate.ApproveAsync(new HumanAct(id, "sam", "ok"));
         var outcome = await f.Gate.WaitForOutcomeAsync(id);
         Assert.Equal("refund 600", outcome.Payload);
     }
@@ -119,10 +119,10 @@ public sealed class HumanActTests
         var id = await f.OpenAsync();
         f.Time.Advance(TimeSpan.FromMinutes(50));
 
-        var view = await f.Gate.EscalateAsync(new ReviewerAct(id, "ann", "unsure", "policy exception?"));
+        var view = await f.Gate.EscalateAsync(new HumanAct(id, "ann", "unsure", "policy exception?"));
 
         Assert.Equal(CaseState.Pending, view.State);
-        Assert.Equal(Route.Escalate, view.Route);
+        Assert.Equal(RouteLevel.Escalate, view.Route);
         Assert.Equal("senior", view.RequiredTier);
         Assert.Equal(f.Time.GetUtcNow() + TimeSpan.FromHours(1), view.DeadlineAt);
         var ticket = f.Sink.TicketsFor(id)[^1];
@@ -132,12 +132,12 @@ public sealed class HumanActTests
         Assert.Equal(EscalationCause.Reviewer, escalation.Cause);
         Assert.Equal("agent", escalation.PreviousTier);
         Assert.Equal("ann", escalation.Actor);
-        Assert.Equal(AuditAct.Escalated, f.Audit.EntriesFor(id)[^1].Act);
-        Assert.Equal("senior", f.Audit.EntriesFor(id)[^1].ReviewerTier);
+        Assert.Equal(ActKind.Escalated, f.Audit.EntriesFor(id)[^1].Act);
+        Assert.Equal("senior", f.Audit.EntriesFor(id)[^1].RequiredTier);
 
-        var refused = await Assert.ThrowsAsync<ReviewException>(async () => await f.Gate.ApproveAsync(new ReviewerAct(id, "aaron", "ok")));
+        var refused = await Assert.ThrowsAsync<ReviewException>(async () => await f.Gate.ApproveAsync(new HumanAct(id, "aaron", "ok")));
         Assert.Equal(ReviewErrorCode.TierTooLow, refused.Code);
-        Assert.Equal(CaseState.Approved, (await f.Gate.ApproveAsync(new ReviewerAct(id, "sam", "ok"))).State);
+        Assert.Equal(CaseState.Approved, (await f.Gate.ApproveAsync(new HumanAct(id, "sam", "ok"))).State);
     }
 
     [Fact]
@@ -146,7 +146,7 @@ public sealed class HumanActTests
         using var f = new GateFixture();
         var auto = await f.SubmitAsync(GateFixture.Refund(100), "refund 100");
 
-        var view = await f.Gate.OverrideAsync(new ReviewerAct(auto.CaseId, "ann", "customer-abuse", "third claim this month"));
+        var view = await f.Gate.OverrideAsync(new HumanAct(auto.CaseId, "ann", "customer-abuse", "third claim this month"));
 
         Assert.Equal(CaseState.Overridden, view.State);
         Assert.False(view.Executed);
@@ -154,7 +154,7 @@ public sealed class HumanActTests
         Assert.True(request.IsOverride);
         Assert.Equal("refund 100", request.ExecutedPayload);
         var overridden = f.Audit.EntriesFor(auto.CaseId)[^1];
-        Assert.Equal(AuditAct.Overridden, overridden.Act);
+        Assert.Equal(ActKind.Overridden, overridden.Act);
         Assert.Equal(f.Audit.Records[^1].Sequence, request.AuditSequence);
         Assert.Contains(f.Notifications!.Notices, n => n.Kind == NoticeKind.Overridden);
         var outcome = await f.Gate.GetCaseAsync(auto.CaseId);
@@ -168,11 +168,11 @@ public sealed class HumanActTests
         using var f = new GateFixture(new ReviewGateOptions { OverrideTier = "senior" });
         var auto = await f.SubmitAsync(GateFixture.Refund(100));
 
-        var refused = await Assert.ThrowsAsync<ReviewException>(async () => await f.Gate.OverrideAsync(new ReviewerAct(auto.CaseId, "ann", "x")));
+        var refused = await Assert.ThrowsAsync<ReviewException>(async () => await f.Gate.OverrideAsync(new HumanAct(auto.CaseId, "ann", "x")));
 
         Assert.Equal(ReviewErrorCode.TierTooLow, refused.Code);
         Assert.Contains("senior", refused.Message, StringComparison.Ordinal);
-        Assert.Equal(CaseState.Overridden, (await f.Gate.OverrideAsync(new ReviewerAct(auto.CaseId, "sam", "x"))).State);
+        Assert.Equal(CaseState.Overridden, (await f.Gate.OverrideAsync(new HumanAct(auto.CaseId, "sam", "x"))).State);
     }
 
     [Fact]
@@ -180,16 +180,16 @@ public sealed class HumanActTests
     {
         using var f = new GateFixture();
         var id = await f.OpenAsync(payload: "refund 2000");
-        await f.Gate.EditAndApproveAsync(new ReviewerAct(id, "ann", "wrong-amount"), "refund 1500");
+        await f.Gate.EditAndApproveAsync(new HumanAct(id, "ann", "wrong-amount"), "refund 1500");
 
-        var view = await f.Gate.ReverseAsync(new ReviewerAct(id, "aaron", "duplicate", "already refunded by bank"));
+        var view = await f.Gate.ReverseAsync(new HumanAct(id, "aaron", "duplicate", "already refunded by bank"));
 
         Assert.Equal(CaseState.Reversed, view.State);
         var request = Assert.Single(f.Compensation!.Requests);
         Assert.False(request.IsOverride);
         Assert.Equal("refund 1500", request.ExecutedPayload);
-        Assert.Equal(AuditAct.Reversed, f.Audit.EntriesFor(id)[^1].Act);
-        var again = await Assert.ThrowsAsync<ReviewException>(async () => await f.Gate.ReverseAsync(new ReviewerAct(id, "aaron", "duplicate")));
+        Assert.Equal(ActKind.Reversed, f.Audit.EntriesFor(id)[^1].Act);
+        var again = await Assert.ThrowsAsync<ReviewException>(async () => await f.Gate.ReverseAsync(new HumanAct(id, "aaron", "duplicate")));
         Assert.Equal(ReviewErrorCode.CaseClosed, again.Code);
     }
 
@@ -199,22 +199,22 @@ public sealed class HumanActTests
         using var f = new GateFixture();
         var auto = await f.SubmitAsync(GateFixture.Refund(100), subject: "carl");
 
-        var view = await f.Gate.ContestAsync(new ReviewerAct(auto.CaseId, "carl", "art-22", "I asked for a replacement, not a refund"));
+        var view = await f.Gate.ContestAsync(new HumanAct(auto.CaseId, "carl", "art-22", "I asked for a replacement, not a refund"));
 
         Assert.Equal(CaseState.Pending, view.State);
         Assert.True(view.Contested);
-        Assert.Equal(Route.Review, view.Route);
+        Assert.Equal(RouteLevel.Review, view.Route);
         var ticket = f.Sink.TicketsFor(auto.CaseId)[^1];
         Assert.Equal(TicketReason.Contested, ticket.Reason);
         var contested = f.Audit.EntriesFor(auto.CaseId)[^1];
-        Assert.Equal(AuditAct.Contested, contested.Act);
+        Assert.Equal(ActKind.Contested, contested.Act);
         Assert.Equal("subject", contested.ActorRole);
 
-        await f.Gate.RejectAsync(new ReviewerAct(auto.CaseId, "ann", "upheld-contest", "customer wanted a replacement"));
+        await f.Gate.RejectAsync(new HumanAct(auto.CaseId, "ann", "upheld-contest", "customer wanted a replacement"));
         var outcome = await f.Gate.WaitForOutcomeAsync(auto.CaseId);
         Assert.False(outcome.Execute);
         Assert.True(outcome.AlreadyExecuted);
-        Assert.Equal(CaseState.Reversed, (await f.Gate.ReverseAsync(new ReviewerAct(auto.CaseId, "ann", "upheld-contest"))).State);
+        Assert.Equal(CaseState.Reversed, (await f.Gate.ReverseAsync(new HumanAct(auto.CaseId, "ann", "upheld-contest"))).State);
     }
 
     [Fact]
@@ -222,13 +222,13 @@ public sealed class HumanActTests
     {
         using var f = new GateFixture();
         var id = await f.OpenAsync();
-        await f.Gate.RejectAsync(new ReviewerAct(id, "ann", "wrong-amount", "too much"));
-        await f.Gate.ContestAsync(new ReviewerAct(id, "carl", "disagree"));
+        await f.Gate.RejectAsync(new HumanAct(id, "ann", "wrong-amount", "too much"));
+        await f.Gate.ContestAsync(new HumanAct(id, "carl", "disagree"));
 
-        var refused = await Assert.ThrowsAsync<ReviewException>(async () => await f.Gate.ApproveAsync(new ReviewerAct(id, "ann", "ok")));
+        var refused = await Assert.ThrowsAsync<ReviewException>(async () => await f.Gate.ApproveAsync(new HumanAct(id, "ann", "ok")));
 
         Assert.Equal(ReviewErrorCode.ReviewerAlreadyDecided, refused.Code);
-        await f.Gate.ApproveAsync(new ReviewerAct(id, "aaron", "ok"));
+        await f.Gate.ApproveAsync(new HumanAct(id, "aaron", "ok"));
         var outcome = await f.Gate.WaitForOutcomeAsync(id);
         Assert.True(outcome.Execute);
         Assert.False(outcome.AlreadyExecuted);

@@ -14,7 +14,7 @@ public sealed class RefusalTests
         var id = await f.OpenAsync(amount: 6000);
         var before = f.Audit.Records.Count;
 
-        var error = await Refused(async () => await f.Gate.ApproveAsync(new ReviewerAct(id, "ann", "ok")));
+        var error = await Refused(async () => await f.Gate.ApproveAsync(new HumanAct(id, "ann", "ok")));
 
         Assert.Equal(ReviewErrorCode.TierTooLow, error.Code);
         Assert.Contains("'agent'", error.Message, StringComparison.Ordinal);
@@ -22,8 +22,8 @@ public sealed class RefusalTests
         Assert.Equal(id, error.CaseId);
         Assert.Equal("ann", error.Actor);
         Assert.Equal(before, f.Audit.Records.Count);
-        Assert.Equal(ReviewErrorCode.TierTooLow, (await Refused(async () => await f.Gate.RejectAsync(new ReviewerAct(id, "ann", "no", "no")))).Code);
-        Assert.Equal(ReviewErrorCode.TierTooLow, (await Refused(async () => await f.Gate.EscalateAsync(new ReviewerAct(id, "ann", "no")))).Code);
+        Assert.Equal(ReviewErrorCode.TierTooLow, (await Refused(async () => await f.Gate.RejectAsync(new HumanAct(id, "ann", "no", "no")))).Code);
+        Assert.Equal(ReviewErrorCode.TierTooLow, (await Refused(async () => await f.Gate.EscalateAsync(new HumanAct(id, "ann", "no")))).Code);
     }
 
     [Fact]
@@ -31,7 +31,7 @@ public sealed class RefusalTests
     {
         using var f = new GateFixture();
         var id = await f.OpenAsync();
-        var error = await Refused(async () => await f.Gate.ApproveAsync(new ReviewerAct(id, "vic", "ok")));
+        var error = await Refused(async () => await f.Gate.ApproveAsync(new HumanAct(id, "vic", "ok")));
         Assert.Equal(ReviewErrorCode.TierTooLow, error.Code);
         Assert.Contains("viceroy", error.Message, StringComparison.Ordinal);
     }
@@ -41,9 +41,9 @@ public sealed class RefusalTests
     {
         using var f = new GateFixture();
         var result = await f.SubmitAsync(GateFixture.Refund(2000), requester: "ann");
-        var error = await Refused(async () => await f.Gate.ApproveAsync(new ReviewerAct(result.CaseId, "ann", "ok")));
+        var error = await Refused(async () => await f.Gate.ApproveAsync(new HumanAct(result.CaseId, "ann", "ok")));
         Assert.Equal(ReviewErrorCode.RequesterCannotApprove, error.Code);
-        var edit = await Refused(async () => await f.Gate.EditAndApproveAsync(new ReviewerAct(result.CaseId, "ann", "ok"), "other"));
+        var edit = await Refused(async () => await f.Gate.EditAndApproveAsync(new HumanAct(result.CaseId, "ann", "ok"), "other"));
         Assert.Equal(ReviewErrorCode.RequesterCannotApprove, edit.Code);
     }
 
@@ -52,7 +52,7 @@ public sealed class RefusalTests
     {
         using var f = new GateFixture();
         var result = await f.SubmitAsync(GateFixture.Refund(2000), subject: "sam");
-        var error = await Refused(async () => await f.Gate.ApproveAsync(new ReviewerAct(result.CaseId, "sam", "ok")));
+        var error = await Refused(async () => await f.Gate.ApproveAsync(new HumanAct(result.CaseId, "sam", "ok")));
         Assert.Equal(ReviewErrorCode.SubjectCannotApprove, error.Code);
     }
 
@@ -61,12 +61,12 @@ public sealed class RefusalTests
     {
         using var f = new GateFixture();
         var id = await f.OpenAsync();
-        await f.Gate.ApproveAsync(new ReviewerAct(id, "ann", "ok"));
+        await f.Gate.ApproveAsync(new HumanAct(id, "ann", "ok"));
 
-        Assert.Equal(ReviewErrorCode.CaseClosed, (await Refused(async () => await f.Gate.ApproveAsync(new ReviewerAct(id, "aaron", "ok")))).Code);
-        Assert.Equal(ReviewErrorCode.CaseClosed, (await Refused(async () => await f.Gate.RejectAsync(new ReviewerAct(id, "aaron", "no", "no")))).Code);
-        Assert.Equal(ReviewErrorCode.CaseClosed, (await Refused(async () => await f.Gate.EscalateAsync(new ReviewerAct(id, "aaron", "no")))).Code);
-        Assert.Equal(ReviewErrorCode.CaseClosed, (await Refused(async () => await f.Gate.EditAndApproveAsync(new ReviewerAct(id, "aaron", "no"), "x"))).Code);
+        Assert.Equal(ReviewErrorCode.CaseClosed, (await Refused(async () => await f.Gate.ApproveAsync(new HumanAct(id, "aaron", "ok")))).Code);
+        Assert.Equal(ReviewErrorCode.CaseClosed, (await Refused(async () => await f.Gate.RejectAsync(new HumanAct(id, "aaron", "no", "no")))).Code);
+        Assert.Equal(ReviewErrorCode.CaseClosed, (await Refused(async () => await f.Gate.EscalateAsync(new HumanAct(id, "aaron", "no")))).Code);
+        Assert.Equal(ReviewErrorCode.CaseClosed, (await Refused(async () => await f.Gate.EditAndApproveAsync(new HumanAct(id, "aaron", "no"), "x"))).Code);
     }
 
     [Fact]
@@ -74,8 +74,8 @@ public sealed class RefusalTests
     {
         using var f = new GateFixture();
         var id = await f.OpenAsync();
-        Assert.Equal(ReviewErrorCode.UnknownReviewer, (await Refused(async () => await f.Gate.ApproveAsync(new ReviewerAct(id, "mallory", "ok")))).Code);
-        var role = await Refused(async () => await f.Gate.ApproveAsync(new ReviewerAct(id, "otto", "ok")));
+        Assert.Equal(ReviewErrorCode.UnknownReviewer, (await Refused(async () => await f.Gate.ApproveAsync(new HumanAct(id, "mallory", "ok")))).Code);
+        var role = await Refused(async () => await f.Gate.ApproveAsync(new HumanAct(id, "otto", "ok")));
         Assert.Equal(ReviewErrorCode.MissingRole, role.Code);
         Assert.Contains("'reviewer'", role.Message, StringComparison.Ordinal);
     }
@@ -85,9 +85,9 @@ public sealed class RefusalTests
     {
         using var f = new GateFixture();
         var id = await f.OpenAsync();
-        Assert.Equal(ReviewErrorCode.MissingReason, (await Refused(async () => await f.Gate.ApproveAsync(new ReviewerAct(id, "ann", " ")))).Code);
-        Assert.Equal(ReviewErrorCode.MissingReason, (await Refused(async () => await f.Gate.RejectAsync(new ReviewerAct(id, "ann", "wrong-amount")))).Code);
-        Assert.Equal(ReviewErrorCode.MissingPayload, (await Refused(async () => await f.Gate.EditAndApproveAsync(new ReviewerAct(id, "ann", "x"), null!))).Code);
+        Assert.Equal(ReviewErrorCode.MissingReason, (await Refused(async () => await f.Gate.ApproveAsync(new HumanAct(id, "ann", " ")))).Code);
+        Assert.Equal(ReviewErrorCode.MissingReason, (await Refused(async () => await f.Gate.RejectAsync(new HumanAct(id, "ann", "wrong-amount")))).Code);
+        Assert.Equal(ReviewErrorCode.MissingPayload, (await Refused(async () => await f.Gate.EditAndApproveAsync(new HumanAct(id, "ann", "x"), null!))).Code);
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class RefusalTests
     {
         using var f = new GateFixture();
         var result = await f.SubmitAsync(GateFixture.Refund(60000));
-        var error = await Refused(async () => await f.Gate.EscalateAsync(new ReviewerAct(result.CaseId, "dora", "unsure")));
+        var error = await Refused(async () => await f.Gate.EscalateAsync(new HumanAct(result.CaseId, "dora", "unsure")));
         Assert.Equal(ReviewErrorCode.NoHigherTier, error.Code);
     }
 
@@ -104,15 +104,15 @@ public sealed class RefusalTests
     {
         using var f = new GateFixture();
         var pending = await f.OpenAsync();
-        Assert.Equal(ReviewErrorCode.InvalidState, (await Refused(async () => await f.Gate.OverrideAsync(new ReviewerAct(pending, "ann", "x")))).Code);
-        Assert.Equal(ReviewErrorCode.InvalidState, (await Refused(async () => await f.Gate.ReverseAsync(new ReviewerAct(pending, "ann", "x")))).Code);
-        Assert.Equal(ReviewErrorCode.InvalidState, (await Refused(async () => await f.Gate.ContestAsync(new ReviewerAct(pending, "carl", "x")))).Code);
+        Assert.Equal(ReviewErrorCode.InvalidState, (await Refused(async () => await f.Gate.OverrideAsync(new HumanAct(pending, "ann", "x")))).Code);
+        Assert.Equal(ReviewErrorCode.InvalidState, (await Refused(async () => await f.Gate.ReverseAsync(new HumanAct(pending, "ann", "x")))).Code);
+        Assert.Equal(ReviewErrorCode.InvalidState, (await Refused(async () => await f.Gate.ContestAsync(new HumanAct(pending, "carl", "x")))).Code);
 
         var blocked = await f.SubmitAsync(GateFixture.Refund(100, category: "fraud"));
-        Assert.Equal(ReviewErrorCode.InvalidState, (await Refused(async () => await f.Gate.ReverseAsync(new ReviewerAct(blocked.CaseId, "ann", "x")))).Code);
+        Assert.Equal(ReviewErrorCode.InvalidState, (await Refused(async () => await f.Gate.ReverseAsync(new HumanAct(blocked.CaseId, "ann", "x")))).Code);
 
-        await f.Gate.ApproveAsync(new ReviewerAct(pending, "ann", "ok"));
-        Assert.Equal(ReviewErrorCode.InvalidState, (await Refused(async () => await f.Gate.OverrideAsync(new ReviewerAct(pending, "ann", "x")))).Code);
+        await f.Gate.ApproveAsync(new HumanAct(pending, "ann", "ok"));
+        Assert.Equal(ReviewErrorCode.InvalidState, (await Refused(async () => await f.Gate.OverrideAsync(new HumanAct(pending, "ann", "x")))).Code);
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class RefusalTests
     {
         using var f = new GateFixture();
         var auto = await f.SubmitAsync(GateFixture.Refund(100), subject: "carl");
-        var error = await Refused(async () => await f.Gate.ContestAsync(new ReviewerAct(auto.CaseId, "eve", "x")));
+        var error = await Refused(async () => await f.Gate.ContestAsync(new HumanAct(auto.CaseId, "eve", "x")));
         Assert.Equal(ReviewErrorCode.NotTheSubject, error.Code);
         Assert.Equal(CaseState.AutoExecuted, (await f.Gate.GetCaseAsync(auto.CaseId))!.State);
     }
@@ -130,7 +130,7 @@ public sealed class RefusalTests
     {
         using var f = new GateFixture(withCompensation: false);
         var auto = await f.SubmitAsync(GateFixture.Refund(100));
-        Assert.Equal(ReviewErrorCode.NoCompensationHook, (await Refused(async () => await f.Gate.ReverseAsync(new ReviewerAct(auto.CaseId, "ann", "x")))).Code);
+        Assert.Equal(ReviewErrorCode.NoCompensationHook, (await Refused(async () => await f.Gate.ReverseAsync(new HumanAct(auto.CaseId, "ann", "x")))).Code);
     }
 
     [Fact]
@@ -141,13 +141,13 @@ public sealed class RefusalTests
         var signals = GateFixture.Refund(100);
         var auto = await gate.SubmitAsync(new GateRequest<Signals> { Context = signals, Decision = f.Policy.Route(signals), Payload = "p" });
 
-        var error = await Refused(async () => await gate.ReverseAsync(new ReviewerAct(auto.CaseId, "ann", "duplicate")));
+        var error = await Refused(async () => await gate.ReverseAsync(new HumanAct(auto.CaseId, "ann", "duplicate")));
 
         Assert.Equal(ReviewErrorCode.CompensationFailed, error.Code);
         Assert.Equal(CaseState.AutoExecuted, (await gate.GetCaseAsync(auto.CaseId))!.State);
         var records = f.Audit.Records;
-        Assert.Equal(AuditAct.Reversed, records[^2].Entry.Act);
-        Assert.Equal(AuditAct.Corrected, records[^1].Entry.Act);
+        Assert.Equal(ActKind.Reversed, records[^2].Entry.Act);
+        Assert.Equal(ActKind.Corrected, records[^1].Entry.Act);
         Assert.Equal(records[^2].Sequence, records[^1].Entry.Supersedes);
     }
 
@@ -156,9 +156,9 @@ public sealed class RefusalTests
     {
         using var f = new GateFixture();
         var id = await f.OpenAsync();
-        f.Audit.FailWhen = e => e.Act == AuditAct.Approved;
+        f.Audit.FailWhen = e => e.Act == ActKind.Approved;
 
-        var error = await Refused(async () => await f.Gate.ApproveAsync(new ReviewerAct(id, "ann", "ok")));
+        var error = await Refused(async () => await f.Gate.ApproveAsync(new HumanAct(id, "ann", "ok")));
 
         Assert.Equal(ReviewErrorCode.AuditAppendFailed, error.Code);
         var view = await f.Gate.GetCaseAsync(id);
@@ -167,7 +167,7 @@ public sealed class RefusalTests
         Assert.False(f.Gate.WaitForOutcomeAsync(id).AsTask().IsCompleted);
 
         f.Audit.FailWhen = null;
-        Assert.Equal(CaseState.Approved, (await f.Gate.ApproveAsync(new ReviewerAct(id, "ann", "ok"))).State);
+        Assert.Equal(CaseState.Approved, (await f.Gate.ApproveAsync(new HumanAct(id, "ann", "ok"))).State);
     }
 
     [Fact]
@@ -177,9 +177,9 @@ public sealed class RefusalTests
         var auto = await f.SubmitAsync(GateFixture.Refund(100));
         f.Audit.FailWhen = _ => true;
 
-        Assert.Equal(ReviewErrorCode.AuditAppendFailed, (await Refused(async () => await f.Gate.ReverseAsync(new ReviewerAct(auto.CaseId, "ann", "x")))).Code);
-        Assert.Equal(ReviewErrorCode.AuditAppendFailed, (await Refused(async () => await f.Gate.OverrideAsync(new ReviewerAct(auto.CaseId, "ann", "x")))).Code);
-        Assert.Equal(ReviewErrorCode.AuditAppendFailed, (await Refused(async () => await f.Gate.ContestAsync(new ReviewerAct(auto.CaseId, "carl", "x")))).Code);
+        Assert.Equal(ReviewErrorCode.AuditAppendFailed, (await Refused(async () => await f.Gate.ReverseAsync(new HumanAct(auto.CaseId, "ann", "x")))).Code);
+        Assert.Equal(ReviewErrorCode.AuditAppendFailed, (await Refused(async () => await f.Gate.OverrideAsync(new HumanAct(auto.CaseId, "ann", "x")))).Code);
+        Assert.Equal(ReviewErrorCode.AuditAppendFailed, (await Refused(async () => await f.Gate.ContestAsync(new HumanAct(auto.CaseId, "carl", "x")))).Code);
         Assert.Empty(f.Compensation!.Requests);
         Assert.Equal(CaseState.AutoExecuted, (await f.Gate.GetCaseAsync(auto.CaseId))!.State);
     }

@@ -34,11 +34,11 @@ public sealed class TelemetryTests
         var open = await gate.SubmitAsync(new GateRequest<Signals> { Context = review, Decision = f.Policy.Route(review), Payload = "p" });
         var open2 = await gate.SubmitAsync(new GateRequest<Signals> { Context = review, Decision = f.Policy.Route(review), Payload = "p" });
         f.Time.Advance(TimeSpan.FromMinutes(30));
-        await gate.ApproveAsync(new ReviewerAct(open.CaseId, "ann", "ok"));
-        await gate.OverrideAsync(new ReviewerAct(auto.CaseId, "ann", "wrong"));
+        await gate.ApproveAsync(new HumanAct(open.CaseId, "ann", "ok"));
+        await gate.OverrideAsync(new HumanAct(auto.CaseId, "ann", "wrong"));
         f.Time.Advance(TimeSpan.FromHours(1));
         await gate.SweepAsync();
-        await Assert.ThrowsAsync<ReviewException>(async () => await gate.ApproveAsync(new ReviewerAct(open2.CaseId, "ann", "ok")));
+        await Assert.ThrowsAsync<ReviewException>(async () => await gate.ApproveAsync(new HumanAct(open2.CaseId, "ann", "ok")));
 
         var decisions = measured.Where(m => m.Instrument == HitlTelemetry.Decisions).ToList();
         Assert.Equal(3, decisions.Count);

@@ -47,7 +47,7 @@ public sealed class TicketTests
         Assert.Equal("Dear customer", email.Ticket.Suggestion);
         Assert.Equal("general", email.Ticket.ModelWeaknesses);
 
-        await f.Gate.EscalateAsync(new ReviewerAct(refund.CaseId, "ann", "unsure"));
+        await f.Gate.EscalateAsync(new HumanAct(refund.CaseId, "ann", "unsure"));
         Assert.Null(f.Sink.TicketsFor(refund.CaseId)[^1].Suggestion);
     }
 }

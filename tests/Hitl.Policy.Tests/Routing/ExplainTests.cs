@@ -25,7 +25,7 @@ public class ExplainTests
         Assert.Equal(RuleKind.BusinessRule, lowIncome.Kind);
         Assert.Equal("all(amount >= 25000, applicant.income < 50000)", lowIncome.Condition);
         Assert.Equal([new TraceInput("amount", "30000"), new TraceInput("applicant.income", "40000")], lowIncome.Inputs);
-        Assert.Equal((Route.Review, "senior"), (lowIncome.ProposedRoute, lowIncome.ProposedTier));
+        Assert.Equal((RouteLevel.Review, "senior"), (lowIncome.ProposedRoute, lowIncome.ProposedTier));
         Assert.Contains(new TraceInput("risk", "0.15 (computed from factors)"), trace.Signals);
         Assert.False(trace.Rules.Single(r => r.RuleId == "loan.risk.elevated").Fired);
     }
@@ -70,7 +70,7 @@ public class ExplainTests
         var decision = Policy.Route(Loan());
         Assert.Equal(("operations", "2026.11.1", "loan.approve"), (decision.PolicyId, decision.PolicyVersion, decision.ActionType));
         Assert.Equal(TimeSpan.FromHours(4), decision.ReviewDeadline);
-        Assert.Equal(Route.Escalate, decision.TimeoutFallback);
+        Assert.Equal(RouteLevel.Escalate, decision.TimeoutFallback);
         Assert.Equal("review (tier senior, 1 approval, deadline PT4H, then escalate) by loan.impact.medium", decision.ToString());
     }
 
@@ -78,7 +78,7 @@ public class ExplainTests
     public void An_uninitialised_decision_reads_as_block()
     {
         var decision = default(Decision);
-        Assert.Equal(Route.Block, decision.Route);
+        Assert.Equal(RouteLevel.Block, decision.Route);
         Assert.False(decision.MayAutoExecute);
         Assert.Empty(decision.FiredRules.ToArray());
     }
@@ -91,7 +91,7 @@ public class ExplainTests
         {
             for (var i = 0; i < 200; i++)
             {
-                a.Rule("r" + i, Definition.Conditions.Field("amount").AtLeast(i), Route.Review);
+                a.Rule("r" + i, Definition.Conditions.Field("amount").AtLeast(i), RouteLevel.Review);
             }
         });
         var policy = builder.Compile(Signals.Schema([]));

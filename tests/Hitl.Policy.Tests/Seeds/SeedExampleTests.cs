@@ -30,13 +30,13 @@ public class SeedExampleTests
     };
 
     [Theory]
-    [InlineData(0.97, Route.AutoExecute)]
-    [InlineData(0.90, Route.AutoExecute)]
-    [InlineData(0.89, Route.Review)]
-    [InlineData(0.60, Route.Review)]
-    [InlineData(0.59, Route.Escalate)]
-    [InlineData(0.00, Route.Escalate)]
-    public void Confidence_based_routing_high_auto_medium_review_low_escalate(double confidence, Route expected)
+    [InlineData(0.97, RouteLevel.AutoExecute)]
+    [InlineData(0.90, RouteLevel.AutoExecute)]
+    [InlineData(0.89, RouteLevel.Review)]
+    [InlineData(0.60, RouteLevel.Review)]
+    [InlineData(0.59, RouteLevel.Escalate)]
+    [InlineData(0.00, RouteLevel.Escalate)]
+    public void Confidence_based_routing_high_auto_medium_review_low_escalate(double confidence, RouteLevel expected)
     {
         var signals = Clean();
         signals.Confidence = confidence;
@@ -51,24 +51,24 @@ public class SeedExampleTests
         var lowRisk = Clean();
         lowRisk.Risk = 0.35;
         var junior = Policy.Route(lowRisk);
-        Assert.Equal((Route.Review, "junior", 1), (junior.Route, junior.ReviewerTierName, junior.RequiredApprovals));
+        Assert.Equal((RouteLevel.Review, "junior", 1), (junior.Route, junior.RequiredTier, junior.RequiredApprovals));
 
         var highImpact = Clean();
         highImpact.Amount = 250_000;
         var senior = Policy.Route(highImpact);
-        Assert.Equal((Route.Review, "senior"), (senior.Route, senior.ReviewerTierName));
+        Assert.Equal((RouteLevel.Review, "senior"), (senior.Route, senior.RequiredTier));
         Assert.Equal("impact.high", senior.DecidedBy);
 
         var highRisk = Clean();
         highRisk.Risk = 0.8;
-        Assert.Equal("senior", Policy.Route(highRisk).ReviewerTierName);
+        Assert.Equal("senior", Policy.Route(highRisk).RequiredTier);
     }
 
     [Fact]
     public void Decision_table_low_risk_repeatable_task_that_is_evidence_backed_and_reversible_runs_alone()
     {
         var decision = Policy.Route(Clean());
-        Assert.Equal(Route.AutoExecute, decision.Route);
+        Assert.Equal(RouteLevel.AutoExecute, decision.Route);
         Assert.False(decision.RequiresHuman);
     }
 
@@ -77,7 +77,7 @@ public class SeedExampleTests
     {
         var signals = Clean();
         signals.Evidence = 0.3;
-        Assert.Equal(("evidence.unsupported", Route.Review), (Policy.Route(signals).DecidedBy, Policy.Route(signals).Route));
+        Assert.Equal(("evidence.unsupported", RouteLevel.Review), (Policy.Route(signals).DecidedBy, Policy.Route(signals).Route));
     }
 
     [Theory]
@@ -91,11 +91,11 @@ public class SeedExampleTests
         var signals = Clean("recommendation.show");
         signals.Category = category;
         var decision = Policy.Route(signals);
-        Assert.Equal(Route.Review, decision.Route);
+        Assert.Equal(RouteLevel.Review, decision.Route);
         Assert.Equal("impact.touches-person", decision.DecidedBy);
 
         signals.Category = "music";
-        Assert.Equal(Route.AutoExecute, Policy.Route(signals).Route);
+        Assert.Equal(RouteLevel.AutoExecute, Policy.Route(signals).Route);
     }
 
     [Fact]
@@ -104,11 +104,11 @@ public class SeedExampleTests
         var denial = Clean("application.decide");
         denial.Texts["decision.kind"] = "deny";
         var decision = Policy.Route(denial);
-        Assert.Equal((Route.Review, "senior", "final-denial"), (decision.Route, decision.ReviewerTierName, decision.DecidedBy));
+        Assert.Equal((RouteLevel.Review, "senior", "final-denial"), (decision.Route, decision.RequiredTier, decision.DecidedBy));
 
         var approval = Clean("application.decide");
         approval.Texts["decision.kind"] = "approve";
-        Assert.Equal(Route.AutoExecute, Policy.Route(approval).Route);
+        Assert.Equal(RouteLevel.AutoExecute, Policy.Route(approval).Route);
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public class SeedExampleTests
         var signals = Clean();
         signals.Reversibility = Reversibility.Irreversible;
         var decision = Policy.Route(signals);
-        Assert.Equal((Route.Review, "senior"), (decision.Route, decision.ReviewerTierName));
+        Assert.Equal((RouteLevel.Review, "senior"), (decision.Route, decision.RequiredTier));
         Assert.Equal("defaults.reversibility.irreversible", decision.DecidedBy);
     }
 
@@ -126,7 +126,7 @@ public class SeedExampleTests
     {
         var signals = Clean();
         signals.Reversibility = Reversibility.CostlyToReverse;
-        Assert.Equal(Route.AutoExecuteWithNotice, Policy.Route(signals).Route);
+        Assert.Equal(RouteLevel.AutoExecuteWithNotice, Policy.Route(signals).Route);
     }
 
     [Fact]
@@ -135,14 +135,14 @@ public class SeedExampleTests
         var signals = Clean();
         signals.Vulnerable = true;
         var decision = Policy.Route(signals);
-        Assert.Equal((Route.Review, "senior", "defaults.vulnerable"), (decision.Route, decision.ReviewerTierName, decision.DecidedBy));
+        Assert.Equal((RouteLevel.Review, "senior", "defaults.vulnerable"), (decision.Route, decision.RequiredTier, decision.DecidedBy));
     }
 
     [Fact]
     public void Decision_table_high_stakes_work_is_decision_support_only()
     {
         var decision = Policy.Route(Clean("diagnosis.suggest"));
-        Assert.Equal(Route.Review, decision.Route);
+        Assert.Equal(RouteLevel.Review, decision.Route);
         Assert.Equal(BuiltInRules.DefaultRoute, decision.DecidedBy);
     }
 
@@ -156,11 +156,11 @@ public class SeedExampleTests
             """);
         var policy = PolicyCompiler.Compile(definition, Signals.SchemaFor(definition));
         var signals = new Signals { ActionType = "record.delete", Reversibility = Reversibility.Reversible };
-        Assert.Equal(Route.AutoExecuteWithNotice, policy.Route(signals).Route);
+        Assert.Equal(RouteLevel.AutoExecuteWithNotice, policy.Route(signals).Route);
 
         signals.Reversibility = Reversibility.Irreversible;
         var decision = policy.Route(signals);
-        Assert.Equal(Route.Review, decision.Route);
+        Assert.Equal(RouteLevel.Review, decision.Route);
         Assert.Equal(BuiltInRules.IrreversibleNeedsPerson, decision.DecidedBy);
         Assert.True((decision.Flags & DecisionFlags.IrreversibleRaised) != 0);
     }
@@ -176,7 +176,7 @@ public class SeedExampleTests
 
         var decision = policy.Route(new Signals { ActionType = "record.archive", Reversibility = Reversibility.Reversible });
 
-        Assert.Equal(Route.Review, decision.Route);
+        Assert.Equal(RouteLevel.Review, decision.Route);
         Assert.Equal(BuiltInRules.IrreversibleNeedsPerson, decision.DecidedBy);
     }
 }

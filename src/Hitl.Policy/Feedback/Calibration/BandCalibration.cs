@@ -13,7 +13,7 @@ public sealed record BandCalibration
     public required double Max { get; init; }
 
     /// <summary>The band's route in the policy; <see langword="null"/> for fixed-width bands.</summary>
-    public Route? PolicyRoute { get; init; }
+    public RouteLevel? PolicyRoute { get; init; }
 
     /// <summary>Whether the band lies in the range the policy auto-executes today (at or above the current threshold).</summary>
     public bool IsAutomatic { get; init; }

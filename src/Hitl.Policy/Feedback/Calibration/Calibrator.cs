@@ -4,13 +4,13 @@ using Hitl.Policy.Definition;
 namespace Hitl.Policy.Feedback;
 
 /// <summary>
-/// Turns case outcomes into a <see cref="CalibrationReport"/>: per action type and confidence band, volume, human
+/// Turns observed cases into a <see cref="CalibrationReport"/>: per action type and confidence band, volume, human
 /// agreement, the auto path's audited error rate and escalation frequency; and per action type the lowest auto-execute
 /// threshold the evidence supports.
 /// </summary>
 /// <remarks>
 /// <para>
-/// <b>Agreement.</b> A judged case (see <see cref="OutcomeKindExtensions.IsJudged"/>) agrees when a person accepted the
+/// <b>Agreement.</b> A judged case (see <see cref="VerdictExtensions.IsJudged"/>) agrees when a person accepted the
 /// output as it was. Reviewed cases are all judged, auto-executed ones only when sampled for audit (or overridden), so
 /// a range that spans both under-weights its auto-executed part. Where agreement rises with confidence this makes the
 /// estimate for a lower threshold conservative, never optimistic.
@@ -32,28 +32,28 @@ namespace Hitl.Policy.Feedback;
 public static class Calibrator
 {
     /// <summary>Builds the report.</summary>
-    /// <param name="outcomes">The cases, for example <see cref="OutcomeSet.Outcomes"/>.</param>
+    /// <param name="observedCases">The cases, for example <see cref="ObservedCaseSet.Cases"/>.</param>
     /// <param name="policy">The active policy (bands and current thresholds), or <see langword="null"/> for fixed-width bands and no current thresholds.</param>
     /// <param name="options">The settings; defaults when <see langword="null"/>.</param>
     /// <returns>The report.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
-    public static CalibrationReport Calibrate(IEnumerable<ObservedCase> outcomes, PolicyDefinition? policy = null, CalibrationOptions? options = null)
+    public static CalibrationReport Calibrate(IEnumerable<ObservedCase> observedCases, PolicyDefinition? policy = null, CalibrationOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(outcomes);
+        ArgumentNullException.ThrowIfNull(observedCases);
         options ??= new CalibrationOptions();
         options.Validate();
         var byAction = new SortedDictionary<string, List<ObservedCase>>(StringComparer.Ordinal);
         var count = 0;
-        foreach (var outcome in outcomes)
+        foreach (var observedCase in observedCases)
         {
-            ArgumentNullException.ThrowIfNull(outcome);
+            ArgumentNullException.ThrowIfNull(observedCase);
             count++;
-            if (!byAction.TryGetValue(outcome.ActionType, out var list))
+            if (!byAction.TryGetValue(observedCase.ActionType, out var list))
             {
-                byAction[outcome.ActionType] = list = [];
+                byAction[observedCase.ActionType] = list = [];
             }
 
-            list.Add(outcome);
+            list.Add(observedCase);
         }
 
         foreach (var declared in policy?.Actions?.Keys ?? Enumerable.Empty<string>())
@@ -82,7 +82,7 @@ public static class Calibrator
     private static ActionCalibration CalibrateAction(string actionType, List<ObservedCase> cases, PolicyDefinition? policy, CalibrationOptions options)
     {
         var policyBands = policy is null ? [] : PolicyBands.For(policy, actionType);
-        var floor = policy is null ? Route.AutoExecute : PolicyBands.Floor(policy, actionType);
+        var floor = policy is null ? RouteLevel.AutoExecute : PolicyBands.Floor(policy, actionType);
         double? current = policy is null ? null : floor.IsAutomatic() ? PolicyBands.Threshold(policyBands) : null;
         var layout = options.Bands == BandSource.Policy && policyBands.Count > 0
             ? policyBands.Select(b => (Id: b.Id, b.Min, b.Max, Route: b.Route)).ToList()
@@ -103,7 +103,7 @@ public static class Calibrator
                 IsAutomatic = automatic,
                 Volume = inBand.Count,
                 AutoExecuted = inBand.Count(c => c.WasAutomatic),
-                SentToPerson = inBand.Count(c => c.Route is Route.Review or Route.Escalate),
+                SentToPerson = inBand.Count(c => c.Route is RouteLevel.Review or RouteLevel.Escalate),
                 Escalated = inBand.Count(c => c.WasEscalated),
                 EscalationFrequency = inBand.Count == 0 ? null : (double)inBand.Count(c => c.WasEscalated) / inBand.Count,
                 Agreement = agreement,
@@ -126,9 +126,9 @@ public static class Calibrator
         };
     }
 
-    private static List<(string? Id, double Min, double Max, Route? Route)> FixedBands(double width)
+    private static List<(string? Id, double Min, double Max, RouteLevel? Route)> FixedBands(double width)
     {
-        var bands = new List<(string?, double, double, Route?)>();
+        var bands = new List<(string?, double, double, RouteLevel?)>();
         for (var k = 0; ; k++)
         {
             var min = Math.Round(k * width, 9);
@@ -145,12 +145,12 @@ public static class Calibrator
     }
 
     /// <summary>The recorded confidence when it is a number in [0, 1]; anything else counts as not recorded.</summary>
-    private static double? ConfidenceOf(ObservedCase outcome) => outcome.Confidence is { } x && x >= 0 && x <= 1 ? x : null;
+    private static double? ConfidenceOf(ObservedCase observedCase) => observedCase.Confidence is { } x && x >= 0 && x <= 1 ? x : null;
 
     private static RateEstimate Agreement(List<ObservedCase> cases, CalibrationOptions options)
     {
-        var judged = cases.Count(c => c.Kind.IsJudged());
-        var agreed = cases.Count(c => c.Kind.IsAgreement());
+        var judged = cases.Count(c => c.Verdict.IsJudged());
+        var agreed = cases.Count(c => c.Verdict.IsAgreement());
         return RateEstimate.Of(agreed, judged, options.Confidence, options.Method);
     }
 
@@ -165,11 +165,11 @@ public static class Calibrator
                 audited++;
                 failed += passed ? 0 : 1;
             }
-            else if (c.DecidedBy == BuiltInRules.AuditSample && c.Kind.IsJudged())
+            else if (c.DecidedBy == BuiltInRules.AuditSample && c.Verdict.IsJudged())
             {
                 // Sampling in review mode holds a would-be automatic decision for a person: the same unbiased window.
                 audited++;
-                failed += c.Kind.IsAgreement() ? 0 : 1;
+                failed += c.Verdict.IsAgreement() ? 0 : 1;
             }
         }
 
@@ -177,11 +177,11 @@ public static class Calibrator
     }
 
     private static ThresholdRecommendation Recommend(
-        string actionType, List<ObservedCase> cases, bool havePolicy, Route floor, double? current, List<BandCalibration> bands, CalibrationOptions options)
+        string actionType, List<ObservedCase> cases, bool havePolicy, RouteLevel floor, double? current, List<BandCalibration> bands, CalibrationOptions options)
     {
         // Judged cases by confidence, highest first, so that "at or above t" is a growing prefix.
-        var judged = cases.Where(c => ConfidenceOf(c) is not null && c.Kind.IsJudged())
-            .Select(c => (Confidence: c.Confidence!.Value, Agrees: c.Kind.IsAgreement()))
+        var judged = cases.Where(c => ConfidenceOf(c) is not null && c.Verdict.IsJudged())
+            .Select(c => (Confidence: c.Confidence!.Value, Agrees: c.Verdict.IsAgreement()))
             .OrderByDescending(c => c.Confidence)
             .ToArray();
 
@@ -207,7 +207,7 @@ public static class Calibrator
 
             // A threshold is tested only once enough cases lie above it for a pass to be possible at all (the minimum
             // sample, and as many as an unblemished record needs to clear the target). This depends on counts alone,
-            // never on outcomes, so the order of the tests stays fixed in advance.
+            // never on observedCases, so the order of the tests stays fixed in advance.
             if (n < options.MinimumSample || n < needed)
             {
                 continue;

@@ -18,14 +18,14 @@ internal static class PolicyBands
     /// The action type's default route: the floor under every decision. An action type the policy does not declare
     /// gets the policy's unknown-action route, which never auto-executes.
     /// </summary>
-    public static Route Floor(PolicyDefinition policy, string actionType)
+    public static RouteLevel Floor(PolicyDefinition policy, string actionType)
     {
         if (policy.Actions is null || !policy.Actions.TryGetValue(actionType, out var action))
         {
-            return policy.OnUnknownAction ?? Route.Review;
+            return policy.OnUnknownAction ?? RouteLevel.Review;
         }
 
-        return action?.Route ?? policy.Defaults?.Route ?? Route.AutoExecute;
+        return action?.Route ?? policy.Defaults?.Route ?? RouteLevel.AutoExecute;
     }
 
     /// <summary>
@@ -39,7 +39,7 @@ internal static class PolicyBands
             return 0;
         }
 
-        var automatic = bands.Where(b => (b.Route ?? Route.Review).IsAutomatic()).ToList();
+        var automatic = bands.Where(b => (b.Route ?? RouteLevel.Review).IsAutomatic()).ToList();
         return automatic.Count == 0 ? null : automatic.Min(b => b.Min);
     }
 

@@ -6,7 +6,7 @@ namespace Hitl.Policy.Feedback;
 /// <summary>
 /// Measures the people in the loop. Rates use the acts on the audit trail: a reviewer's <b>agreement rate</b> is
 /// approved over reviews, their <b>override rate</b> edited or rejected over reviews; a rule's rates count the final
-/// verdicts of the judged cases where it fired (see <see cref="OutcomeKindExtensions"/>).
+/// verdicts of the judged cases where it fired (see <see cref="VerdictExtensions"/>).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -28,20 +28,20 @@ namespace Hitl.Policy.Feedback;
 public static class OversightAnalyzer
 {
     /// <summary>Builds the report.</summary>
-    /// <param name="outcomes">The cases, for example <see cref="OutcomeSet.Outcomes"/>.</param>
+    /// <param name="observedCases">The cases, for example <see cref="ObservedCaseSet.Cases"/>.</param>
     /// <param name="options">The settings; defaults when <see langword="null"/>.</param>
     /// <returns>The report.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
-    public static OversightReport Analyze(IEnumerable<ObservedCase> outcomes, OversightOptions? options = null)
+    public static OversightReport Analyze(IEnumerable<ObservedCase> observedCases, OversightOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(outcomes);
+        ArgumentNullException.ThrowIfNull(observedCases);
         options ??= new OversightOptions();
         options.Validate();
-        var cases = outcomes.ToList();
+        var cases = observedCases.ToList();
         var reviews = cases.SelectMany(c => c.Acts.Where(a => a.IsReview && a.Actor is not null).Select(a => (Case: c, Act: a))).ToList();
 
         var actors = reviews.Select(r => r.Act.Actor!)
-            .Concat(cases.SelectMany(c => c.Acts.Where(a => a.Act is AuditAct.Overridden or AuditAct.Reversed && a.Actor is not null).Select(a => a.Actor!)))
+            .Concat(cases.SelectMany(c => c.Acts.Where(a => a.Kind is ActKind.Overridden or ActKind.Reversed && a.Actor is not null).Select(a => a.Actor!)))
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
         var reviewers = actors.Select(actor => Reviewer(actor, [.. reviews.Where(r => r.Act.Actor == actor)], cases)).ToList();
         var rules = cases.SelectMany(c => c.RulesFired.Distinct(StringComparer.Ordinal).Select(r => (Rule: r, Case: c)))
@@ -60,13 +60,13 @@ public static class OversightAnalyzer
         };
     }
 
-    private static ReviewerStats Reviewer(string reviewer, List<(ObservedCase Case, HumanAct Act)> acts, List<ObservedCase> cases)
+    private static ReviewerStats Reviewer(string reviewer, List<(ObservedCase Case, RecordedAct Act)> acts, List<ObservedCase> cases)
     {
         var n = acts.Count;
-        var approved = acts.Count(a => a.Act.Act == AuditAct.Approved);
-        var edited = acts.Count(a => a.Act.Act == AuditAct.Edited);
-        var rejected = acts.Count(a => a.Act.Act == AuditAct.Rejected);
-        var escalated = acts.Count(a => a.Act.Act == AuditAct.Escalated);
+        var approved = acts.Count(a => a.Act.Kind == ActKind.Approved);
+        var edited = acts.Count(a => a.Act.Kind == ActKind.Edited);
+        var rejected = acts.Count(a => a.Act.Kind == ActKind.Rejected);
+        var escalated = acts.Count(a => a.Act.Kind == ActKind.Escalated);
         var waits = acts.Select(a => a.Act.Waited.TotalSeconds).Order().ToList();
         return new ReviewerStats
         {
@@ -76,8 +76,8 @@ public static class OversightAnalyzer
             Edited = edited,
             Rejected = rejected,
             Escalated = escalated,
-            OverridesOfAutomatic = cases.Sum(c => c.Acts.Count(a => a.Act is AuditAct.Overridden or AuditAct.Reversed && a.Actor == reviewer)),
-            ApprovalsLaterOverridden = acts.Count(a => a.Act.Act == AuditAct.Approved && a.Case.Kind is OutcomeKind.Overridden or OutcomeKind.Reversed or OutcomeKind.AuditFailed),
+            OverridesOfAutomatic = cases.Sum(c => c.Acts.Count(a => a.Kind is ActKind.Overridden or ActKind.Reversed && a.Actor == reviewer)),
+            ApprovalsLaterOverridden = acts.Count(a => a.Act.Kind == ActKind.Approved && a.Case.Verdict is Verdict.Overridden or Verdict.Reversed or Verdict.AuditFailed),
             AgreementRate = Ratio(approved, n),
             OverrideRate = Ratio(edited + rejected, n),
             EscalationRate = Ratio(escalated, n),
@@ -88,20 +88,20 @@ public static class OversightAnalyzer
 
     private static RuleStats Rule(string rule, List<ObservedCase> cases)
     {
-        var judged = cases.Count(c => c.Kind.IsJudged());
+        var judged = cases.Count(c => c.Verdict.IsJudged());
         return new RuleStats
         {
             RuleId = rule,
             Cases = cases.Count,
             Judged = judged,
-            AgreementRate = Ratio(cases.Count(c => c.Kind.IsAgreement()), judged),
-            OverrideRate = Ratio(cases.Count(c => c.Kind.IsOverride()), judged),
+            AgreementRate = Ratio(cases.Count(c => c.Verdict.IsAgreement()), judged),
+            OverrideRate = Ratio(cases.Count(c => c.Verdict.IsOverride()), judged),
             EscalationFrequency = Ratio(cases.Count(c => c.WasEscalated), cases.Count),
             MedianReviewSeconds = Median([.. cases.Select(c => c.Acts.FirstOrDefault(a => a.IsReview)).Where(a => a is not null).Select(a => a!.Waited.TotalSeconds).Order()]),
         };
     }
 
-    private static List<RubberStampFinding> RubberStamps(List<(ObservedCase Case, HumanAct Act)> reviews, OversightOptions options)
+    private static List<RubberStampFinding> RubberStamps(List<(ObservedCase Case, RecordedAct Act)> reviews, OversightOptions options)
     {
         var findings = new List<RubberStampFinding>();
         foreach (var mine in reviews.GroupBy(r => r.Act.Actor!, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
@@ -120,8 +120,8 @@ public static class OversightAnalyzer
 
             var median = Median([.. mine.Select(r => r.Act.Waited.TotalSeconds).Order()])!.Value;
             var peerMedian = Median([.. peers.Select(r => r.Act.Waited.TotalSeconds).Order()])!.Value;
-            var overrideRate = (double)mine.Count(r => r.Act.Act is AuditAct.Edited or AuditAct.Rejected) / mine.Count();
-            var peerOverrideRate = (double)peers.Count(r => r.Act.Act is AuditAct.Edited or AuditAct.Rejected) / peers.Count;
+            var overrideRate = (double)mine.Count(r => r.Act.Kind is ActKind.Edited or ActKind.Rejected) / mine.Count();
+            var peerOverrideRate = (double)peers.Count(r => r.Act.Kind is ActKind.Edited or ActKind.Rejected) / peers.Count;
             if (median < options.RubberStampSpeedRatio * peerMedian && overrideRate <= options.RubberStampMaxOverrideRate && overrideRate < peerOverrideRate)
             {
                 findings.Add(new RubberStampFinding
@@ -140,7 +140,7 @@ public static class OversightAnalyzer
         return findings;
     }
 
-    private static List<DriftTrend> Trends(List<ObservedCase> cases, List<(ObservedCase Case, HumanAct Act)> reviews, OversightOptions options)
+    private static List<DriftTrend> Trends(List<ObservedCase> cases, List<(ObservedCase Case, RecordedAct Act)> reviews, OversightOptions options)
     {
         if (cases.Count == 0)
         {
@@ -165,19 +165,19 @@ public static class OversightAnalyzer
             windows[index] = (trials + 1, events + (isEvent ? 1 : 0));
         }
 
-        foreach (var c in cases.Where(c => c.Kind.IsJudged()))
+        foreach (var c in cases.Where(c => c.Verdict.IsJudged()))
         {
             var index = Index(c.DecidedAt);
-            Add(DriftScope.ActionType, c.ActionType, index, c.Kind.IsOverride());
+            Add(DriftScope.ActionType, c.ActionType, index, c.Verdict.IsOverride());
             foreach (var rule in c.RulesFired.Distinct(StringComparer.Ordinal))
             {
-                Add(DriftScope.Rule, rule, index, c.Kind.IsOverride());
+                Add(DriftScope.Rule, rule, index, c.Verdict.IsOverride());
             }
         }
 
-        foreach (var (_, act) in reviews.Where(r => r.Act.Act is not AuditAct.Escalated))
+        foreach (var (_, act) in reviews.Where(r => r.Act.Kind is not ActKind.Escalated))
         {
-            Add(DriftScope.Reviewer, act.Actor!, Index(act.At), act.Act is AuditAct.Edited or AuditAct.Rejected);
+            Add(DriftScope.Reviewer, act.Actor!, Index(act.At), act.Kind is ActKind.Edited or ActKind.Rejected);
         }
 
         var testable = groups.Where(g => g.Value.Values.Sum(w => w.Trials) >= options.MinimumReviews && g.Value.Count >= 2).ToList();

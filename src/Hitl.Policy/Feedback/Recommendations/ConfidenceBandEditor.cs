@@ -34,11 +34,11 @@ public static class ConfidenceBandEditor
         {
             foreach (var band in automatic)
             {
-                band.Route = Route.Review;
+                band.Route = RouteLevel.Review;
             }
 
             var all = person.Concat(automatic).ToList();
-            return all.Count > 0 ? all : [NewBand(ids, actionType, "no-auto", 0, 1, Route.Review)];
+            return all.Count > 0 ? all : [NewBand(ids, actionType, "no-auto", 0, 1, RouteLevel.Review)];
         }
 
         person = person.Where(b => b.Min < t).ToList();
@@ -57,7 +57,7 @@ public static class ConfidenceBandEditor
         {
             if (person.Count == 0)
             {
-                person.Add(NewBand(ids, actionType, "below-auto", 0, t, Route.Review));
+                person.Add(NewBand(ids, actionType, "below-auto", 0, t, RouteLevel.Review));
             }
 
             // Close the gap between the two sides: the highest person band reaches up to the threshold.
@@ -66,7 +66,7 @@ public static class ConfidenceBandEditor
 
         if (automatic.Count == 0)
         {
-            automatic.Add(NewBand(ids, actionType, "auto", t, 1, Route.AutoExecute));
+            automatic.Add(NewBand(ids, actionType, "auto", t, 1, RouteLevel.AutoExecute));
         }
 
         // And the lowest automatic band reaches down to it.
@@ -74,9 +74,9 @@ public static class ConfidenceBandEditor
         return [.. person, .. automatic];
     }
 
-    private static bool IsAutomatic(ConfidenceBandDefinition band) => (band.Route ?? Route.Review).IsAutomatic();
+    private static bool IsAutomatic(ConfidenceBandDefinition band) => (band.Route ?? RouteLevel.Review).IsAutomatic();
 
-    private static ConfidenceBandDefinition NewBand(HashSet<string> ids, string actionType, string suffix, double min, double max, Route route)
+    private static ConfidenceBandDefinition NewBand(HashSet<string> ids, string actionType, string suffix, double min, double max, RouteLevel route)
     {
         var id = actionType + ".confidence." + suffix;
         for (var i = 2; !ids.Add(id); i++)

@@ -13,10 +13,10 @@ public sealed record ShadowDifference
     public required ShadowDifferenceKind Kind { get; init; }
 
     /// <summary>The active policy's route (the one that applied).</summary>
-    public required Route ActiveRoute { get; init; }
+    public required RouteLevel ActiveRoute { get; init; }
 
     /// <summary>The candidate's route; <see langword="null"/> when it threw.</summary>
-    public Route? CandidateRoute { get; init; }
+    public RouteLevel? CandidateRoute { get; init; }
 
     /// <summary>The active policy's required reviewer tier's name.</summary>
     public string? ActiveTier { get; init; }

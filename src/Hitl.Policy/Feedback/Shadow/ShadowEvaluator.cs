@@ -12,7 +12,7 @@ namespace Hitl.Policy.Feedback;
 /// var shadow = new ShadowEvaluator&lt;Signals&gt;(active, candidate);
 /// var decision = shadow.Route(caseId, signals);   // the active decision; the candidate only watches
 /// ...
-/// var report = ShadowReport.Build(shadow.Snapshot(), outcomes.Outcomes);
+/// var report = ShadowReport.Build(shadow.Snapshot(), observed.Cases);
 /// </code>
 /// </example>
 public sealed class ShadowEvaluator<TContext>
@@ -97,8 +97,8 @@ public sealed class ShadowEvaluator<TContext>
                 Kind = k,
                 ActiveRoute = active.Route,
                 CandidateRoute = fault ? null : candidate.Route,
-                ActiveTier = active.ReviewerTierName,
-                CandidateTier = fault ? null : candidate.ReviewerTierName,
+                ActiveTier = active.RequiredTier,
+                CandidateTier = fault ? null : candidate.RequiredTier,
                 ActiveDecidedBy = active.DecidedBy,
                 CandidateDecidedBy = fault ? null : candidate.DecidedBy,
             });
@@ -132,6 +132,6 @@ public sealed class ShadowEvaluator<TContext>
             return ShadowDifferenceKind.CandidateStricter;
         }
 
-        return string.Equals(active.ReviewerTierName, candidate.ReviewerTierName, StringComparison.Ordinal) ? null : ShadowDifferenceKind.Tier;
+        return string.Equals(active.RequiredTier, candidate.RequiredTier, StringComparison.Ordinal) ? null : ShadowDifferenceKind.Tier;
     }
 }

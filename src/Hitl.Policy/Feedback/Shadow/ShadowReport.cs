@@ -30,26 +30,26 @@ public sealed record ShadowReport
     /// <summary>Every kept differing case with its verdict.</summary>
     public required IReadOnlyList<ShadowCase> Cases { get; init; }
 
-    /// <summary>Joins a shadow run with case outcomes.</summary>
+    /// <summary>Joins a shadow run with observed cases.</summary>
     /// <param name="run">The run.</param>
-    /// <param name="outcomes">The cases read from the audit trail.</param>
+    /// <param name="observedCases">The cases read from the audit trail.</param>
     /// <param name="timeProvider">The clock that stamps the report; the system clock when <see langword="null"/>.</param>
     /// <returns>The report.</returns>
-    public static ShadowReport Build(ShadowRun run, IEnumerable<ObservedCase> outcomes, TimeProvider? timeProvider = null)
+    public static ShadowReport Build(ShadowRun run, IEnumerable<ObservedCase> observedCases, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(run);
-        ArgumentNullException.ThrowIfNull(outcomes);
+        ArgumentNullException.ThrowIfNull(observedCases);
         var byCase = new Dictionary<string, ObservedCase>(StringComparer.Ordinal);
-        foreach (var outcome in outcomes)
+        foreach (var observedCase in observedCases)
         {
-            byCase.TryAdd(outcome.CaseId, outcome);
+            byCase.TryAdd(observedCase.CaseId, observedCase);
         }
 
         var cases = run.Differences.Select(d =>
         {
-            var outcome = byCase.GetValueOrDefault(d.CaseId);
-            IReadOnlyList<string> reviewers = outcome is null ? [] : [.. outcome.Acts.Where(a => a.Actor is not null).Select(a => a.Actor!).Distinct(StringComparer.Ordinal)];
-            return new ShadowCase(d, outcome?.Kind, reviewers);
+            var observedCase = byCase.GetValueOrDefault(d.CaseId);
+            IReadOnlyList<string> reviewers = observedCase is null ? [] : [.. observedCase.Acts.Where(a => a.Actor is not null).Select(a => a.Actor!).Distinct(StringComparer.Ordinal)];
+            return new ShadowCase(d, observedCase?.Verdict, reviewers);
         }).ToList();
 
         var actions = run.Observed.Keys.Union(cases.Select(c => c.Difference.ActionType ?? "(none)"), StringComparer.Ordinal)

@@ -39,5 +39,5 @@ internal static class ShadowText
         return text.ToString();
     }
 
-    private static string Describe(Route route, string? tier) => tier is null ? route.ToJsonName() : route.ToJsonName() + " (" + tier + ")";
+    private static string Describe(RouteLevel route, string? tier) => tier is null ? route.ToJsonName() : route.ToJsonName() + " (" + tier + ")";
 }

@@ -36,7 +36,7 @@ internal sealed class ReviewCase
     /// <summary>Whether the decision is on the audit record (until then, nothing about the case may take effect).</summary>
     public bool Recorded { get; set; }
 
-    public Route Route { get; set; }
+    public RouteLevel Route { get; set; }
 
     public int Tier { get; set; }
 
@@ -46,7 +46,7 @@ internal sealed class ReviewCase
 
     public DateTimeOffset? DeadlineAt { get; set; }
 
-    public Route? Fallback { get; set; }
+    public RouteLevel? Fallback { get; set; }
 
     public bool TimeoutEscalated { get; set; }
 
@@ -76,7 +76,7 @@ internal sealed class ReviewCase
 
     public string? ActionType => Decision.ActionType;
 
-    public string? TierName => State == CaseState.Pending || Route is Route.Review or Route.Escalate
+    public string? TierName => State == CaseState.Pending || Route is RouteLevel.Review or RouteLevel.Escalate
         ? (Tier < Tiers.Count ? Tiers[Tier] : null)
         : null;
 

@@ -5,7 +5,7 @@ namespace Hitl.Policy.Review;
 /// calls it for <c>ReverseAsync</c> and <c>OverrideAsync</c>, after the act is on the audit record.
 /// </summary>
 /// <remarks>
-/// When it throws, the gate appends a <see cref="Audit.AuditAct.Corrected"/> record that supersedes the act, leaves the
+/// When it throws, the gate appends a <see cref="Audit.ActKind.Corrected"/> record that supersedes the act, leaves the
 /// case as it was, and throws <see cref="ReviewException"/> with <see cref="ReviewErrorCode.CompensationFailed"/>.
 /// </remarks>
 public interface ICompensationHook

@@ -13,7 +13,7 @@ public sealed record Notice
     public string? ActionType { get; init; }
 
     /// <summary>The route that applies now.</summary>
-    public required Route Route { get; init; }
+    public required RouteLevel Route { get; init; }
 
     /// <summary>The rule (or built-in) that set the route.</summary>
     public string? DecidedBy { get; init; }

@@ -3,8 +3,8 @@ using System.Text.Json.Serialization;
 namespace Hitl.Policy.Audit;
 
 /// <summary>What an audit record records: the policy's decision, or an act of a person or of the review gate.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<AuditAct>))]
-public enum AuditAct
+[JsonConverter(typeof(JsonStringEnumConverter<ActKind>))]
+public enum ActKind
 {
     /// <summary><c>Route()</c> decided; the record carries the decision.</summary>
     [JsonStringEnumMemberName("decided")]

@@ -5,4 +5,4 @@ namespace Hitl.Policy.Review;
 /// <param name="ActorId">The reviewer's id (looked up in the reviewer directory), or the subject's id for a contest.</param>
 /// <param name="ReasonCode">A machine-readable reason code, for example <c>wrong-amount</c>. Required.</param>
 /// <param name="Reason">The reason in the actor's words. Required for a rejection.</param>
-public sealed record ReviewerAct(string CaseId, string ActorId, string ReasonCode, string? Reason = null);
+public sealed record HumanAct(string CaseId, string ActorId, string ReasonCode, string? Reason = null);

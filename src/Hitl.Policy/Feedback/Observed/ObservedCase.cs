@@ -2,7 +2,7 @@ namespace Hitl.Policy.Feedback;
 
 /// <summary>
 /// One case read back from the audit trail: what the policy decided (action type, confidence, risk, route, rules)
-/// and what people concluded about it. Build these with <see cref="AuditOutcomes"/>.
+/// and what people concluded about it. Build these with <see cref="ObservedCases"/>.
 /// </summary>
 public sealed record ObservedCase
 {
@@ -19,10 +19,10 @@ public sealed record ObservedCase
     public double? Risk { get; init; }
 
     /// <summary>The route the policy decided.</summary>
-    public required Route Route { get; init; }
+    public required RouteLevel Route { get; init; }
 
     /// <summary>The required reviewer tier's name, when a person was needed.</summary>
-    public string? ReviewerTier { get; init; }
+    public string? RequiredTier { get; init; }
 
     /// <summary>The ids of the rules that fired.</summary>
     public IReadOnlyList<string> RulesFired { get; init; } = [];
@@ -40,7 +40,7 @@ public sealed record ObservedCase
     public required DateTimeOffset DecidedAt { get; init; }
 
     /// <summary>What people concluded (the most severe evidence on the case).</summary>
-    public required OutcomeKind Kind { get; init; }
+    public required Verdict Verdict { get; init; }
 
     /// <summary>
     /// The result of the after-the-fact audit of a sampled auto-executed decision: <see langword="true"/> passed,
@@ -53,7 +53,7 @@ public sealed record ObservedCase
     public bool WasEscalated { get; init; }
 
     /// <summary>The human acts on the case, in trail order.</summary>
-    public IReadOnlyList<HumanAct> Acts { get; init; } = [];
+    public IReadOnlyList<RecordedAct> Acts { get; init; } = [];
 
     /// <summary>Whether the decision let the action run without a person first.</summary>
     public bool WasAutomatic => Route.IsAutomatic();

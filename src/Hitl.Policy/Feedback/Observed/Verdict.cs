@@ -6,8 +6,8 @@ namespace Hitl.Policy.Feedback;
 /// What people concluded about one case's model output. When a case carries several acts, the most severe evidence
 /// wins, in this order: reversed, overridden, audit failed, rejected, edited, agreed, audit passed, timed out, no verdict.
 /// </summary>
-[JsonConverter(typeof(JsonStringEnumConverter<OutcomeKind>))]
-public enum OutcomeKind
+[JsonConverter(typeof(JsonStringEnumConverter<Verdict>))]
+public enum Verdict
 {
     /// <summary>No person has judged the output (auto-executed without audit, blocked, or still pending).</summary>
     [JsonStringEnumMemberName("no-verdict")]

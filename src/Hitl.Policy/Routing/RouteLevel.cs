@@ -3,11 +3,17 @@ using System.Text.Json.Serialization;
 namespace Hitl.Policy;
 
 /// <summary>
-/// The answer of <see cref="IEscalationPolicy{TContext}.Route"/>: a ladder ordered from least to most restrictive.
-/// Comparisons follow the ladder, so <c>a &gt; b</c> means <c>a</c> is more restrictive than <c>b</c>.
+/// A level on the route ladder, the answer of <see cref="IEscalationPolicy{TContext}.Route"/>: ordered from least to
+/// most restrictive. Comparisons follow the ladder, so <c>a &gt; b</c> means <c>a</c> is more restrictive than <c>b</c>.
 /// </summary>
-[JsonConverter(typeof(JsonStringEnumConverter<Route>))]
-public enum Route : byte
+/// <remarks>
+/// Two spellings, one meaning: <see cref="object.ToString"/> gives the C# member name (<c>AutoExecuteWithNotice</c>), for
+/// code and debuggers; policy JSON, audit records, CLI output and telemetry use the kebab-case name
+/// (<c>auto-execute-with-notice</c>), which <see cref="RouteLevelExtensions.ToJsonName"/> returns and the JSON converter
+/// reads and writes. Only names are accepted in JSON, never numbers.
+/// </remarks>
+[JsonConverter(typeof(JsonStringEnumConverter<RouteLevel>))]
+public enum RouteLevel : byte
 {
     /// <summary>The action may run without a person.</summary>
     [JsonStringEnumMemberName("auto-execute")]

@@ -6,11 +6,11 @@ namespace Hitl.Policy.Definition;
 /// What a rule proposes when it fires: a minimum route and, for routes that need a person, a minimum reviewer tier,
 /// a minimum number of approvals, a deadline and what a timed-out review falls back to.
 /// </summary>
-public class OutcomeDefinition : DefinitionNode
+public class EffectDefinition : DefinitionNode
 {
-    /// <summary>The minimum route. Where omitted, <see cref="Policy.Route.Review"/> (bands require it).</summary>
+    /// <summary>The minimum route. Where omitted, <see cref="Policy.RouteLevel.Review"/> (bands require it).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public Route? Route { get; set; }
+    public RouteLevel? Route { get; set; }
 
     /// <summary>The minimum reviewer tier, by name from the policy's tiers.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -27,11 +27,11 @@ public class OutcomeDefinition : DefinitionNode
 
     /// <summary>What a review past its deadline falls back to: escalate or block.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public Route? OnTimeout { get; set; }
+    public RouteLevel? OnTimeout { get; set; }
 }
 
 /// <summary>An outcome with an optional rule id (for gates, whose id defaults to <c>scope.gate</c>).</summary>
-public sealed class GateDefinition : OutcomeDefinition
+public sealed class GateDefinition : EffectDefinition
 {
     /// <summary>The rule id; defaults to the scope and the gate, for example <c>loan.approve.sensitive</c>.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -9,16 +9,16 @@ namespace Hitl.Policy.Feedback;
 /// </summary>
 /// <example>
 /// <code>
-/// var outcomes = await AuditOutcomes.CollectAsync(store.ReadAsync());
-/// var report = Calibrator.Calibrate(outcomes.Outcomes, policyDefinition, new CalibrationOptions { Target = 0.99 });
+/// var observedCases = await ObservedCases.CollectAsync(store.ReadAsync());
+/// var report = Calibrator.Calibrate(observed.Cases, policyDefinition, new CalibrationOptions { Target = 0.99 });
 /// </code>
 /// </example>
-public static class AuditOutcomes
+public static class ObservedCases
 {
-    /// <summary>Reads the outcomes from records in trail order.</summary>
+    /// <summary>Reads the observed cases from records in trail order.</summary>
     /// <param name="records">The records.</param>
-    /// <returns>The outcomes.</returns>
-    public static OutcomeSet Collect(IEnumerable<AuditRecord> records)
+    /// <returns>The observed cases.</returns>
+    public static ObservedCaseSet Collect(IEnumerable<AuditRecord> records)
     {
         ArgumentNullException.ThrowIfNull(records);
         var collector = new Collector();
@@ -30,11 +30,11 @@ public static class AuditOutcomes
         return collector.Build();
     }
 
-    /// <summary>Reads the outcomes from records in trail order, for example <see cref="IAuditStore.ReadAsync"/>.</summary>
+    /// <summary>Reads the observed cases from records in trail order, for example <see cref="IAuditStore.ReadAsync"/>.</summary>
     /// <param name="records">The records.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    /// <returns>The outcomes.</returns>
-    public static async ValueTask<OutcomeSet> CollectAsync(IAsyncEnumerable<AuditRecord> records, CancellationToken cancellationToken = default)
+    /// <returns>The observed cases.</returns>
+    public static async ValueTask<ObservedCaseSet> CollectAsync(IAsyncEnumerable<AuditRecord> records, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);
         var collector = new Collector();
@@ -46,22 +46,22 @@ public static class AuditOutcomes
         return collector.Build();
     }
 
-    private static OutcomeKind KindOf(AuditAct act) => act switch
+    private static Verdict KindOf(ActKind act) => act switch
     {
-        AuditAct.Approved => OutcomeKind.Agreed,
-        AuditAct.Edited => OutcomeKind.Edited,
-        AuditAct.Rejected => OutcomeKind.Rejected,
-        AuditAct.Overridden => OutcomeKind.Overridden,
-        AuditAct.Reversed => OutcomeKind.Reversed,
-        AuditAct.AuditPassed => OutcomeKind.AuditPassed,
-        AuditAct.AuditFailed => OutcomeKind.AuditFailed,
-        AuditAct.TimedOut => OutcomeKind.TimedOut,
-        _ => OutcomeKind.NoVerdict,
+        ActKind.Approved => Verdict.Agreed,
+        ActKind.Edited => Verdict.Edited,
+        ActKind.Rejected => Verdict.Rejected,
+        ActKind.Overridden => Verdict.Overridden,
+        ActKind.Reversed => Verdict.Reversed,
+        ActKind.AuditPassed => Verdict.AuditPassed,
+        ActKind.AuditFailed => Verdict.AuditFailed,
+        ActKind.TimedOut => Verdict.TimedOut,
+        _ => Verdict.NoVerdict,
     };
 
-    private static bool IsHumanAct(AuditAct act) => act is AuditAct.Approved or AuditAct.Edited or AuditAct.Rejected
-        or AuditAct.Escalated or AuditAct.Overridden or AuditAct.Reversed or AuditAct.Contested or AuditAct.TimedOut
-        or AuditAct.AuditPassed or AuditAct.AuditFailed;
+    private static bool IsHumanAct(ActKind act) => act is ActKind.Approved or ActKind.Edited or ActKind.Rejected
+        or ActKind.Escalated or ActKind.Overridden or ActKind.Reversed or ActKind.Contested or ActKind.TimedOut
+        or ActKind.AuditPassed or ActKind.AuditFailed;
 
     private sealed class Collector
     {
@@ -75,7 +75,7 @@ public static class AuditOutcomes
             ArgumentNullException.ThrowIfNull(record);
             _count++;
             var entry = record.Entry;
-            if (entry.Act == AuditAct.Corrected)
+            if (entry.Act == ActKind.Corrected)
             {
                 if (entry.Supersedes is { } superseded)
                 {
@@ -85,7 +85,7 @@ public static class AuditOutcomes
                 return;
             }
 
-            if (entry.Act is AuditAct.KillSwitchEngaged or AuditAct.KillSwitchReleased or AuditAct.PolicyActivated)
+            if (entry.Act is ActKind.KillSwitchEngaged or ActKind.KillSwitchReleased or ActKind.PolicyActivated)
             {
                 return;
             }
@@ -100,42 +100,42 @@ public static class AuditOutcomes
             list.Add(record);
         }
 
-        public OutcomeSet Build()
+        public ObservedCaseSet Build()
         {
-            var outcomes = new List<ObservedCase>(_order.Count);
+            var observedCases = new List<ObservedCase>(_order.Count);
             var withoutDecision = 0;
             var superseded = 0;
             foreach (var caseId in _order)
             {
                 var records = _cases[caseId];
                 superseded += records.RemoveAll(r => _superseded.Contains(r.Sequence));
-                var outcome = Build(caseId, records);
-                if (outcome is null)
+                var observedCase = Build(caseId, records);
+                if (observedCase is null)
                 {
                     withoutDecision++;
                 }
                 else
                 {
-                    outcomes.Add(outcome);
+                    observedCases.Add(observedCase);
                 }
             }
 
-            return new OutcomeSet(outcomes, _count, withoutDecision, superseded);
+            return new ObservedCaseSet(observedCases, _count, withoutDecision, superseded);
         }
 
         private static ObservedCase? Build(string caseId, List<AuditRecord> records)
         {
-            var decided = records.Find(r => r.Entry.Act == AuditAct.Decided && r.Entry.Route is not null)?.Entry;
+            var decided = records.Find(r => r.Entry.Act == ActKind.Decided && r.Entry.Route is not null)?.Entry;
             var actionType = decided?.ActionType ?? records.Find(r => r.Entry.ActionType is not null)?.Entry.ActionType;
             if (decided is null || actionType is null)
             {
                 return null;
             }
 
-            var acts = new List<HumanAct>();
-            var kind = OutcomeKind.NoVerdict;
+            var acts = new List<RecordedAct>();
+            var kind = Verdict.NoVerdict;
             bool? audit = null;
-            var escalated = decided.Route == Policy.Route.Escalate;
+            var escalated = decided.Route == Policy.RouteLevel.Escalate;
             var handedOver = decided.At;
             foreach (var record in records)
             {
@@ -145,19 +145,19 @@ public static class AuditOutcomes
                     continue;
                 }
 
-                acts.Add(new HumanAct(entry.Act, entry.Actor, entry.ActorTier, entry.ReasonCode, entry.At, entry.At - handedOver));
+                acts.Add(new RecordedAct(entry.Act, entry.Actor, entry.ActorTier, entry.ReasonCode, entry.At, entry.At - handedOver));
                 var actKind = KindOf(entry.Act);
                 kind = actKind > kind ? actKind : kind;
                 switch (entry.Act)
                 {
-                    case AuditAct.Escalated:
+                    case ActKind.Escalated:
                         escalated = true;
                         handedOver = entry.At;
                         break;
-                    case AuditAct.AuditFailed:
+                    case ActKind.AuditFailed:
                         audit = false;
                         break;
-                    case AuditAct.AuditPassed:
+                    case ActKind.AuditPassed:
                         audit ??= true;
                         break;
                 }
@@ -170,13 +170,13 @@ public static class AuditOutcomes
                 Confidence = decided.Confidence,
                 Risk = decided.Risk,
                 Route = decided.Route!.Value,
-                ReviewerTier = decided.ReviewerTier,
+                RequiredTier = decided.RequiredTier,
                 RulesFired = decided.RulesFired ?? [],
                 DecidedBy = decided.DecidedBy,
                 Flags = decided.Flags ?? DecisionFlags.None,
                 PolicyVersion = decided.PolicyVersion,
                 DecidedAt = decided.At,
-                Kind = kind,
+                Verdict = kind,
                 AuditPassed = audit,
                 WasEscalated = escalated,
                 Acts = acts,
