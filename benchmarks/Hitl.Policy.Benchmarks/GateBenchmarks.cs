@@ -103,7 +103,11 @@ public class GateBenchmarks
     private GateRun NewRun()
     {
         var store = Store.Create();
-        return new GateRun(new ReviewGate<Signals>(_policy, store, new InMemoryReviewSink(), _reviewers), store);
+        return new GateRun(new ReviewGateBuilder<Signals>(_policy)
+            .AddAuditStore(store)
+            .AddReviewSink(new InMemoryReviewSink())
+            .AddReviewerDirectory(_reviewers)
+            .Build(), store);
     }
 
     private GateRequest<Signals> Request(Signals signals) =>

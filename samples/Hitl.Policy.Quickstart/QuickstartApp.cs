@@ -56,9 +56,9 @@ public static class QuickstartApp
         var kept = KeepPreviousTrail(trailPath);
 
         var definition = SamplePolicy.Load();
-        var killSwitch = new KillSwitch();
-        var policy = PolicyCompiler.Compile(definition, ModelOutput.Schema, killSwitch);
         var clock = new VirtualClock(Start);
+        var killSwitch = new KillSwitch(clock);
+        var policy = PolicyCompiler.Compile(definition, ModelOutput.Schema, killSwitch);
         var simulation = new Simulation(clock, options.Seed);
         var directory = ReviewerPool.Directory();
 
@@ -79,10 +79,15 @@ public static class QuickstartApp
         var line = new ProgressLine(progress, items.Length);
         await using (var store = await JsonLinesAuditStore.OpenAsync(new JsonLinesAuditStoreOptions { Path = trailPath }).ConfigureAwait(false))
         {
-            using var gate = new ReviewGate<ModelOutput>(policy, store, new ReviewerDesk(simulation.OnTicket), directory,
-                notifications: new InMemoryNotificationSink(), timeProvider: clock);
+            using var gate = new ReviewGateBuilder<ModelOutput>(policy)
+                .AddAuditStore(store)
+                .AddReviewSink(new ReviewerDesk(simulation.OnTicket))
+                .AddReviewerDirectory(directory)
+                .AddNotificationSink(new InMemoryNotificationSink())
+                .UseTimeProvider(clock)
+                .Build();
             simulation.Gate = gate;
-            var switches = new AuditedKillSwitch(killSwitch, store, directory, timeProvider: clock);
+            var switches = new AuditedKillSwitch(killSwitch, store, directory);
             for (var i = 0; i < items.Length; i++)
             {
                 if (i == engageAt)
@@ -141,7 +146,7 @@ public static class QuickstartApp
         report.KillSwitchAndContest(summary, simulation.ContestedCase);
         report.Explain(escalatedExample is null ? null : policy.Explain(escalatedExample));
         report.Calibration(Calibrator.Calibrate(ObservedCases.Collect(records).Cases, definition,
-            new CalibrationOptions { TimeProvider = clock, Target = SummaryWriter.CalibrationTarget, MinimumSample = SummaryWriter.CalibrationMinimumSample }));
+            new CalibrationOptions { Target = SummaryWriter.CalibrationTarget, MinimumSample = SummaryWriter.CalibrationMinimumSample }, clock));
         report.Problems(simulation.Refusals, pendingAtEnd);
         report.Trail(trailPath, verification, clock.GetUtcNow() - Start, stopwatch.Elapsed);
         return verification.IsIntact ? 0 : 1;

@@ -1,83 +1,205 @@
 using System.Diagnostics.CodeAnalysis;
 using Hitl.Policy.Audit;
 using Hitl.Policy.Review;
+using Hitl.Policy.Telemetry;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Hitl.Policy.DependencyInjection;
 
-/// <summary>Registers the host's sinks, handlers and stores for the policy that <c>AddHitlPolicy</c> added.</summary>
+/// <summary>
+/// Adds the review gate of the policy that <c>AddHitlPolicy</c> added, and registers its parts: audit store, review
+/// sink, reviewer directory (required once the gate is added; a missing one stops the start), notification sink,
+/// compensation hook and escalation handlers. Each part can be given as an instance, a type (made by the container)
+/// or a factory (run at first use, so registering opens nothing).
+/// </summary>
 /// <typeparam name="TContext">The host's context type.</typeparam>
+/// <remarks>
+/// For the default policy (no name) the parts are plain services. For a named policy they are keyed services under
+/// the policy's name; a part the named policy lacks is taken from the plain services, so one audit store registered
+/// once can serve every gate. Escalation handlers are not shared: each gate runs the handlers of its own builder.
+/// </remarks>
 public sealed class HitlPolicyBuilder<TContext>
 {
-    internal HitlPolicyBuilder(IServiceCollection services, string optionsName)
+    private readonly IConfiguration? _configuration;
+    private bool _gateAdded;
+
+    internal HitlPolicyBuilder(IServiceCollection services, string? name, string optionsName, IConfiguration? configuration)
     {
         Services = services;
+        Name = name;
         OptionsName = optionsName;
+        _configuration = configuration;
     }
 
     /// <summary>The service collection.</summary>
     public IServiceCollection Services { get; }
 
-    /// <summary>The name of the <see cref="HitlPolicyOptions"/> instance this policy reads.</summary>
+    /// <summary>The policy's name, the key of its keyed services; <see langword="null"/> for the default policy.</summary>
+    public string? Name { get; }
+
+    /// <summary>
+    /// The name of this policy's <see cref="HitlPolicyOptions"/> and <see cref="ReviewGateOptions"/> instances, for
+    /// <c>IOptionsMonitor&lt;T&gt;.Get(name)</c> and <c>services.Configure&lt;T&gt;(name, ...)</c>.
+    /// </summary>
     public string OptionsName { get; }
 
-    /// <summary>Registers the audit store (required).</summary>
+    /// <summary>
+    /// Adds the review gate (<see cref="ReviewGate{TContext}"/>) and the audited kill switch (<see cref="AuditedKillSwitch"/>)
+    /// for this policy. Their settings are bound from the section <c>Gate</c> of the policy's configuration (when it was
+    /// added from configuration), then changed by <paramref name="configure"/>, and checked at start together with the
+    /// parts the gate needs.
+    /// </summary>
+    /// <param name="configure">Changes the settings after binding; optional.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="InvalidOperationException">The gate of this policy is already added.</exception>
+    public HitlPolicyBuilder<TContext> AddReviewGate(Action<ReviewGateOptions>? configure = null)
+    {
+        if (_gateAdded)
+        {
+            throw new InvalidOperationException($"The review gate of {Describe()} is already added; change its settings with ConfigureGate(...).");
+        }
+
+        _gateAdded = true;
+        var options = Services.AddOptions<ReviewGateOptions>(OptionsName);
+        if (_configuration is not null)
+        {
+            var section = _configuration.GetSection("Gate");
+            options.Configure(o => HitlConfiguration.BindGate(section, o));
+        }
+
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        var optionsName = OptionsName;
+        var name = Name;
+        Services.AddSingleton<IValidateOptions<ReviewGateOptions>>(new ReviewGateOptionsValidator(optionsName));
+        Services.AddSingleton<IValidateOptions<ReviewGateOptions>>(sp =>
+            new ReviewGatePartsValidator(optionsName, name, sp.GetRequiredService<IServiceProviderIsService>()));
+        Register(sp => CreateGate(sp, name, optionsName));
+        Register(sp => new AuditedKillSwitch(
+            sp.GetRequiredService<KillSwitch>(),
+            Need<IAuditStore>(sp, name, "AddAuditStore"),
+            Need<IReviewerDirectory>(sp, name, "AddReviewerDirectory"),
+            sp.GetRequiredService<IOptionsMonitor<ReviewGateOptions>>().Get(optionsName),
+            sp.GetService<ILoggerFactory>()?.CreateLogger("Hitl.Policy.Review.KillSwitch")));
+        return this;
+    }
+
+    /// <summary>Changes the review gate's settings (after configuration binding and <see cref="AddReviewGate"/>'s change).</summary>
+    /// <param name="configure">The change.</param>
+    /// <returns>This builder.</returns>
+    public HitlPolicyBuilder<TContext> ConfigureGate(Action<ReviewGateOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        Services.Configure(OptionsName, configure);
+        return this;
+    }
+
+    /// <summary>Registers the audit store (required by the gate).</summary>
     /// <param name="store">The store.</param>
     /// <returns>This builder.</returns>
-    public HitlPolicyBuilder<TContext> AddAuditStore(IAuditStore store) => Replace(store);
+    public HitlPolicyBuilder<TContext> AddAuditStore(IAuditStore store) => RegisterInstance(store);
 
-    /// <summary>Registers the audit store type (required), as a singleton.</summary>
+    /// <summary>Registers the audit store made at first use by <paramref name="factory"/> (registering opens nothing).</summary>
+    /// <param name="factory">Makes the store.</param>
+    /// <returns>This builder.</returns>
+    public HitlPolicyBuilder<TContext> AddAuditStore(Func<IServiceProvider, IAuditStore> factory) => Register(Checked(factory));
+
+    /// <summary>Registers the audit store type, made by the container at first use.</summary>
     /// <typeparam name="TStore">The store type.</typeparam>
     /// <returns>This builder.</returns>
     public HitlPolicyBuilder<TContext> AddAuditStore<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TStore>()
-        where TStore : class, IAuditStore => Replace<IAuditStore, TStore>();
+        where TStore : class, IAuditStore => RegisterType<IAuditStore, TStore>();
 
-    /// <summary>Registers the review sink (required).</summary>
+    /// <summary>
+    /// Registers a <see cref="JsonLinesAuditStore"/> on this file as the audit store. The file is opened at first use,
+    /// not here; its options are checked at start.
+    /// </summary>
+    /// <param name="path">The trail file.</param>
+    /// <returns>This builder.</returns>
+    public HitlPolicyBuilder<TContext> AddJsonLinesAuditStore(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return AddJsonLinesAuditStore(o => o.Path = path);
+    }
+
+    /// <summary>
+    /// Registers a <see cref="JsonLinesAuditStore"/> as the audit store, with options set by <paramref name="configure"/>
+    /// (bind them from configuration with <c>Services.Configure&lt;JsonLinesAuditStoreOptions&gt;(OptionsName, ...)</c>
+    /// if you prefer). The file is opened at first use, not here; the options are checked at start.
+    /// </summary>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>This builder.</returns>
+    public HitlPolicyBuilder<TContext> AddJsonLinesAuditStore(Action<JsonLinesAuditStoreOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        var optionsName = OptionsName;
+        Services.AddOptions<JsonLinesAuditStoreOptions>(optionsName).Configure(configure).ValidateOnStart();
+        Services.AddSingleton<IValidateOptions<JsonLinesAuditStoreOptions>>(new JsonLinesAuditStoreOptionsValidator(optionsName));
+        return Register<IAuditStore>(sp => JsonLinesAuditStore.Open(sp.GetRequiredService<IOptionsMonitor<JsonLinesAuditStoreOptions>>().Get(optionsName)));
+    }
+
+    /// <summary>Registers the review sink (required by the gate).</summary>
     /// <param name="sink">The sink.</param>
     /// <returns>This builder.</returns>
-    public HitlPolicyBuilder<TContext> AddReviewSink(IReviewSink sink) => Replace(sink);
+    public HitlPolicyBuilder<TContext> AddReviewSink(IReviewSink sink) => RegisterInstance(sink);
 
-    /// <summary>Registers the review sink type (required), as a singleton.</summary>
+    /// <summary>Registers the review sink made at first use by <paramref name="factory"/>.</summary>
+    /// <param name="factory">Makes the sink.</param>
+    /// <returns>This builder.</returns>
+    public HitlPolicyBuilder<TContext> AddReviewSink(Func<IServiceProvider, IReviewSink> factory) => Register(Checked(factory));
+
+    /// <summary>Registers the review sink type, made by the container at first use.</summary>
     /// <typeparam name="TSink">The sink type.</typeparam>
     /// <returns>This builder.</returns>
     public HitlPolicyBuilder<TContext> AddReviewSink<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TSink>()
-        where TSink : class, IReviewSink => Replace<IReviewSink, TSink>();
+        where TSink : class, IReviewSink => RegisterType<IReviewSink, TSink>();
 
-    /// <summary>Registers the reviewer directory (required).</summary>
+    /// <summary>Registers the reviewer directory (required by the gate).</summary>
     /// <param name="directory">The directory.</param>
     /// <returns>This builder.</returns>
-    public HitlPolicyBuilder<TContext> AddReviewerDirectory(IReviewerDirectory directory) => Replace(directory);
+    public HitlPolicyBuilder<TContext> AddReviewerDirectory(IReviewerDirectory directory) => RegisterInstance(directory);
 
-    /// <summary>Registers the reviewer directory type (required), as a singleton.</summary>
+    /// <summary>Registers the reviewer directory made at first use by <paramref name="factory"/>.</summary>
+    /// <param name="factory">Makes the directory.</param>
+    /// <returns>This builder.</returns>
+    public HitlPolicyBuilder<TContext> AddReviewerDirectory(Func<IServiceProvider, IReviewerDirectory> factory) => Register(Checked(factory));
+
+    /// <summary>Registers the reviewer directory type, made by the container at first use.</summary>
     /// <typeparam name="TDirectory">The directory type.</typeparam>
     /// <returns>This builder.</returns>
     public HitlPolicyBuilder<TContext> AddReviewerDirectory<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TDirectory>()
-        where TDirectory : class, IReviewerDirectory => Replace<IReviewerDirectory, TDirectory>();
+        where TDirectory : class, IReviewerDirectory => RegisterType<IReviewerDirectory, TDirectory>();
 
     /// <summary>Registers the notification sink (optional: without one, notice-only actions go to review).</summary>
     /// <param name="sink">The sink.</param>
     /// <returns>This builder.</returns>
-    public HitlPolicyBuilder<TContext> AddNotificationSink(INotificationSink sink) => Replace(sink);
+    public HitlPolicyBuilder<TContext> AddNotificationSink(INotificationSink sink) => RegisterInstance(sink);
 
-    /// <summary>Registers the notification sink type, as a singleton.</summary>
+    /// <summary>Registers the notification sink type, made by the container at first use.</summary>
     /// <typeparam name="TSink">The sink type.</typeparam>
     /// <returns>This builder.</returns>
     public HitlPolicyBuilder<TContext> AddNotificationSink<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TSink>()
-        where TSink : class, INotificationSink => Replace<INotificationSink, TSink>();
+        where TSink : class, INotificationSink => RegisterType<INotificationSink, TSink>();
 
     /// <summary>Registers the compensation hook (optional: without one, reversal is refused).</summary>
     /// <param name="hook">The hook.</param>
     /// <returns>This builder.</returns>
-    public HitlPolicyBuilder<TContext> AddCompensationHook(ICompensationHook hook) => Replace(hook);
+    public HitlPolicyBuilder<TContext> AddCompensationHook(ICompensationHook hook) => RegisterInstance(hook);
 
-    /// <summary>Registers the compensation hook type, as a singleton.</summary>
+    /// <summary>Registers the compensation hook type, made by the container at first use.</summary>
     /// <typeparam name="THook">The hook type.</typeparam>
     /// <returns>This builder.</returns>
     public HitlPolicyBuilder<TContext> AddCompensationHook<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THook>()
-        where THook : class, ICompensationHook => Replace<ICompensationHook, THook>();
+        where THook : class, ICompensationHook => RegisterType<ICompensationHook, THook>();
 
-    /// <summary>Adds an escalation handler to the chain (handlers run in the order they were added).</summary>
+    /// <summary>Adds an escalation handler to this gate's chain (handlers run in the order they were added).</summary>
     /// <param name="handler">The handler.</param>
     /// <param name="tier">The tier it handles, or <see langword="null"/> for all.</param>
     /// <param name="actionType">The action type it handles, or <see langword="null"/> for all.</param>
@@ -85,33 +207,98 @@ public sealed class HitlPolicyBuilder<TContext>
     public HitlPolicyBuilder<TContext> AddEscalationHandler(IEscalationHandler handler, string? tier = null, string? actionType = null)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        Services.AddSingleton(new EscalationHandlerRegistration(handler, tier, actionType));
+        var registration = new EscalationHandlerRegistration(handler, tier, actionType);
+        Services.Add(Name is null
+            ? ServiceDescriptor.Singleton(registration)
+            : ServiceDescriptor.KeyedSingleton(Name, registration));
         return this;
     }
 
-    /// <summary>Changes the review gate's settings (after configuration binding).</summary>
-    /// <param name="configure">The change.</param>
-    /// <returns>This builder.</returns>
-    public HitlPolicyBuilder<TContext> ConfigureGate(Action<ReviewGateOptions> configure)
+    /// <summary>This policy's part: its keyed service for a named policy, else the plain service.</summary>
+    internal static T? Find<T>(IServiceProvider services, string? name)
+        where T : class =>
+        (name is null ? null : services.GetKeyedService<T>(name)) ?? services.GetService<T>();
+
+    private static T Need<T>(IServiceProvider services, string? name, string method)
+        where T : class =>
+        Find<T>(services, name) ?? throw new InvalidOperationException(
+            $"No {typeof(T).Name} is registered for {(name is null ? "the default Hitl policy" : $"the Hitl policy '{name}'")}; call {method}(...) on the builder that AddHitlPolicy returns.");
+
+    private static ReviewGate<TContext> CreateGate(IServiceProvider sp, string? name, string optionsName)
     {
-        ArgumentNullException.ThrowIfNull(configure);
-        Services.Configure<HitlPolicyOptions>(OptionsName, o => configure(o.Gate));
-        return this;
+        var policy = name is null
+            ? sp.GetRequiredService<ReloadablePolicy<TContext>>()
+            : sp.GetRequiredKeyedService<ReloadablePolicy<TContext>>(name);
+        var builder = new ReviewGateBuilder<TContext>(policy)
+            .AddAuditStore(Need<IAuditStore>(sp, name, "AddAuditStore"))
+            .AddReviewSink(Need<IReviewSink>(sp, name, "AddReviewSink"))
+            .AddReviewerDirectory(Need<IReviewerDirectory>(sp, name, "AddReviewerDirectory"))
+            .AddEscalationHandlers(name is null ? sp.GetServices<EscalationHandlerRegistration>() : sp.GetKeyedServices<EscalationHandlerRegistration>(name))
+            .UseOptions(sp.GetRequiredService<IOptionsMonitor<ReviewGateOptions>>().Get(optionsName))
+            .UseTimeProvider(sp.GetRequiredService<TimeProvider>())
+            .UseMetrics(sp.GetRequiredService<GateMetrics>());
+        if (Find<INotificationSink>(sp, name) is { } notifications)
+        {
+            builder.AddNotificationSink(notifications);
+        }
+
+        if (Find<ICompensationHook>(sp, name) is { } compensation)
+        {
+            builder.AddCompensationHook(compensation);
+        }
+
+        if (sp.GetService<ILoggerFactory>() is { } loggers)
+        {
+            builder.UseLoggerFactory(loggers);
+        }
+
+        return builder.Build();
     }
 
-    private HitlPolicyBuilder<TContext> Replace<TService>(TService instance)
+    private string Describe() => Name is null ? $"the default Hitl policy for {typeof(TContext).Name}" : $"the Hitl policy '{Name}'";
+
+    private static Func<IServiceProvider, T> Checked<T>(Func<IServiceProvider, T> factory)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        return sp => factory(sp) ?? throw new InvalidOperationException($"The factory registered for {typeof(T).Name} returned null.");
+    }
+
+    private HitlPolicyBuilder<TContext> RegisterInstance<TService>(TService instance)
         where TService : class
     {
         ArgumentNullException.ThrowIfNull(instance);
-        Services.Replace(ServiceDescriptor.Singleton(instance));
-        return this;
+        return Replace(Name is null
+            ? ServiceDescriptor.Singleton(instance)
+            : ServiceDescriptor.KeyedSingleton(Name, instance));
     }
 
-    private HitlPolicyBuilder<TContext> Replace<TService, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TImplementation>()
+    private HitlPolicyBuilder<TContext> Register<TService>(Func<IServiceProvider, TService> factory)
+        where TService : class =>
+        Replace(Name is null
+            ? ServiceDescriptor.Singleton(factory)
+            : ServiceDescriptor.KeyedSingleton<TService>(Name, (sp, _) => factory(sp)));
+
+    private HitlPolicyBuilder<TContext> RegisterType<TService, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TImplementation>()
         where TService : class
-        where TImplementation : class, TService
+        where TImplementation : class, TService =>
+        Replace(Name is null
+            ? ServiceDescriptor.Singleton<TService, TImplementation>()
+            : ServiceDescriptor.KeyedSingleton<TService, TImplementation>(Name));
+
+    /// <summary>One part per service type and key: a second registration replaces the first.</summary>
+    private HitlPolicyBuilder<TContext> Replace(ServiceDescriptor descriptor)
     {
-        Services.Replace(ServiceDescriptor.Singleton<TService, TImplementation>());
+        for (var i = Services.Count - 1; i >= 0; i--)
+        {
+            var existing = Services[i];
+            if (existing.ServiceType == descriptor.ServiceType && Equals(existing.ServiceKey, descriptor.ServiceKey))
+            {
+                Services.RemoveAt(i);
+            }
+        }
+
+        Services.Add(descriptor);
         return this;
     }
 }

@@ -4,9 +4,10 @@ using Hitl.Policy.Review;
 namespace Hitl.Policy.DependencyInjection;
 
 /// <summary>
-/// Where the policy comes from, and how the review gate behaves. Give exactly one of <see cref="PolicyPath"/>,
-/// <see cref="PolicyJson"/> and <see cref="Policy"/>. Bound from configuration by
-/// <c>AddHitlPolicy(configuration)</c>: keys <c>PolicyPath</c>, <c>WatchPolicyFile</c>, <c>PolicyJson</c> and the section <c>Gate</c>.
+/// Where the policy comes from. Give exactly one of <see cref="PolicyPath"/>, <see cref="PolicyJson"/> and
+/// <see cref="Policy"/>. Bound from configuration by <c>AddHitlPolicy(configuration)</c>: keys <c>PolicyPath</c>,
+/// <c>WatchPolicyFile</c> and <c>PolicyJson</c>; the review gate's settings (<see cref="ReviewGateOptions"/>) are the
+/// section <c>Gate</c> beside them, read by <c>AddReviewGate()</c>.
 /// </summary>
 public sealed class HitlPolicyOptions
 {
@@ -29,6 +30,6 @@ public sealed class HitlPolicyOptions
     /// <value>The default value is <see langword="null"/>.</value>
     public PolicyDefinition? Policy { get; set; }
 
-    /// <summary>The review gate's settings.</summary>
-    public ReviewGateOptions Gate { get; } = new();
+    /// <summary>Values that could not be bound from configuration, each naming its key and value; reported at start.</summary>
+    internal List<string> BindingProblems { get; } = [];
 }

@@ -18,6 +18,11 @@ internal sealed class HitlPolicyOptionsValidator<TContext>(string optionsName, F
             return ValidateOptionsResult.Skip;
         }
 
+        if (options.BindingProblems.Count > 0)
+        {
+            return ValidateOptionsResult.Fail(options.BindingProblems.Select(p => "Hitl policy: " + p));
+        }
+
         var errors = Check(options, schema);
         return errors.Count == 0
             ? ValidateOptionsResult.Success

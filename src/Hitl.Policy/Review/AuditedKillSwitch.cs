@@ -21,7 +21,6 @@ public sealed class AuditedKillSwitch
     private readonly IAuditStore _audit;
     private readonly IReviewerDirectory _directory;
     private readonly string _operatorRole;
-    private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
     /// <summary>Creates the wrapper.</summary>
@@ -29,9 +28,9 @@ public sealed class AuditedKillSwitch
     /// <param name="auditStore">Where changes are recorded.</param>
     /// <param name="directory">Who holds the operator role.</param>
     /// <param name="options">Names the operator role; defaults when omitted.</param>
-    /// <param name="timeProvider">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public AuditedKillSwitch(KillSwitch killSwitch, IAuditStore auditStore, IReviewerDirectory directory, ReviewGateOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null)
+    /// <remarks>Records and changes are stamped by the switch's own clock (its <see cref="TimeProvider"/>).</remarks>
+    public AuditedKillSwitch(KillSwitch killSwitch, IAuditStore auditStore, IReviewerDirectory directory, ReviewGateOptions? options = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(killSwitch);
         ArgumentNullException.ThrowIfNull(auditStore);
@@ -40,7 +39,6 @@ public sealed class AuditedKillSwitch
         _audit = auditStore;
         _directory = directory;
         _operatorRole = options?.OperatorRole ?? OperatorRoleName;
-        _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
     }
 
@@ -57,20 +55,20 @@ public sealed class AuditedKillSwitch
     public async ValueTask<KillSwitchChange> EngageAsync(string? actionType, string actor, string reason, CancellationToken cancellationToken = default)
     {
         var person = await CheckAsync(actor, reason, cancellationToken).ConfigureAwait(false);
-        var now = _time.GetUtcNow();
+        var now = Inner.Time.GetUtcNow();
         try
         {
             await _audit.AppendAsync(Entry(ActKind.KillSwitchEngaged, actionType, person, reason, now), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            Inner.Engage(actionType, actor, reason, now);
+            Inner.Set(actionType, true, actor, reason, now);
             HitlLog.KillSwitchChanged(_logger, Scope(actionType), "engaged (not on record)", actor, reason);
             throw new ReviewException(ReviewErrorCode.AuditAppendFailed, null, actor,
                 $"The kill switch ({Scope(actionType)}) is ON, but the audit store could not record it: {ex.Message}", ex);
         }
 
-        var change = Inner.Engage(actionType, actor, reason, now);
+        var change = Inner.Set(actionType, true, actor, reason, now);
         HitlLog.KillSwitchChanged(_logger, Scope(actionType), "engaged", actor, reason);
         return change;
     }
@@ -85,7 +83,7 @@ public sealed class AuditedKillSwitch
     public async ValueTask<KillSwitchChange> ReleaseAsync(string? actionType, string actor, string reason, CancellationToken cancellationToken = default)
     {
         var person = await CheckAsync(actor, reason, cancellationToken).ConfigureAwait(false);
-        var now = _time.GetUtcNow();
+        var now = Inner.Time.GetUtcNow();
         try
         {
             await _audit.AppendAsync(Entry(ActKind.KillSwitchReleased, actionType, person, reason, now), cancellationToken).ConfigureAwait(false);
@@ -96,7 +94,7 @@ public sealed class AuditedKillSwitch
                 $"The kill switch ({Scope(actionType)}) stays on: the audit store could not record its release: {ex.Message}", ex);
         }
 
-        var change = Inner.Release(actionType, actor, reason, now);
+        var change = Inner.Set(actionType, false, actor, reason, now);
         HitlLog.KillSwitchChanged(_logger, Scope(actionType), "released", actor, reason);
         return change;
     }

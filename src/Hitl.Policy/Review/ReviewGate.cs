@@ -3,7 +3,6 @@ using System.Globalization;
 using Hitl.Policy.Audit;
 using Hitl.Policy.Telemetry;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hitl.Policy.Review;
 
@@ -15,6 +14,10 @@ namespace Hitl.Policy.Review;
 /// effect, and refused with a <see cref="ReviewException"/> when it is not allowed.
 /// </summary>
 /// <typeparam name="TContext">The host's context type.</typeparam>
+/// <remarks>
+/// Make one with <see cref="ReviewGateBuilder{TContext}"/>, or in dependency injection with
+/// <c>services.AddHitlPolicy(...).AddReviewGate()</c>.
+/// </remarks>
 /// <example>
 /// <code>
 /// var decision = policy.Route(in request);
@@ -45,50 +48,23 @@ public sealed partial class ReviewGate<TContext> : IDisposable
     private readonly ITimer? _sweepTimer;
     private readonly bool _ownsMetrics;
 
-    /// <summary>Creates a gate.</summary>
-    /// <param name="policy">The policy whose decisions pass the gate (used for <c>Explain()</c> on tickets).</param>
-    /// <param name="auditStore">Where every decision and act is recorded.</param>
-    /// <param name="reviewSink">Where tickets go.</param>
-    /// <param name="reviewers">Who holds which role and tier.</param>
-    /// <param name="options">Settings; defaults when omitted.</param>
-    /// <param name="notifications">Where notices go; without one, notice-only actions go to review.</param>
-    /// <param name="escalationHandlers">Handlers run when a case escalates, in order.</param>
-    /// <param name="compensation">Reverses executed actions; without one, reversal is refused.</param>
-    /// <param name="timeProvider">The clock; the system clock when omitted.</param>
-    /// <param name="logger">The logger.</param>
-    /// <param name="metrics">The instruments; a private set when omitted.</param>
-    public ReviewGate(
-        IEscalationPolicy<TContext> policy,
-        IAuditStore auditStore,
-        IReviewSink reviewSink,
-        IReviewerDirectory reviewers,
-        ReviewGateOptions? options = null,
-        INotificationSink? notifications = null,
-        IEnumerable<EscalationHandlerRegistration>? escalationHandlers = null,
-        ICompensationHook? compensation = null,
-        TimeProvider? timeProvider = null,
-        ILogger? logger = null,
-        GateMetrics? metrics = null)
+    /// <summary>Makes the gate from a builder that has checked every part; see <see cref="ReviewGateBuilder{TContext}"/>.</summary>
+    internal ReviewGate(ReviewGateBuilder<TContext> parts, ReviewGateOptions options)
     {
-        ArgumentNullException.ThrowIfNull(policy);
-        ArgumentNullException.ThrowIfNull(auditStore);
-        ArgumentNullException.ThrowIfNull(reviewSink);
-        ArgumentNullException.ThrowIfNull(reviewers);
-        _policy = policy;
-        _audit = auditStore;
-        _reviewSink = reviewSink;
-        _reviewers = reviewers;
-        _options = options ?? new ReviewGateOptions();
-        _notifications = notifications;
-        _handlers = escalationHandlers?.ToArray() ?? [];
-        _compensation = compensation;
-        _time = timeProvider ?? TimeProvider.System;
-        _logger = logger ?? NullLogger.Instance;
-        _ownsMetrics = metrics is null;
-        _metrics = metrics ?? new GateMetrics();
+        _policy = parts.Policy;
+        _audit = parts.AuditStore!;
+        _reviewSink = parts.ReviewSink!;
+        _reviewers = parts.Reviewers!;
+        _options = options;
+        _notifications = parts.Notifications;
+        _handlers = [.. parts.Handlers];
+        _compensation = parts.Compensation;
+        _time = parts.Time;
+        _logger = parts.Logger;
+        _ownsMetrics = parts.Metrics is null;
+        _metrics = parts.Metrics ?? new GateMetrics();
         if (_options.SweepInterval is { } interval)
         {
-            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero, nameof(options));
             _sweepTimer = _time.CreateTimer(static state => ((ReviewGate<TContext>)state!).SweepFromTimer(), this, interval, interval);
         }
     }

@@ -1,6 +1,12 @@
 namespace Hitl.Policy.Review;
 
-/// <summary>Settings of the <see cref="ReviewGate{TContext}"/>.</summary>
+/// <summary>
+/// Settings of the <see cref="ReviewGate{TContext}"/>: pass them to <see cref="ReviewGateBuilder{TContext}.UseOptions"/>, or
+/// in dependency injection bind them from configuration (the section <c>Gate</c> of the policy's section, for example
+/// <c>Hitl:Gate:SweepInterval</c>) and change them with <c>AddReviewGate(o =&gt; ...)</c>. Durations in configuration are
+/// ISO 8601 (<c>PT5S</c>, <c>P7D</c>, as in the policy file) or <see cref="TimeSpan"/> text (<c>00:00:05</c>,
+/// <c>7.00:00:00</c>); a value that is neither stops the start with an error that names the key and the value.
+/// </summary>
 public sealed class ReviewGateOptions
 {
     /// <summary>The role a reviewer needs to approve, reject, edit, escalate, override or reverse.</summary>
@@ -38,6 +44,12 @@ public sealed class ReviewGateOptions
 
     /// <summary>Ticket settings per action type (for example <c>loan.approve</c>).</summary>
     public Dictionary<string, ActionReviewOptions> Actions { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The configuration path the options were bound from (for example <c>Hitl:Gate</c>), for error messages.</summary>
+    internal string? ConfigurationPath { get; set; }
+
+    /// <summary>Values that could not be bound from configuration, each naming its key and value; reported at start.</summary>
+    internal List<string> BindingProblems { get; } = [];
 
     internal ActionReviewOptions For(string? actionType) =>
         actionType is not null && Actions.TryGetValue(actionType, out var options) ? options : Defaults;

@@ -13,6 +13,13 @@ public sealed class KillSwitch
     private readonly Lock _gate = new();
     private volatile Snapshot _state = Snapshot.Off;
 
+    /// <summary>Creates a switch that is off everywhere.</summary>
+    /// <param name="timeProvider">The clock that stamps every change; the system clock when omitted.</param>
+    public KillSwitch(TimeProvider? timeProvider = null) => Time = timeProvider ?? TimeProvider.System;
+
+    /// <summary>The clock that stamps every change (and the audited switch's records).</summary>
+    internal TimeProvider Time { get; }
+
     /// <summary>Raised after every change, on the thread that made it.</summary>
     public event EventHandler<KillSwitchChange>? Changed;
 
@@ -35,19 +42,18 @@ public sealed class KillSwitch
     /// <param name="actionType">The action type, or <see langword="null"/> for the global switch.</param>
     /// <param name="actor">Who turned it on.</param>
     /// <param name="reason">Why.</param>
-    /// <param name="at">When (from the caller's clock).</param>
-    /// <returns>The change, as raised through <see cref="Changed"/>.</returns>
-    public KillSwitchChange Engage(string? actionType, string actor, string reason, DateTimeOffset at) => Set(actionType, true, actor, reason, at);
+    /// <returns>The change, stamped by the switch's clock, as raised through <see cref="Changed"/>.</returns>
+    public KillSwitchChange Engage(string? actionType, string actor, string reason) => Set(actionType, true, actor, reason, Time.GetUtcNow());
 
     /// <summary>Turns a switch off.</summary>
     /// <param name="actionType">The action type, or <see langword="null"/> for the global switch.</param>
     /// <param name="actor">Who turned it off.</param>
     /// <param name="reason">Why.</param>
-    /// <param name="at">When (from the caller's clock).</param>
-    /// <returns>The change, as raised through <see cref="Changed"/>.</returns>
-    public KillSwitchChange Release(string? actionType, string actor, string reason, DateTimeOffset at) => Set(actionType, false, actor, reason, at);
+    /// <returns>The change, stamped by the switch's clock, as raised through <see cref="Changed"/>.</returns>
+    public KillSwitchChange Release(string? actionType, string actor, string reason) => Set(actionType, false, actor, reason, Time.GetUtcNow());
 
-    private KillSwitchChange Set(string? actionType, bool engaged, string actor, string reason, DateTimeOffset at)
+    /// <summary>Changes a switch at a time already on record (the audited switch stamps record and change alike).</summary>
+    internal KillSwitchChange Set(string? actionType, bool engaged, string actor, string reason, DateTimeOffset at)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);

@@ -38,7 +38,7 @@ public class BaselineEquivalenceTests
     {
         var killSwitch = new KillSwitch();
         var policy = OperationsScenario.Compile(killSwitch);
-        killSwitch.Engage("refund.issue", "ops-lead", "refund incident", DateTimeOffset.UnixEpoch);
+        killSwitch.Engage("refund.issue", "ops-lead", "refund incident");
 
         var differences = Equivalence.Differences(policy, OperationsScenario.Inputs(4_096, 7), killSwitch);
 

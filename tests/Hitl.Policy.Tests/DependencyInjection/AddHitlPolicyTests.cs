@@ -48,6 +48,7 @@ public sealed class AddHitlPolicyTests
     }
 
     private static HitlPolicyBuilder<Signals> Sinks(HitlPolicyBuilder<Signals> builder) => builder
+        .AddReviewGate()
         .AddReviewSink(new InMemoryReviewSink())
         .AddReviewerDirectory(new InMemoryReviewerDirectory(Reviewer.Create("ann", "agent", "reviewer", "operator")));
 
@@ -118,15 +119,19 @@ public sealed class AddHitlPolicyTests
     }
 
     [Fact]
-    public void A_missing_audit_store_is_named_when_the_gate_is_resolved()
+    public void A_missing_audit_store_stops_the_start_and_is_named_again_if_the_gate_is_resolved_anyway()
     {
         var services = new ServiceCollection();
         Sinks(services.AddHitlPolicy(o => o.PolicyJson = Policy("1", "review")));
         using var provider = services.BuildServiceProvider();
 
-        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<ReviewGate<Signals>>());
+        var start = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+        var resolve = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<ReviewGate<Signals>>());
 
-        Assert.Contains("AddAuditStore", error.Message, StringComparison.Ordinal);
+        Assert.Equal(
+            ["Hitl: the review gate has no audit store (IAuditStore); call AddAuditStore(...) or AddJsonLinesAuditStore(...) on the builder that AddHitlPolicy returns."],
+            start.Failures);
+        Assert.Contains("AddAuditStore", resolve.Message, StringComparison.Ordinal);
     }
 
     [Fact]

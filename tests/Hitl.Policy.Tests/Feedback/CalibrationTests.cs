@@ -9,7 +9,7 @@ namespace Hitl.Policy.Tests.Feedback;
 
 public sealed class CalibrationTests
 {
-    private static readonly CalibrationOptions Options = new() { Target = 0.99, Confidence = 0.95, MinimumSample = 200, TimeProvider = new FixedClock() };
+    private static readonly CalibrationOptions Options = new() { Target = 0.99, Confidence = 0.95, MinimumSample = 200 };
 
     private static (PolicyDefinition Policy, CalibrationReport Report) Lending(int seed = 11, int count = 20_000, double errorScale = 0.05, string? policyJson = null, CalibrationOptions? options = null)
     {
@@ -84,7 +84,7 @@ public sealed class CalibrationTests
     [Fact]
     public void Fixed_width_bands_can_replace_the_policys_bands()
     {
-        var options = new CalibrationOptions { Bands = BandSource.FixedWidth, BandWidth = 0.1, TimeProvider = new FixedClock() };
+        var options = new CalibrationOptions { Bands = BandSource.FixedWidth, BandWidth = 0.1 };
         var (_, report) = Lending(count: 4000, options: options);
         var loan = report.Actions.Single(a => a.ActionType == "loan.approve");
         Assert.Equal(10, loan.Bands.Count);
@@ -133,7 +133,7 @@ public sealed class CalibrationTests
     public void No_loosening_is_recommended_below_the_minimum_sample()
     {
         // The same evidence that supports loosening on 200 cases supports nothing when 50 000 are required.
-        var strict = new CalibrationOptions { MinimumSample = 50_000, TimeProvider = new FixedClock() };
+        var strict = new CalibrationOptions { MinimumSample = 50_000 };
         var (policy, report) = Lending(options: strict);
         Assert.All(report.Actions, a => Assert.Equal(RecommendationKind.InsufficientEvidence, a.Recommendation.Kind));
         Assert.All(report.Actions, a => Assert.Null(a.Recommendation.RecommendedThreshold));
@@ -162,7 +162,7 @@ public sealed class CalibrationTests
                 trail.Act("c" + i, ActKind.Approved, "ana", FixedClock.Start.AddMinutes(1));
             }
 
-            var options = new CalibrationOptions { MinimumSample = s.minimum, TimeProvider = new FixedClock() };
+            var options = new CalibrationOptions { MinimumSample = s.minimum };
             var r = Calibrator.Calibrate(ObservedCases.Collect(trail.Records).Cases, policy, options).Actions.Single(a => a.ActionType == "email.send").Recommendation;
             return r.Kind != RecommendationKind.Loosen || (r.SampleSize >= s.minimum && r.SampleSize <= s.count);
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(300));
@@ -194,7 +194,7 @@ public sealed class CalibrationTests
     public void A_loosening_goes_no_further_than_the_step_limit_while_the_report_keeps_what_the_evidence_supports()
     {
         var (_, capped) = Lending(errorScale: 0.02);
-        var (_, free) = Lending(errorScale: 0.02, options: new CalibrationOptions { MinimumSample = 200, MaxLooseningStep = null, TimeProvider = new FixedClock() });
+        var (_, free) = Lending(errorScale: 0.02, options: new CalibrationOptions { MinimumSample = 200, MaxLooseningStep = null });
         var r = capped.Actions.Single(a => a.ActionType == "loan.approve").Recommendation;
         var unlimited = free.Actions.Single(a => a.ActionType == "loan.approve").Recommendation;
 

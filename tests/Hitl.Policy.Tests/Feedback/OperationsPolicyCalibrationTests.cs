@@ -11,7 +11,7 @@ public sealed class OperationsPolicyCalibrationTests
     public void Every_declared_action_type_is_reported_with_its_current_threshold_even_without_cases()
     {
         var policy = PolicyJson.Load(PolicyPath);
-        var report = Calibrator.Calibrate([], policy, new CalibrationOptions { TimeProvider = new FixedClock() });
+        var report = Calibrator.Calibrate([], policy, new CalibrationOptions(), new FixedClock());
 
         var current = report.Actions.ToDictionary(a => a.ActionType, a => a.Recommendation.CurrentThreshold);
         Assert.Equal(new Dictionary<string, double?>
@@ -30,7 +30,7 @@ public sealed class OperationsPolicyCalibrationTests
     public void A_tightening_of_an_inherited_band_compiles_and_leaves_the_other_action_types_alone()
     {
         var policy = PolicyJson.Load(PolicyPath);
-        var empty = Calibrator.Calibrate([], policy, new CalibrationOptions { TimeProvider = new FixedClock() });
+        var empty = Calibrator.Calibrate([], policy, new CalibrationOptions(), new FixedClock());
         var refund = empty.Actions.Single(a => a.ActionType == "refund.issue");
         var report = empty with
         {
@@ -63,7 +63,7 @@ public sealed class OperationsPolicyCalibrationTests
             trail.Act("c" + i, Hitl.Policy.Audit.ActKind.Approved, "ana", FixedClock.Start.AddMinutes(1));
         }
 
-        var report = Calibrator.Calibrate(ObservedCases.Collect(trail.Records).Cases, policy, new CalibrationOptions { TimeProvider = new FixedClock() });
+        var report = Calibrator.Calibrate(ObservedCases.Collect(trail.Records).Cases, policy, new CalibrationOptions(), new FixedClock());
         var r = report.Actions.Single(a => a.ActionType == "wire.send").Recommendation;
         Assert.Equal((RecommendationKind.Hold, (double?)null), (r.Kind, r.CurrentThreshold));
         Assert.NotNull(r.RecommendedThreshold);

@@ -45,7 +45,7 @@ public sealed class OversightTests
         return ObservedCases.Collect(trail.Records).Cases;
     }
 
-    private static readonly OversightOptions Options = new() { TimeProvider = new FixedClock() };
+    private static readonly OversightOptions Options = new();
 
     [Fact]
     public void A_planted_rubber_stamp_reviewer_is_flagged()

@@ -12,7 +12,7 @@ public sealed class PolicyProposalTests
         var policy = PolicyJson.Parse(SyntheticWorld.LendingPolicy);
         var world = new SyntheticWorld(policy, errorScale: 0.02);
         var trail = world.Generate(21, "loan.approve", 20_000);
-        var report = Calibrator.Calibrate(ObservedCases.Collect(trail.Records).Cases, policy, new CalibrationOptions { MinimumSample = 200, TimeProvider = new FixedClock() });
+        var report = Calibrator.Calibrate(ObservedCases.Collect(trail.Records).Cases, policy, new CalibrationOptions { MinimumSample = 200 });
         return (policy, report);
     }
 

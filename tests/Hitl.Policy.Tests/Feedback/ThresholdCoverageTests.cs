@@ -27,7 +27,7 @@ public sealed class ThresholdCoverageTests(ITestOutputHelper output)
         var fresh = world.Fresh(seed: 20261123, count: 1_000_000);
         Assert.InRange(fresh.AgreementAtOrAbove(TrueLowestThreshold), Target - 0.0005, Target + 0.0005);
 
-        var options = new CalibrationOptions { Target = Target, Confidence = Level, Method = method, MinimumSample = 200, TimeProvider = new FixedClock() };
+        var options = new CalibrationOptions { Target = Target, Confidence = Level, Method = method, MinimumSample = 200 };
         int recommended = 0, met = 0;
         var thresholds = new List<double>();
         for (var trial = 0; trial < Trials; trial++)

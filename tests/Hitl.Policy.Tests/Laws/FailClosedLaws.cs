@@ -86,7 +86,7 @@ public class FailClosedLaws
         Prop.ForAll(gen.ToArbitrary(), t =>
         {
             var scope = t.Global ? null : t.Case.Action;
-            killSwitch.Engage(scope, "ops-lead", "incident 42", at);
+            killSwitch.Engage(scope, "ops-lead", "incident 42");
             try
             {
                 var decision = policy.Route(t.Case.ToSignals());
@@ -95,7 +95,7 @@ public class FailClosedLaws
             }
             finally
             {
-                killSwitch.Release(scope, "ops-lead", "incident 42 closed", at);
+                killSwitch.Release(scope, "ops-lead", "incident 42 closed");
             }
         }).Check(CaseGen.Thorough);
     }
@@ -113,7 +113,7 @@ public class FailClosedLaws
         var email = refund with { Action = "email.send" };
         Assert.Equal(RouteLevel.AutoExecute, policy.Route(refund.ToSignals()).Route);
 
-        killSwitch.Engage("refund.issue", "ops-lead", "refund model drift", at);
+        killSwitch.Engage("refund.issue", "ops-lead", "refund model drift");
 
         Assert.Equal(RouteLevel.Review, policy.Route(refund.ToSignals()).Route);
         Assert.Equal(BuiltInRules.KillSwitch, policy.Route(refund.ToSignals()).DecidedBy);

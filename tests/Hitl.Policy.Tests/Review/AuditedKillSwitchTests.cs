@@ -5,7 +5,7 @@ namespace Hitl.Policy.Tests.Review;
 
 public sealed class AuditedKillSwitchTests
 {
-    private static AuditedKillSwitch Switch(GateFixture f) => new(f.KillSwitch, f.Audit, f.Directory, timeProvider: f.Time);
+    private static AuditedKillSwitch Switch(GateFixture f) => new(f.KillSwitch, f.Audit, f.Directory);
 
     [Fact]
     public async Task Engage_is_recorded_with_who_why_and_scope_and_then_nothing_auto_executes()

@@ -47,7 +47,7 @@ internal sealed class GateFixture : IDisposable
     public GateFixture(ReviewGateOptions? options = null, bool withNotifications = true, bool withCompensation = true)
     {
         var definition = Hitl.Policy.PolicyJson.Parse(PolicyJson);
-        KillSwitch = new KillSwitch();
+        KillSwitch = new KillSwitch(Time);
         Policy = new ReloadablePolicy<Signals>(definition, Signals.SchemaFor(definition), KillSwitch);
         Directory = new InMemoryReviewerDirectory(
             Reviewer.Create("ann", "agent", "reviewer"),
@@ -88,9 +88,37 @@ internal sealed class GateFixture : IDisposable
         {
             lock (_gateCreation)
             {
-                return _gate ??= new ReviewGate<Signals>(Policy, Audit, Sink, Directory, _options, Notifications, Handlers, Compensation, Time);
+                return _gate ??= CreateGate();
             }
         }
+    }
+
+    /// <summary>A gate builder with the fixture's policy, audit store, sink, directory and clock; nothing optional.</summary>
+    public ReviewGateBuilder<Signals> Builder() => new ReviewGateBuilder<Signals>(Policy)
+        .AddAuditStore(Audit)
+        .AddReviewSink(Sink)
+        .AddReviewerDirectory(Directory)
+        .UseTimeProvider(Time);
+
+    private ReviewGate<Signals> CreateGate()
+    {
+        var builder = Builder().AddEscalationHandlers(Handlers);
+        if (_options is not null)
+        {
+            builder.UseOptions(_options);
+        }
+
+        if (Notifications is not null)
+        {
+            builder.AddNotificationSink(Notifications);
+        }
+
+        if (Compensation is not null)
+        {
+            builder.AddCompensationHook(Compensation);
+        }
+
+        return builder.Build();
     }
 
     public static Signals Refund(double amount, double confidence = 0.95, string category = "retail", Reversibility reversibility = Reversibility.Reversible, string? requestId = null) => new()

@@ -150,7 +150,7 @@ public sealed class GateSubmitTests
     public async Task A_failing_review_sink_leaves_the_case_pending_and_tells_the_caller()
     {
         using var f = new GateFixture();
-        var gate = new ReviewGate<Signals>(f.Policy, f.Audit, new ThrowingSink(), f.Directory, timeProvider: f.Time);
+        var gate = f.Builder().AddReviewSink(new ThrowingSink()).Build();
         var signals = GateFixture.Refund(2000);
 
         var error = await Assert.ThrowsAsync<ReviewException>(async () => await gate.SubmitAsync(

@@ -137,7 +137,7 @@ public sealed class RefusalTests
     public async Task A_failing_compensation_leaves_the_case_as_it_was_with_a_correction_on_record()
     {
         using var f = new GateFixture(withCompensation: false);
-        var gate = new ReviewGate<Signals>(f.Policy, f.Audit, f.Sink, f.Directory, compensation: new FailingHook(), timeProvider: f.Time);
+        var gate = f.Builder().AddCompensationHook(new FailingHook()).Build();
         var signals = GateFixture.Refund(100);
         var auto = await gate.SubmitAsync(new GateRequest<Signals> { Context = signals, Decision = f.Policy.Route(signals), Payload = "p" });
 

@@ -27,7 +27,7 @@ public sealed class TelemetryTests
         listener.Start();
 
         using var f = new GateFixture();
-        using var gate = new ReviewGate<Signals>(f.Policy, f.Audit, f.Sink, f.Directory, timeProvider: f.Time, metrics: metrics, compensation: f.Compensation);
+        using var gate = f.Builder().UseMetrics(metrics).AddCompensationHook(f.Compensation!).Build();
         var signals = GateFixture.Refund(100);
         var auto = await gate.SubmitAsync(new GateRequest<Signals> { Context = signals, Decision = f.Policy.Route(signals), Payload = "p" });
         var review = GateFixture.Refund(2000);
@@ -72,7 +72,12 @@ public sealed class TelemetryTests
             { "id": "s", "version": "1", "defaults": { "route": "auto-execute", "sampling": { "rate": 1.0, "mode": "flag" } }, "actions": { "a": {} } }
             """);
         var policy = PolicyCompiler.Compile(definition, Signals.SchemaFor(definition));
-        using var gate = new ReviewGate<Signals>(policy, new FakeAuditStore(), new InMemoryReviewSink(), new InMemoryReviewerDirectory(), metrics: metrics);
+        using var gate = new ReviewGateBuilder<Signals>(policy)
+            .AddAuditStore(new FakeAuditStore())
+            .AddReviewSink(new InMemoryReviewSink())
+            .AddReviewerDirectory(new InMemoryReviewerDirectory())
+            .UseMetrics(metrics)
+            .Build();
         var signals = new Signals { ActionType = "a", RequestId = "r1" };
 
         var result = await gate.SubmitAsync(new GateRequest<Signals> { Context = signals, Decision = policy.Route(signals), Payload = "p" });

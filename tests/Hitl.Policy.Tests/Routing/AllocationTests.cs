@@ -49,7 +49,7 @@ public class AllocationTests
         var policy = PolicyCompiler.Compile(OperationsPolicy.Definition(), Schema(), killSwitch);
         Assert.True(policy.RuleIdsFor("loan.approve").Count + policy.RuleIdsFor("refund.issue").Count +
                     policy.RuleIdsFor("email.send").Count + policy.RuleIdsFor("agent.tool-call").Count >= 25);
-        killSwitch.Engage("email.send", "ops", "drill", DateTimeOffset.UnixEpoch);
+        killSwitch.Engage("email.send", "ops", "drill");
         var inputs = CaseGen.Case().Sample(1024, seed: 11).Select(c => new LoanContext(
             c.Action, c.RequestId, c.Confidence, c.Evidence, c.Amount, c.Risk, c.Category, c.Reversibility, c.Vulnerable, c.Sensitive,
             c.Income, c.DebtRatio, c.Fraud, c.Disputes, c.Segment, c.IsNew, c.Chargebacks, c.Recipients, c.MentionsLegal, c.Tool,

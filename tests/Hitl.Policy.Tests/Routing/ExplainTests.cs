@@ -51,7 +51,7 @@ public class ExplainTests
     {
         var killSwitch = new KillSwitch();
         var policy = OperationsPolicy.Compile(killSwitch);
-        killSwitch.Engage(null, "cto", "model rollback", DateTimeOffset.UnixEpoch);
+        killSwitch.Engage(null, "cto", "model rollback");
         var signals = Loan();
         signals.Amount = 50;
         signals.Numbers["applicant.income"] = 90_000;

@@ -55,10 +55,6 @@ public sealed class CalibrationOptions
     /// <value>The default value is 0.1.</value>
     public double BandWidth { get; set; } = 0.1;
 
-    /// <summary>The clock that stamps the report.</summary>
-    /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
-
     /// <summary>Checks every setting and names the first that is out of range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it and its value.</exception>
     public void Validate()
@@ -99,8 +95,6 @@ public sealed class CalibrationOptions
         {
             throw Error(nameof(Bands), Bands, "policy or fixed-width");
         }
-
-        ArgumentNullException.ThrowIfNull(TimeProvider);
     }
 
     private static void Open(double value, string name, string range)

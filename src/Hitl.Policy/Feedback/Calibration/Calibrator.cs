@@ -35,9 +35,11 @@ public static class Calibrator
     /// <param name="observedCases">The cases, for example <see cref="ObservedCaseSet.Cases"/>.</param>
     /// <param name="policy">The active policy (bands and current thresholds), or <see langword="null"/> for fixed-width bands and no current thresholds.</param>
     /// <param name="options">The settings; defaults when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock that stamps the report; the system clock when omitted.</param>
     /// <returns>The report.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
-    public static CalibrationReport Calibrate(IEnumerable<ObservedCase> observedCases, PolicyDefinition? policy = null, CalibrationOptions? options = null)
+    public static CalibrationReport Calibrate(
+        IEnumerable<ObservedCase> observedCases, PolicyDefinition? policy = null, CalibrationOptions? options = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(observedCases);
         options ??= new CalibrationOptions();
@@ -68,7 +70,7 @@ public static class Calibrator
         {
             PolicyId = policy?.Id,
             PolicyVersion = policy?.Version,
-            GeneratedAt = options.TimeProvider.GetUtcNow(),
+            GeneratedAt = (timeProvider ?? TimeProvider.System).GetUtcNow(),
             Target = options.Target,
             Confidence = options.Confidence,
             Method = options.Method,

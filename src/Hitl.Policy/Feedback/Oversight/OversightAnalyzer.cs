@@ -30,9 +30,10 @@ public static class OversightAnalyzer
     /// <summary>Builds the report.</summary>
     /// <param name="observedCases">The cases, for example <see cref="ObservedCaseSet.Cases"/>.</param>
     /// <param name="options">The settings; defaults when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock that stamps the report; the system clock when omitted.</param>
     /// <returns>The report.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
-    public static OversightReport Analyze(IEnumerable<ObservedCase> observedCases, OversightOptions? options = null)
+    public static OversightReport Analyze(IEnumerable<ObservedCase> observedCases, OversightOptions? options = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(observedCases);
         options ??= new OversightOptions();
@@ -50,7 +51,7 @@ public static class OversightAnalyzer
 
         return new OversightReport
         {
-            GeneratedAt = options.TimeProvider.GetUtcNow(),
+            GeneratedAt = (timeProvider ?? TimeProvider.System).GetUtcNow(),
             RubberStampCriterion = Text($"at least {options.MinimumReviews} reviews (and as many by peers on the same action types); median review time below {options.RubberStampSpeedRatio:0.###} x the peers' median; override rate (edited or rejected) at most {options.RubberStampMaxOverrideRate:0.0%} and below the peers'"),
             DriftTest = Text($"Cochran–Armitage trend test on the override rate across {options.DriftWindow.TotalDays:0.###}-day windows, one-sided at family-wise significance {options.DriftSignificance:0.###} (Bonferroni over the groups tested), groups with at least {options.MinimumReviews} trials in at least two windows; flagged when also rising by at least {options.DriftMinimumIncrease:0.0%} from the first to the last window with data"),
             Reviewers = reviewers,

@@ -29,10 +29,6 @@ public sealed class OversightOptions
     /// <value>The default value is 0.05 (five percentage points).</value>
     public double DriftMinimumIncrease { get; set; } = 0.05;
 
-    /// <summary>The clock that stamps the report.</summary>
-    /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
-
     /// <summary>Checks every setting and names the first that is out of range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it and its value.</exception>
     public void Validate()
@@ -66,8 +62,6 @@ public sealed class OversightOptions
         {
             throw Error(nameof(DriftMinimumIncrease), DriftMinimumIncrease, "[0, 1)");
         }
-
-        ArgumentNullException.ThrowIfNull(TimeProvider);
     }
 
     private static ArgumentOutOfRangeException Error(string name, object value, string range) =>

@@ -1,0 +1,124 @@
+using System.Globalization;
+using Hitl.Policy.Json;
+using Hitl.Policy.Review;
+using Microsoft.Extensions.Configuration;
+
+namespace Hitl.Policy.DependencyInjection;
+
+/// <summary>
+/// Binds <see cref="HitlPolicyOptions"/> and <see cref="ReviewGateOptions"/> from configuration by hand: durations read
+/// as ISO 8601 or <see cref="TimeSpan"/> text, and a value that cannot be read is kept as a problem that names its key and
+/// value (reported by options validation at start), never thrown from deep inside binding. Reflection-free, so trimming
+/// and Native AOT keep working.
+/// </summary>
+internal static class HitlConfiguration
+{
+    private static readonly HashSet<string> GateKeys = new(StringComparer.OrdinalIgnoreCase)
+    {
+        nameof(ReviewGateOptions.ReviewerRole), nameof(ReviewGateOptions.OperatorRole), nameof(ReviewGateOptions.OverrideTier),
+        nameof(ReviewGateOptions.ContestReviewDeadline), nameof(ReviewGateOptions.SweepInterval),
+        nameof(ReviewGateOptions.ClosedCaseRetention), nameof(ReviewGateOptions.Actions),
+    };
+
+    private static readonly HashSet<string> ActionKeys = new(StringComparer.OrdinalIgnoreCase)
+    {
+        nameof(ActionReviewOptions.Weaknesses), nameof(ActionReviewOptions.WithholdSuggestion),
+    };
+
+    public static void BindPolicy(IConfiguration configuration, HitlPolicyOptions options)
+    {
+        options.PolicyPath = configuration[nameof(HitlPolicyOptions.PolicyPath)] ?? options.PolicyPath;
+        options.PolicyJson = configuration[nameof(HitlPolicyOptions.PolicyJson)] ?? options.PolicyJson;
+        options.WatchPolicyFile = Flag(configuration, nameof(HitlPolicyOptions.WatchPolicyFile), options.BindingProblems) ?? options.WatchPolicyFile;
+    }
+
+    public static void BindGate(IConfiguration gate, ReviewGateOptions options)
+    {
+        var problems = options.BindingProblems;
+        options.ConfigurationPath = PathOf(gate);
+        foreach (var child in gate.GetChildren())
+        {
+            if (!GateKeys.Contains(child.Key))
+            {
+                problems.Add($"{child.Path}: is not a setting of the review gate (known: {string.Join(", ", GateKeys.Order(StringComparer.Ordinal))}).");
+            }
+        }
+
+        options.ReviewerRole = gate[nameof(ReviewGateOptions.ReviewerRole)] ?? options.ReviewerRole;
+        options.OperatorRole = gate[nameof(ReviewGateOptions.OperatorRole)] ?? options.OperatorRole;
+        options.OverrideTier = gate[nameof(ReviewGateOptions.OverrideTier)] ?? options.OverrideTier;
+        options.ContestReviewDeadline = Duration(gate, nameof(ReviewGateOptions.ContestReviewDeadline), problems) ?? options.ContestReviewDeadline;
+        options.SweepInterval = Duration(gate, nameof(ReviewGateOptions.SweepInterval), problems) ?? options.SweepInterval;
+        options.ClosedCaseRetention = Duration(gate, nameof(ReviewGateOptions.ClosedCaseRetention), problems) ?? options.ClosedCaseRetention;
+        foreach (var action in gate.GetSection(nameof(ReviewGateOptions.Actions)).GetChildren())
+        {
+            foreach (var child in action.GetChildren())
+            {
+                if (!ActionKeys.Contains(child.Key))
+                {
+                    problems.Add($"{child.Path}: is not a ticket setting (known: {string.Join(", ", ActionKeys.Order(StringComparer.Ordinal))}).");
+                }
+            }
+
+            var settings = new ActionReviewOptions
+            {
+                Weaknesses = action[nameof(ActionReviewOptions.Weaknesses)],
+                WithholdSuggestion = Flag(action, nameof(ActionReviewOptions.WithholdSuggestion), problems) ?? false,
+            };
+            if (string.Equals(action.Key, "*", StringComparison.Ordinal))
+            {
+                options.Defaults = settings;
+            }
+            else
+            {
+                options.Actions[action.Key] = settings;
+            }
+        }
+    }
+
+    private static TimeSpan? Duration(IConfiguration section, string key, List<string> problems)
+    {
+        var text = section[key];
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (Durations.TryParse(text, out var value))
+        {
+            return value;
+        }
+
+        problems.Add($"{KeyOf(section, key)}: '{Shown(text)}' is not a duration; write {Durations.Forms}.");
+        return null;
+    }
+
+    private static bool? Flag(IConfiguration section, string key, List<string> problems)
+    {
+        var text = section[key];
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (bool.TryParse(text.Trim(), out var value))
+        {
+            return value;
+        }
+
+        problems.Add($"{KeyOf(section, key)}: '{Shown(text)}' is not true or false.");
+        return null;
+    }
+
+    private static string? PathOf(IConfiguration section) => (section as IConfigurationSection)?.Path;
+
+    private static string KeyOf(IConfiguration section, string key) => PathOf(section) is { Length: > 0 } path ? path + ":" + key : key;
+
+    /// <summary>A configuration value as it may appear in an error: bounded, and with control characters escaped.</summary>
+    private static string Shown(string text)
+    {
+        const int Limit = 80;
+        var shown = text.Length > Limit ? text[..Limit] + "..." : text;
+        return string.Concat(shown.Select(c => char.IsControl(c) ? "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture) : c.ToString()));
+    }
+}
