@@ -57,8 +57,23 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
     private Exception? _fault;
     private int _disposed;
 
-    private JsonLinesAuditStore(string path, FileStream lockFile, FileStream data, AuditTrailScan.Result scan, int maxGroup)
+    /// <summary>
+    /// Opens (or creates) the trail file the options name: the constructor a dependency injection container calls when
+    /// the store is registered by type (<c>AddAuditStore&lt;JsonLinesAuditStore&gt;()</c>, with
+    /// <c>services.Configure&lt;JsonLinesAuditStoreOptions&gt;(...)</c>). The file is opened when the container first
+    /// makes the store, not when it is registered.
+    /// </summary>
+    /// <param name="options">The file and how to write it.</param>
+    /// <exception cref="ArgumentException">An option is not valid (the message names it and its value).</exception>
+    /// <exception cref="AuditStoreException">The file is open in another store, or cannot be opened.</exception>
+    public JsonLinesAuditStore(Microsoft.Extensions.Options.IOptions<JsonLinesAuditStoreOptions> options)
+        : this(OpenFiles(options))
     {
+    }
+
+    private JsonLinesAuditStore(OpenedFiles files)
+    {
+        var (path, lockFile, data, scan, maxGroup) = files;
         Path = path;
         _lockFile = lockFile;
         _data = data;
@@ -329,7 +344,17 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
         _lockFile.Dispose();
     }
 
-    private static async ValueTask<JsonLinesAuditStore> OpenCoreAsync(JsonLinesAuditStoreOptions options, bool synchronous, CancellationToken cancellationToken)
+    private static async ValueTask<JsonLinesAuditStore> OpenCoreAsync(JsonLinesAuditStoreOptions options, bool synchronous, CancellationToken cancellationToken) =>
+        new(await OpenFilesAsync(options, synchronous, cancellationToken).ConfigureAwait(false));
+
+    private static OpenedFiles OpenFiles(Microsoft.Extensions.Options.IOptions<JsonLinesAuditStoreOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var opening = OpenFilesAsync(options.Value, synchronous: true, CancellationToken.None);
+        return opening.IsCompleted ? opening.Result : opening.AsTask().GetAwaiter().GetResult();
+    }
+
+    private static async ValueTask<OpenedFiles> OpenFilesAsync(JsonLinesAuditStoreOptions options, bool synchronous, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.Path))
@@ -368,7 +393,7 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
             data = options.OpenDataFile?.Invoke(path)
                 ?? new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
             var scan = await AuditTrailScan.RunAsync(data, long.MaxValue, synchronous, cancellationToken).ConfigureAwait(false);
-            return new JsonLinesAuditStore(path, lockFile, data, scan, options.GroupCommit ? options.GroupCommitMaxRecords : 1);
+            return new OpenedFiles(path, lockFile, data, scan, options.GroupCommit ? options.GroupCommitMaxRecords : 1);
         }
         catch (Exception ex)
         {
@@ -386,6 +411,8 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
             throw;
         }
     }
+
+    private sealed record OpenedFiles(string Path, FileStream LockFile, FileStream Data, AuditTrailScan.Result Scan, int MaxGroup);
 
     private static async ValueTask<AuditVerification> VerifyFileCoreAsync(string path, bool synchronous, CancellationToken cancellationToken)
     {

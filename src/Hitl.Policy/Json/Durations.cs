@@ -3,7 +3,11 @@ using System.Xml;
 
 namespace Hitl.Policy.Json;
 
-/// <summary>Reads a duration the way every part of the library writes one: ISO 8601 (<c>PT5S</c>) or <see cref="TimeSpan"/> text.</summary>
+/// <summary>
+/// Reads a duration the way every part of the library writes one: ISO 8601 (<c>PT5S</c>, <c>P7D</c>) or
+/// <see cref="TimeSpan"/> text in its constant form (<c>00:00:05</c>, <c>7.00:00:00</c>); hours above 23 are refused
+/// rather than read as days.
+/// </summary>
 internal static class Durations
 {
     /// <summary>The accepted forms, for error messages.</summary>
@@ -35,6 +39,7 @@ internal static class Durations
             }
         }
 
-        return TimeSpan.TryParse(trimmed, CultureInfo.InvariantCulture, out value);
+        // The constant form only ([-][d.]hh:mm:ss[.fffffff]): a general parse would read "36:00:00" as 36 days.
+        return TimeSpan.TryParseExact(trimmed, "c", CultureInfo.InvariantCulture, out value);
     }
 }
