@@ -27,8 +27,8 @@ internal static class HitlConfiguration
 
     public static void BindPolicy(IConfiguration configuration, HitlPolicyOptions options)
     {
-        options.PolicyPath = configuration[nameof(HitlPolicyOptions.PolicyPath)] ?? options.PolicyPath;
-        options.PolicyJson = configuration[nameof(HitlPolicyOptions.PolicyJson)] ?? options.PolicyJson;
+        options.PolicyPath = Text(configuration, nameof(HitlPolicyOptions.PolicyPath)) ?? options.PolicyPath;
+        options.PolicyJson = Text(configuration, nameof(HitlPolicyOptions.PolicyJson)) ?? options.PolicyJson;
         options.WatchPolicyFile = Flag(configuration, nameof(HitlPolicyOptions.WatchPolicyFile), options.BindingProblems) ?? options.WatchPolicyFile;
     }
 
@@ -46,7 +46,7 @@ internal static class HitlConfiguration
 
         options.ReviewerRole = gate[nameof(ReviewGateOptions.ReviewerRole)] ?? options.ReviewerRole;
         options.OperatorRole = gate[nameof(ReviewGateOptions.OperatorRole)] ?? options.OperatorRole;
-        options.OverrideTier = gate[nameof(ReviewGateOptions.OverrideTier)] ?? options.OverrideTier;
+        options.OverrideTier = Text(gate, nameof(ReviewGateOptions.OverrideTier)) ?? options.OverrideTier;
         options.ContestReviewDeadline = Duration(gate, nameof(ReviewGateOptions.ContestReviewDeadline), problems) ?? options.ContestReviewDeadline;
         options.SweepInterval = Duration(gate, nameof(ReviewGateOptions.SweepInterval), problems) ?? options.SweepInterval;
         options.ClosedCaseRetention = Duration(gate, nameof(ReviewGateOptions.ClosedCaseRetention), problems) ?? options.ClosedCaseRetention;
@@ -62,7 +62,7 @@ internal static class HitlConfiguration
 
             var settings = new ActionReviewOptions
             {
-                Weaknesses = action[nameof(ActionReviewOptions.Weaknesses)],
+                Weaknesses = Text(action, nameof(ActionReviewOptions.Weaknesses)),
                 WithholdSuggestion = Flag(action, nameof(ActionReviewOptions.WithholdSuggestion), problems) ?? false,
             };
             if (string.Equals(action.Key, "*", StringComparison.Ordinal))
@@ -76,9 +76,12 @@ internal static class HitlConfiguration
         }
     }
 
+    /// <summary>A value, or <see langword="null"/> when it is absent or empty (JSON <c>null</c> binds as empty).</summary>
+    private static string? Text(IConfiguration section, string key) => section[key] is { Length: > 0 } text ? text : null;
+
     private static TimeSpan? Duration(IConfiguration section, string key, List<string> problems)
     {
-        var text = section[key];
+        var text = Text(section, key);
         if (text is null)
         {
             return null;
@@ -95,7 +98,7 @@ internal static class HitlConfiguration
 
     private static bool? Flag(IConfiguration section, string key, List<string> problems)
     {
-        var text = section[key];
+        var text = Text(section, key);
         if (text is null)
         {
             return null;

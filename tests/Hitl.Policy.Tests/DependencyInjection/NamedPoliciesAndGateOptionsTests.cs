@@ -318,4 +318,51 @@ public sealed class NamedPoliciesAndGateOptionsTests
         Assert.Equal(engaged.At, f.Audit.Records.Single(r => r.Entry.Act == ActKind.KillSwitchEngaged).Entry.At);
         Assert.Equal(engaged.At.AddMinutes(5), released.At);
     }
+
+    [Fact]
+    public void The_readmes_appsettings_example_binds_to_the_defaults_and_its_one_action_entry()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var start = readme.IndexOf("```json\n{\n  \"Hitl\": {", StringComparison.Ordinal);
+        Assert.True(start >= 0, "README.md has no appsettings example");
+        var json = readme[(start + "```json\n".Length)..readme.IndexOf("```", start + 7, StringComparison.Ordinal)];
+        var samplePolicy = Path.Combine(RepositoryRoot(), "samples", "policies", "operations.json");
+        Assert.Contains("\"PolicyPath\": \"samples/policies/operations.json\"", json, StringComparison.Ordinal);
+        json = json.Replace("samples/policies/operations.json", samplePolicy, StringComparison.Ordinal);
+        var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json))).Build();
+        var services = new ServiceCollection();
+        var builder = services.AddHitlPolicy(configuration.GetSection("Hitl"))
+            .AddReviewGate()
+            .AddAuditStore(new FakeAuditStore())
+            .AddReviewSink(new InMemoryReviewSink())
+            .AddReviewerDirectory(Directory);
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptionsMonitor<ReviewGateOptions>>().Get(builder.OptionsName);
+        var policy = provider.GetRequiredService<IOptionsMonitor<HitlPolicyOptions>>().Get(builder.OptionsName);
+        var defaults = new ReviewGateOptions();
+
+        Assert.Empty(options.BindingProblems);
+        Assert.Empty(ReviewGateOptionsValidator.Problems(options, "ReviewGateOptions"));
+        Assert.Equal((samplePolicy, true), (policy.PolicyPath, policy.WatchPolicyFile));
+        Assert.Equal(
+            (defaults.ReviewerRole, defaults.OperatorRole, defaults.OverrideTier, defaults.ContestReviewDeadline, defaults.SweepInterval, defaults.ClosedCaseRetention),
+            (options.ReviewerRole, options.OperatorRole, options.OverrideTier, options.ContestReviewDeadline, options.SweepInterval, options.ClosedCaseRetention));
+        Assert.Equal((defaults.Defaults.Weaknesses, defaults.Defaults.WithholdSuggestion), (options.Defaults.Weaknesses, options.Defaults.WithholdSuggestion));
+        var loan = Assert.Single(options.Actions);
+        Assert.Equal(("loan.approve", "Misreads self-employed income.", true), (loan.Key, loan.Value.Weaknesses, loan.Value.WithholdSuggestion));
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Hitl.Policy.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("Hitl.Policy.sln not found above " + AppContext.BaseDirectory);
+    }
 }
