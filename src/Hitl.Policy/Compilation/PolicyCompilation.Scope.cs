@@ -168,12 +168,12 @@ internal sealed partial class PolicyCompilation<TContext>
                 ok = false;
             }
 
-            var outcome = CompileEffect(band, bandPath, band.Route);
+            var effect = CompileEffect(band, bandPath, band.Route);
             if (ok)
             {
                 checkedBands.Add((band, bandPath));
                 compiled.Add(new CompiledRule<TContext>(id ?? "", RuleKind.ConfidenceBand,
-                    new StandardBandCondition<TContext>(StandardSignals.ConfidenceIndex, band.Min, band.Max, band.Max == 1), outcome,
+                    new StandardBandCondition<TContext>(StandardSignals.ConfidenceIndex, band.Min, band.Max, band.Max == 1), effect,
                     SignalReads.Confidence, null));
             }
         }
@@ -323,7 +323,7 @@ internal sealed partial class PolicyCompilation<TContext>
 
             CheckUnknown(tier, itemPath);
             var id = RuleId(tier.Id, itemPath);
-            var outcome = CompileEffect(tier, itemPath, RouteLevel.Review);
+            var effect = CompileEffect(tier, itemPath, RouteLevel.Review);
             if ((tier.AmountAtLeast is null) == (tier.Categories is null))
             {
                 Error(PolicyErrorCode.InvalidCondition, itemPath, "an impact tier names exactly one of amountAtLeast or categories",
@@ -340,7 +340,7 @@ internal sealed partial class PolicyCompilation<TContext>
                 }
 
                 rules.Add(new CompiledRule<TContext>(id ?? "", RuleKind.ImpactTier,
-                    new StandardNumberCondition<TContext>(StandardSignals.AmountIndex, CompareOp.Gte, amount), outcome, SignalReads.Amount, null));
+                    new StandardNumberCondition<TContext>(StandardSignals.AmountIndex, CompareOp.Gte, amount), effect, SignalReads.Amount, null));
             }
             else
             {
@@ -354,7 +354,7 @@ internal sealed partial class PolicyCompilation<TContext>
                 }
 
                 rules.Add(new CompiledRule<TContext>(id ?? "", RuleKind.ImpactTier,
-                    new StandardTextInCondition<TContext>(StandardSignals.CategoryIndex, new TextSet(categories)), outcome, SignalReads.Category, null));
+                    new StandardTextInCondition<TContext>(StandardSignals.CategoryIndex, new TextSet(categories)), effect, SignalReads.Category, null));
             }
         }
     }
@@ -428,42 +428,42 @@ internal sealed partial class PolicyCompilation<TContext>
             var thenPath = JsonPath.Property(rulePath, "then");
             if (rule.Then is null)
             {
-                Error(PolicyErrorCode.MissingValue, thenPath, "a rule needs an outcome");
+                Error(PolicyErrorCode.MissingValue, thenPath, "a rule needs an effect (then)");
                 continue;
             }
 
-            var outcome = CompileEffect(rule.Then, thenPath, RouteLevel.Review);
+            var effect = CompileEffect(rule.Then, thenPath, RouteLevel.Review);
             if (when is not null && id is not null)
             {
-                compiled.Add(new CompiledRule<TContext>(id, RuleKind.BusinessRule, when, outcome, reads, rule.Description));
+                compiled.Add(new CompiledRule<TContext>(id, RuleKind.BusinessRule, when, effect, reads, rule.Description));
             }
         }
     }
 
-    private Effect CompileEffect(EffectDefinition outcome, string path, RouteLevel? defaultRoute)
+    private Effect CompileEffect(EffectDefinition effect, string path, RouteLevel? defaultRoute)
     {
-        CheckUnknown(outcome, path);
-        var route = outcome.Route ?? defaultRoute ?? RouteLevel.Review;
+        CheckUnknown(effect, path);
+        var route = effect.Route ?? defaultRoute ?? RouteLevel.Review;
         var tier = 0;
-        if (outcome.Tier is not null)
+        if (effect.Tier is not null)
         {
-            tier = Tier(outcome.Tier, JsonPath.Property(path, "tier"));
+            tier = Tier(effect.Tier, JsonPath.Property(path, "tier"));
         }
 
         var approvals = 0;
-        if (outcome.Approvals is { } wanted)
+        if (effect.Approvals is { } wanted)
         {
             approvals = Approvals(wanted, JsonPath.Property(path, "approvals"));
         }
 
         long deadline = 0;
-        if (outcome.Deadline is { } span)
+        if (effect.Deadline is { } span)
         {
             deadline = Deadline(span, JsonPath.Property(path, "deadline"));
         }
 
         var onTimeout = RouteLevel.Escalate;
-        if (outcome.OnTimeout is { } fallback)
+        if (effect.OnTimeout is { } fallback)
         {
             onTimeout = TimeoutFallback(fallback, JsonPath.Property(path, "onTimeout"));
         }
