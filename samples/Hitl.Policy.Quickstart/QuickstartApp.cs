@@ -77,7 +77,7 @@ public static class QuickstartApp
         List<string> pendingAtEnd;
         List<AuditRecord> records;
         var line = new ProgressLine(progress, items.Length);
-        await using (var store = await JsonLinesAuditStore.OpenAsync(new JsonLinesAuditStoreOptions { Path = trailPath }).ConfigureAwait(false))
+        await using (var store = await JsonLinesAuditStore.OpenAsync(new JsonLinesAuditStoreOptions { Path = trailPath }, clock).ConfigureAwait(false))
         {
             using var gate = new ReviewGateBuilder<ModelOutput>(policy)
                 .AddAuditStore(store)

@@ -46,6 +46,7 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
 
     private const int TornBytesInRecordLimit = 64 * 1024;
 
+    private readonly TimeProvider _time;
     private readonly FileStream _lockFile;
     private readonly FileStream _data;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
@@ -64,15 +65,17 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
     /// makes the store, not when it is registered.
     /// </summary>
     /// <param name="options">The file and how to write it.</param>
+    /// <param name="timeProvider">The clock that stamps the store's own records (a torn-tail repair); the system clock when omitted.</param>
     /// <exception cref="ArgumentException">An option is not valid (the message names it and its value).</exception>
     /// <exception cref="AuditStoreException">The file is open in another store, or cannot be opened.</exception>
-    public JsonLinesAuditStore(Microsoft.Extensions.Options.IOptions<JsonLinesAuditStoreOptions> options)
-        : this(OpenFiles(options))
+    public JsonLinesAuditStore(Microsoft.Extensions.Options.IOptions<JsonLinesAuditStoreOptions> options, TimeProvider? timeProvider = null)
+        : this(OpenFiles(options), timeProvider)
     {
     }
 
-    private JsonLinesAuditStore(OpenedFiles files)
+    private JsonLinesAuditStore(OpenedFiles files, TimeProvider? timeProvider)
     {
+        _time = timeProvider ?? TimeProvider.System;
         var (path, lockFile, data, scan, maxGroup) = files;
         Path = path;
         _lockFile = lockFile;
@@ -114,29 +117,34 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
 
     /// <summary>Opens (or creates) a trail file, one flush per record.</summary>
     /// <param name="path">The trail file.</param>
+    /// <param name="timeProvider">The clock that stamps the store's own records (a torn-tail repair); the system clock when omitted.</param>
     /// <returns>The store; check <see cref="VerifyAsync"/> for a torn tail or a break found on opening.</returns>
     /// <exception cref="AuditStoreException">The file is open in another store, or cannot be opened.</exception>
-    public static JsonLinesAuditStore Open(string path) => Open(new JsonLinesAuditStoreOptions { Path = path });
+    public static JsonLinesAuditStore Open(string path, TimeProvider? timeProvider = null) =>
+        Open(new JsonLinesAuditStoreOptions { Path = path }, timeProvider);
 
     /// <summary>Opens (or creates) a trail file.</summary>
     /// <param name="options">The file and how to write it.</param>
+    /// <param name="timeProvider">The clock that stamps the store's own records (a torn-tail repair); the system clock when omitted.</param>
     /// <returns>The store; check <see cref="VerifyAsync"/> for a torn tail or a break found on opening.</returns>
     /// <exception cref="ArgumentException">An option is not valid (the message names it and its value).</exception>
     /// <exception cref="AuditStoreException">The file is open in another store, or cannot be opened.</exception>
-    public static JsonLinesAuditStore Open(JsonLinesAuditStoreOptions options)
+    public static JsonLinesAuditStore Open(JsonLinesAuditStoreOptions options, TimeProvider? timeProvider = null)
     {
-        var opening = OpenCoreAsync(options, synchronous: true, CancellationToken.None);
+        var opening = OpenCoreAsync(options, timeProvider, synchronous: true, CancellationToken.None);
         return opening.IsCompleted ? opening.Result : opening.AsTask().GetAwaiter().GetResult();
     }
 
     /// <summary>Opens (or creates) a trail file, reading it asynchronously.</summary>
     /// <param name="options">The file and how to write it.</param>
+    /// <param name="timeProvider">The clock that stamps the store's own records (a torn-tail repair); the system clock when omitted.</param>
     /// <param name="cancellationToken">Cancels the opening check.</param>
     /// <returns>The store; check <see cref="VerifyAsync"/> for a torn tail or a break found on opening.</returns>
     /// <exception cref="ArgumentException">An option is not valid (the message names it and its value).</exception>
     /// <exception cref="AuditStoreException">The file is open in another store, or cannot be opened.</exception>
-    public static ValueTask<JsonLinesAuditStore> OpenAsync(JsonLinesAuditStoreOptions options, CancellationToken cancellationToken = default) =>
-        OpenCoreAsync(options, synchronous: false, cancellationToken);
+    public static ValueTask<JsonLinesAuditStore> OpenAsync(
+        JsonLinesAuditStoreOptions options, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default) =>
+        OpenCoreAsync(options, timeProvider, synchronous: false, cancellationToken);
 
     /// <summary>Checks a trail file without opening a store on it (a CLI's <c>hitl audit verify AUDIT.jsonl</c>).</summary>
     /// <param name="path">The trail file.</param>
@@ -217,19 +225,16 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
     /// </summary>
     /// <param name="actor">Who repairs the trail.</param>
     /// <param name="reason">Why, in the actor's words.</param>
-    /// <param name="at">When, from the host's <see cref="TimeProvider"/>.</param>
     /// <param name="cancellationToken">Cancels the wait (not a repair that already began).</param>
     /// <returns>The correction record.</returns>
     /// <exception cref="InvalidOperationException">The trail has no torn tail.</exception>
     /// <exception cref="AuditStoreException">The repair could not be made durable; the store stops.</exception>
-    public async ValueTask<AuditRecord> RepairTornTailAsync(string actor, string reason, DateTimeOffset at, CancellationToken cancellationToken = default)
+    /// <remarks>The repair record is stamped by the store's clock (the <see cref="TimeProvider"/> it was opened with).</remarks>
+    public async ValueTask<AuditRecord> RepairTornTailAsync(string actor, string reason, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
-        if (at == default)
-        {
-            throw new ArgumentException($"'at' is not set ({at:O}); take it from the host's TimeProvider.", nameof(at));
-        }
+        var at = _time.GetUtcNow();
 
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         if (_state != StoreState.TornTail)
@@ -344,8 +349,9 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
         _lockFile.Dispose();
     }
 
-    private static async ValueTask<JsonLinesAuditStore> OpenCoreAsync(JsonLinesAuditStoreOptions options, bool synchronous, CancellationToken cancellationToken) =>
-        new(await OpenFilesAsync(options, synchronous, cancellationToken).ConfigureAwait(false));
+    private static async ValueTask<JsonLinesAuditStore> OpenCoreAsync(
+        JsonLinesAuditStoreOptions options, TimeProvider? timeProvider, bool synchronous, CancellationToken cancellationToken) =>
+        new(await OpenFilesAsync(options, synchronous, cancellationToken).ConfigureAwait(false), timeProvider);
 
     private static OpenedFiles OpenFiles(Microsoft.Extensions.Options.IOptions<JsonLinesAuditStoreOptions> options)
     {

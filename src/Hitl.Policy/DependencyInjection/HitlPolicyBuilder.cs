@@ -142,7 +142,7 @@ public sealed class HitlPolicyBuilder<TContext>
         var optionsName = OptionsName;
         Services.AddOptions<JsonLinesAuditStoreOptions>(optionsName).Configure(configure).ValidateOnStart();
         Services.AddSingleton<IValidateOptions<JsonLinesAuditStoreOptions>>(new JsonLinesAuditStoreOptionsValidator(optionsName));
-        return Register<IAuditStore>(sp => JsonLinesAuditStore.Open(sp.GetRequiredService<IOptionsMonitor<JsonLinesAuditStoreOptions>>().Get(optionsName)));
+        return Register<IAuditStore>(sp => JsonLinesAuditStore.Open(sp.GetRequiredService<IOptionsMonitor<JsonLinesAuditStoreOptions>>().Get(optionsName), sp.GetRequiredService<TimeProvider>()));
     }
 
     /// <summary>Registers the review sink (required by the gate).</summary>

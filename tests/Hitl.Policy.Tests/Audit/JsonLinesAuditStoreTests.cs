@@ -208,14 +208,14 @@ public sealed class JsonLinesAuditStoreTests : IDisposable
         }
 
         var intactLength = new FileInfo(Trail).Length - torn.Length;
-        await using (var store = JsonLinesAuditStore.Open(Trail))
+        var at = AuditSamples.Start.AddDays(1);
+        await using (var store = JsonLinesAuditStore.Open(Trail, new Hitl.Policy.Tests.Feedback.FixedClock(at)))
         {
             var refused = await Assert.ThrowsAsync<AuditStoreException>(async () => await store.AppendAsync(AuditSamples.Simple("x")));
             Assert.Contains("torn", refused.Message, StringComparison.Ordinal);
             Assert.True(refused.Verification!.TornTail);
 
-            var at = AuditSamples.Start.AddDays(1);
-            var repair = await store.RepairTornTailAsync("ops-ana", "power loss during deploy", at);
+            var repair = await store.RepairTornTailAsync("ops-ana", "power loss during deploy");
 
             Assert.Equal(6, repair.Sequence);
             Assert.Equal(ActKind.Corrected, repair.Entry.Act);
@@ -229,7 +229,7 @@ public sealed class JsonLinesAuditStoreTests : IDisposable
             Assert.Equal(torn, await File.ReadAllBytesAsync(_dir.File(repair.Entry.Data["tornCopy"])));
             Assert.True((await store.VerifyAsync()).IsIntact);
             Assert.Equal(7, (await store.AppendAsync(AuditSamples.Simple("after"))).Sequence);
-            await Assert.ThrowsAsync<InvalidOperationException>(async () => await store.RepairTornTailAsync("ops-ana", "again", at));
+            await Assert.ThrowsAsync<InvalidOperationException>(async () => await store.RepairTornTailAsync("ops-ana", "again"));
         }
 
         var check = JsonLinesAuditStore.VerifyFile(Trail);
@@ -289,7 +289,7 @@ public sealed class JsonLinesAuditStoreTests : IDisposable
         Assert.StartsWith("line 7: sequence 7: the content does not match", result.Problem, StringComparison.Ordinal);
         var refused = await Assert.ThrowsAsync<AuditStoreException>(async () => await store.AppendAsync(AuditSamples.Simple("x")));
         Assert.Contains("broken", refused.Message, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<InvalidOperationException>(async () => await store.RepairTornTailAsync("ops", "try", AuditSamples.Start));
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await store.RepairTornTailAsync("ops", "try"));
         Assert.Equal(10, (await AuditSamples.ReadAllAsync(store)).Count);
     }
 
