@@ -4,6 +4,7 @@ using Hitl.Policy.Review;
 using Hitl.Policy.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -289,15 +290,7 @@ public sealed class HitlPolicyBuilder<TContext>
     /// <summary>One part per service type and key: a second registration replaces the first.</summary>
     private HitlPolicyBuilder<TContext> Replace(ServiceDescriptor descriptor)
     {
-        for (var i = Services.Count - 1; i >= 0; i--)
-        {
-            var existing = Services[i];
-            if (existing.ServiceType == descriptor.ServiceType && Equals(existing.ServiceKey, descriptor.ServiceKey))
-            {
-                Services.RemoveAt(i);
-            }
-        }
-
+        Services.RemoveAllKeyed(descriptor.ServiceType, descriptor.ServiceKey);
         Services.Add(descriptor);
         return this;
     }

@@ -191,6 +191,22 @@ public sealed class NamedPoliciesAndGateOptionsTests
     }
 
     [Fact]
+    public void A_second_registration_of_a_part_on_one_builder_replaces_the_first_and_leaves_other_policies_alone()
+    {
+        var services = new ServiceCollection();
+        var first = new InMemoryReviewSink();
+        var second = new InMemoryReviewSink();
+        var loansFirst = new InMemoryReviewSink();
+        var loansSecond = new InMemoryReviewSink();
+        services.AddHitlPolicy(o => o.PolicyJson = AddHitlPolicyTests.Policy("1", "review")).AddReviewSink(first).AddReviewSink(second);
+        services.AddHitlPolicy("loans", o => o.PolicyJson = AddHitlPolicyTests.Policy("2", "review")).AddReviewSink(loansFirst).AddReviewSink(_ => loansSecond);
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Same(second, Assert.Single(provider.GetServices<IReviewSink>()));
+        Assert.Same(loansSecond, Assert.Single(provider.GetKeyedServices<IReviewSink>("loans")));
+    }
+
+    [Fact]
     public void A_policy_without_a_gate_needs_no_gate_parts()
     {
         var services = new ServiceCollection();
@@ -304,7 +320,7 @@ public sealed class NamedPoliciesAndGateOptionsTests
     }
 
     [Fact]
-    public async Task The_kill_switch_and_the_gate_read_the_same_clock()
+    public async Task The_audited_kill_switch_stamps_its_record_and_the_change_with_the_switchs_clock()
     {
         using var f = new GateFixture();
         var start = f.Time.GetUtcNow();
