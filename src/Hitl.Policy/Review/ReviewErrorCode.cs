@@ -53,4 +53,22 @@ public enum ReviewErrorCode
 
     /// <summary>The review sink could not take the ticket; the case stays pending, never executed.</summary>
     ReviewSinkFailed,
+
+    /// <summary>
+    /// The case passed its review deadline before the act: the act is refused and the case took its fallback
+    /// (escalate or block), whether or not a sweep had run.
+    /// </summary>
+    DeadlinePassed,
+
+    /// <summary>
+    /// The decision handed to the gate is not the one the gate's policy gives for the context (a stale policy version,
+    /// a kill switch engaged since, or a decision made for other signals); route again, or leave the decision out.
+    /// </summary>
+    DecisionMismatch,
+
+    /// <summary>
+    /// The action type withholds the model's suggestion: the reviewer must record an independent decision (and, to
+    /// approve the suggestion as it is, see it) before approving.
+    /// </summary>
+    IndependentDecisionRequired,
 }

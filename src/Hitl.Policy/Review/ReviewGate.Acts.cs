@@ -52,18 +52,23 @@ public sealed partial class ReviewGate<TContext>
         try
         {
             RequirePending(c, act);
-            RequireTier(c, reviewer, c.Tier, act);
-            RequireFreshEyes(c, act);
-            var now = _time.GetUtcNow();
-            await RecordAsync(c, ActKind.Rejected, reviewer, act, now, cancellationToken).ConfigureAwait(false);
-            c.LastDecider = reviewer.Id;
-            Close(c, CaseState.Rejected, execute: false, reviewer.Id, act.ReasonCode, act.Reason, now);
-            return c.View();
+            if (!PastDeadline(c))
+            {
+                RequireTier(c, reviewer, c.Tier, act);
+                RequireFreshEyes(c, act);
+                var now = _time.GetUtcNow();
+                await RecordAsync(c, ActKind.Rejected, reviewer, act, now, cancellationToken).ConfigureAwait(false);
+                c.LastDecider = reviewer.Id;
+                Close(c, CaseState.Rejected, execute: false, reviewer.Id, act.ReasonCode, act.Reason, now);
+                return c.View();
+            }
         }
         finally
         {
             c.Lock.Release();
         }
+
+        throw await LateAsync(c, act, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -79,36 +84,44 @@ public sealed partial class ReviewGate<TContext>
         CheckReason(act, requireText: false);
         var reviewer = await ResolveAsync(act, cancellationToken).ConfigureAwait(false);
         var c = Find(act.CaseId, act.ActorId);
-        ReviewTicket ticket;
-        string? previousTier;
-        DateTimeOffset now;
+        ReviewTicket? ticket = null;
+        string? previousTier = null;
+        var now = default(DateTimeOffset);
         await c.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             RequirePending(c, act);
-            RequireTier(c, reviewer, c.Tier, act);
-            if (c.Tier + 1 >= c.Tiers.Count)
+            if (!PastDeadline(c))
             {
-                throw Refuse(ReviewErrorCode.NoHigherTier, c.Id, act.ActorId,
-                    $"Case '{c.Id}' already needs tier '{c.TierName}', the highest of the policy; reject it instead.");
-            }
+                RequireTier(c, reviewer, c.Tier, act);
+                if (c.Tier + 1 >= c.Tiers.Count)
+                {
+                    throw Refuse(ReviewErrorCode.NoHigherTier, c.Id, act.ActorId,
+                        $"Case '{c.Id}' already needs tier '{c.TierName}', the highest of the policy; reject it instead.");
+                }
 
-            now = _time.GetUtcNow();
-            previousTier = c.TierName;
-            var entry = ActEntry(c, ActKind.Escalated, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, now) with
-            {
-                Route = RouteLevel.Escalate,
-                RequiredTier = c.Tiers[c.Tier + 1],
-            };
-            await AppendAsync(entry, c.Id, cancellationToken).ConfigureAwait(false);
-            Escalate(c, now);
-            ticket = c.Ticket = Reticket(c, TicketReason.Escalated, now);
-            Recorded(c, ActKind.Escalated, reviewer.Id, act.ReasonCode);
-            _metrics.Escalation(c.ActionType, "reviewer");
+                now = _time.GetUtcNow();
+                previousTier = c.TierName;
+                var entry = ActEntry(c, ActKind.Escalated, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, now) with
+                {
+                    Route = RouteLevel.Escalate,
+                    RequiredTier = c.Tiers[c.Tier + 1],
+                };
+                await AppendAsync(entry, c.Id, cancellationToken).ConfigureAwait(false);
+                Escalate(c, now);
+                ticket = c.Ticket = Reticket(c, TicketReason.Escalated, now);
+                Recorded(c, ActKind.Escalated, reviewer.Id, act.ReasonCode);
+                _metrics.Escalation(c.ActionType, "reviewer");
+            }
         }
         finally
         {
             c.Lock.Release();
+        }
+
+        if (ticket is null)
+        {
+            throw await LateAsync(c, act, cancellationToken).ConfigureAwait(false);
         }
 
         await SendTicketAsync(c, ticket, cancellationToken).ConfigureAwait(false);
@@ -343,55 +356,65 @@ public sealed partial class ReviewGate<TContext>
         try
         {
             RequirePending(c, act);
-            RequireTier(c, reviewer, c.Tier, act);
-            if (c.Requester is not null && string.Equals(c.Requester, reviewer.Id, StringComparison.Ordinal))
+            if (!PastDeadline(c))
             {
-                throw Refuse(ReviewErrorCode.RequesterCannotApprove, c.Id, reviewer.Id, $"'{reviewer.Id}' requested case '{c.Id}' and cannot approve it.");
+                return await DecideLockedAsync(c, reviewer, act, editedPayload, cancellationToken).ConfigureAwait(false);
             }
-
-            if (c.Subject is not null && string.Equals(c.Subject, reviewer.Id, StringComparison.Ordinal))
-            {
-                throw Refuse(ReviewErrorCode.SubjectCannotApprove, c.Id, reviewer.Id, $"'{reviewer.Id}' is the subject of case '{c.Id}' and cannot approve it.");
-            }
-
-            RequireFreshEyes(c, act);
-            var editedDigest = editedPayload is null ? null : PayloadDigest.Of(editedPayload);
-            var changes = editedDigest is not null && !string.Equals(editedDigest, c.EditedDigest ?? c.PayloadDigest, StringComparison.Ordinal);
-            if (!changes && c.Approvers.Contains(reviewer.Id))
-            {
-                return c.View();
-            }
-
-            var now = _time.GetUtcNow();
-            var act2 = changes ? ActKind.Edited : ActKind.Approved;
-            var entry = ActEntry(c, act2, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, now);
-            if (changes)
-            {
-                entry = entry with { EditedDigest = editedDigest };
-            }
-
-            await AppendAsync(entry, c.Id, cancellationToken).ConfigureAwait(false);
-            if (changes)
-            {
-                c.EditedPayload = editedPayload;
-                c.EditedDigest = editedDigest;
-                c.Approvers.Clear();
-            }
-
-            c.Approvers.Add(reviewer.Id);
-            Recorded(c, act2, reviewer.Id, act.ReasonCode);
-            if (c.Approvers.Count >= c.RequiredApprovals)
-            {
-                c.LastDecider = reviewer.Id;
-                Close(c, CaseState.Approved, execute: true, reviewer.Id, act.ReasonCode, act.Reason, now);
-            }
-
-            return c.View();
         }
         finally
         {
             c.Lock.Release();
         }
+
+        throw await LateAsync(c, act, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<ReviewCaseView> DecideLockedAsync(ReviewCase c, Reviewer reviewer, HumanAct act, string? editedPayload, CancellationToken cancellationToken)
+    {
+        RequireTier(c, reviewer, c.Tier, act);
+        if (c.Requester is not null && string.Equals(c.Requester, reviewer.Id, StringComparison.Ordinal))
+        {
+            throw Refuse(ReviewErrorCode.RequesterCannotApprove, c.Id, reviewer.Id, $"'{reviewer.Id}' requested case '{c.Id}' and cannot approve it.");
+        }
+
+        if (c.Subject is not null && string.Equals(c.Subject, reviewer.Id, StringComparison.Ordinal))
+        {
+            throw Refuse(ReviewErrorCode.SubjectCannotApprove, c.Id, reviewer.Id, $"'{reviewer.Id}' is the subject of case '{c.Id}' and cannot approve it.");
+        }
+
+        RequireFreshEyes(c, act);
+        var editedDigest = editedPayload is null ? null : PayloadDigest.Of(editedPayload);
+        var changes = editedDigest is not null && !string.Equals(editedDigest, c.EditedDigest ?? c.PayloadDigest, StringComparison.Ordinal);
+        if (!changes && c.Approvers.Contains(reviewer.Id))
+        {
+            return c.View();
+        }
+
+        var now = _time.GetUtcNow();
+        var kind = changes ? ActKind.Edited : ActKind.Approved;
+        var entry = ActEntry(c, kind, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, now);
+        if (changes)
+        {
+            entry = entry with { EditedDigest = editedDigest };
+        }
+
+        await AppendAsync(entry, c.Id, cancellationToken).ConfigureAwait(false);
+        if (changes)
+        {
+            c.EditedPayload = editedPayload;
+            c.EditedDigest = editedDigest;
+            c.Approvers.Clear();
+        }
+
+        c.Approvers.Add(reviewer.Id);
+        Recorded(c, kind, reviewer.Id, act.ReasonCode);
+        if (c.Approvers.Count >= c.RequiredApprovals)
+        {
+            c.LastDecider = reviewer.Id;
+            Close(c, CaseState.Approved, execute: true, reviewer.Id, act.ReasonCode, act.Reason, now);
+        }
+
+        return c.View();
     }
 
     private async ValueTask CompensateAsync(ReviewCase c, AuditRecord record, bool isOverride, string actor, HumanAct act, CancellationToken cancellationToken)

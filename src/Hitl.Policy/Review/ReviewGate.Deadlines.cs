@@ -97,6 +97,37 @@ public sealed partial class ReviewGate<TContext>
         return true;
     }
 
+    /// <summary>Whether a pending case's deadline has passed by the gate's clock (every act checks, not only the sweep).</summary>
+    private bool PastDeadline(ReviewCase c) => c.State == CaseState.Pending && c.DeadlineAt <= _time.GetUtcNow();
+
+    /// <summary>
+    /// An act arrived after the case's deadline: the fallback applies now (recorded as a timeout, as a sweep would),
+    /// and the act is refused with <see cref="ReviewErrorCode.DeadlinePassed"/>. Called without the case's lock.
+    /// </summary>
+    private async ValueTask<ReviewException> LateAsync(ReviewCase c, HumanAct act, CancellationToken cancellationToken)
+    {
+        var deadline = c.DeadlineAt;
+        try
+        {
+            await TimeOutAsync(c, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The fallback is tried again by the next act, wait or sweep; the late act is refused either way.
+            HitlLog.SweepFailed(_logger, ex, c.Id);
+        }
+
+        var view = await GetCaseAsync(c.Id, CancellationToken.None).ConfigureAwait(false);
+        var fallback = view switch
+        {
+            { State: CaseState.Blocked } => "the case is blocked",
+            { State: CaseState.Pending, Route: RouteLevel.Escalate, RequiredTier: { } tier } when c.TimeoutEscalated => $"the case went to tier '{tier}'",
+            _ => "the case takes its fallback",
+        };
+        return Refuse(ReviewErrorCode.DeadlinePassed, c.Id, act.ActorId,
+            $"Case '{c.Id}' passed its review deadline ({deadline:O}) before '{act.ActorId}' acted; the act is refused and {fallback}.");
+    }
+
     private async void SweepFromTimer()
     {
         try

@@ -33,6 +33,7 @@ namespace Hitl.Policy.Review;
 public sealed partial class ReviewGate<TContext> : IDisposable
 {
     private const string SystemActor = "system";
+    private static readonly TimeSpan RetryAfterFailedTimeout = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<string, ReviewCase> _cases = new(StringComparer.Ordinal);
     private readonly IEscalationPolicy<TContext> _policy;
     private readonly IAuditStore _audit;
@@ -228,10 +229,59 @@ public sealed partial class ReviewGate<TContext> : IDisposable
     /// <param name="cancellationToken">Cancels the wait (not the case).</param>
     /// <returns>The outcome.</returns>
     /// <exception cref="ReviewException">No such case (<see cref="ReviewErrorCode.CaseNotFound"/>).</exception>
+    /// <remarks>
+    /// The wait keeps the case's deadline itself: when the deadline passes before anyone decides, the fallback
+    /// (escalate or block) applies and is recorded, whether or not a sweep runs. A timeout never approves.
+    /// </remarks>
     public async ValueTask<CaseOutcome> WaitForOutcomeAsync(string caseId, CancellationToken cancellationToken = default)
     {
         var c = Find(caseId, null);
-        return await c.Round.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            Task<CaseOutcome> round;
+            DateTimeOffset? deadline;
+            await c.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                round = c.Round.Task;
+                deadline = c.State == CaseState.Pending ? c.DeadlineAt : null;
+            }
+            finally
+            {
+                c.Lock.Release();
+            }
+
+            if (round.IsCompleted || deadline is not { } due)
+            {
+                return await round.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var wait = due - _time.GetUtcNow();
+            if (wait > TimeSpan.Zero)
+            {
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var timer = Task.Delay(wait, _time, stop.Token);
+                var first = await Task.WhenAny(round, timer).ConfigureAwait(false);
+                await stop.CancelAsync().ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                if (first == round)
+                {
+                    return await round.ConfigureAwait(false);
+                }
+            }
+
+            try
+            {
+                await TimeOutAsync(c, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The record failed: the case stays pending (never approved); try again a little later.
+                HitlLog.SweepFailed(_logger, ex, c.Id);
+                await Task.WhenAny(round, Task.Delay(RetryAfterFailedTimeout, _time, cancellationToken)).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
     }
 
     /// <summary>Looks a case up.</summary>
