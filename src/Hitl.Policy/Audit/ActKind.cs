@@ -73,4 +73,26 @@ public enum ActKind
     /// <summary>A correction of an earlier record (see <see cref="AuditEntry.Supersedes"/>); history is never rewritten.</summary>
     [JsonStringEnumMemberName("corrected")]
     Corrected,
+
+    /// <summary>
+    /// An approved case was held, not executed, because a kill switch covers its action type; it runs when the switch
+    /// is released (see <see cref="HoldReleased"/>) unless a reviewer rejects it first.
+    /// </summary>
+    [JsonStringEnumMemberName("held")]
+    Held,
+
+    /// <summary>The kill switch that held an approved case was released; the case executes now.</summary>
+    [JsonStringEnumMemberName("hold-released")]
+    HoldReleased,
+
+    /// <summary>
+    /// A reviewer recorded their own decision on a case whose AI suggestion is withheld, before seeing the suggestion
+    /// (the digest of their answer is in <see cref="AuditEntry.EditedDigest"/>).
+    /// </summary>
+    [JsonStringEnumMemberName("independent-decision")]
+    IndependentDecision,
+
+    /// <summary>A withheld AI suggestion was shown to a reviewer who had recorded an independent decision.</summary>
+    [JsonStringEnumMemberName("suggestion-revealed")]
+    SuggestionRevealed,
 }

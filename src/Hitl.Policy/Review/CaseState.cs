@@ -23,4 +23,10 @@ public enum CaseState
 
     /// <summary>An executed action reversed through the compensation hook. Closed.</summary>
     Reversed,
+
+    /// <summary>
+    /// Approved, but a kill switch covers its action type: not executed. It executes when the switch is released,
+    /// unless a reviewer rejects it first.
+    /// </summary>
+    Held,
 }

@@ -4,11 +4,16 @@ namespace Hitl.Policy.Review;
 /// <typeparam name="TContext">The host's context type.</typeparam>
 public sealed record GateRequest<TContext>
 {
-    /// <summary>The signals the decision was made for (the gate calls <c>Explain()</c> on them for the ticket).</summary>
+    /// <summary>The signals of the model output: the gate routes them (and explains them for the ticket).</summary>
     public required TContext Context { get; init; }
 
-    /// <summary>The decision <c>Route()</c> returned for <see cref="Context"/>.</summary>
-    public required Decision Decision { get; init; }
+    /// <summary>
+    /// The decision the host's own <c>Route()</c> returned for <see cref="Context"/>, if it has one; optional. The gate
+    /// always routes <see cref="Context"/> itself and acts on its own decision; when this one is given and differs (a
+    /// reload, a kill switch engaged since, or other signals), the submit is refused with
+    /// <see cref="ReviewErrorCode.DecisionMismatch"/> and nothing is recorded or run.
+    /// </summary>
+    public Decision? Decision { get; init; }
 
     /// <summary>The model's output: what runs when the case is executed (only its digest goes to the audit trail).</summary>
     public required string Payload { get; init; }

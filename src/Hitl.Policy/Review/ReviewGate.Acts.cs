@@ -38,7 +38,10 @@ public sealed partial class ReviewGate<TContext>
         return DecideAsync(act!, editedPayload, cancellationToken);
     }
 
-    /// <summary>Rejects a pending case. A reason is required and kept for the model's owner. One rejection closes the case.</summary>
+    /// <summary>
+    /// Rejects a pending case, or an approved case the kill switch holds (<see cref="CaseState.Held"/>). A reason is
+    /// required and kept for the model's owner. One rejection closes the case.
+    /// </summary>
     /// <param name="act">Who, which case, why (with <see cref="HumanAct.Reason"/>).</param>
     /// <param name="cancellationToken">Cancels the act before it is recorded.</param>
     /// <returns>The case after the act.</returns>
@@ -51,7 +54,11 @@ public sealed partial class ReviewGate<TContext>
         await c.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            RequirePending(c, act);
+            if (c.State != CaseState.Held)
+            {
+                RequirePending(c, act);
+            }
+
             if (!PastDeadline(c))
             {
                 RequireTier(c, reviewer, c.Tier, act);
@@ -257,9 +264,11 @@ public sealed partial class ReviewGate<TContext>
                 throw Closed(c, act);
             }
 
-            if (c.State == CaseState.Pending)
+            if (c.State is CaseState.Pending or CaseState.Held)
             {
-                throw Refuse(ReviewErrorCode.InvalidState, c.Id, act.ActorId, $"Case '{c.Id}' is pending: it is under human review already.");
+                throw Refuse(ReviewErrorCode.InvalidState, c.Id, act.ActorId, c.State == CaseState.Pending
+                    ? $"Case '{c.Id}' is pending: it is under human review already."
+                    : $"Case '{c.Id}' is held by the kill switch: it has not run; a reviewer may still reject it.");
             }
 
             if (c.Subject is not null && !string.Equals(c.Subject, act.ActorId, StringComparison.Ordinal))
@@ -411,7 +420,14 @@ public sealed partial class ReviewGate<TContext>
         if (c.Approvers.Count >= c.RequiredApprovals)
         {
             c.LastDecider = reviewer.Id;
-            Close(c, CaseState.Approved, execute: true, reviewer.Id, act.ReasonCode, act.Reason, now);
+            if (KillSwitch.IsEngaged(c.ActionType))
+            {
+                await HoldAsync(c, now, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                Close(c, CaseState.Approved, execute: true, reviewer.Id, act.ReasonCode, act.Reason, now);
+            }
         }
 
         return c.View();

@@ -9,7 +9,8 @@ public sealed partial class ReviewGate<TContext>
     /// Applies the deadline fallback to every pending case past its deadline, as the decision says: escalate to the
     /// next tier (once, and only while there is a higher tier), otherwise block. Never approve. Each fallback is
     /// recorded first; a case whose record fails stays pending and is tried again on the next sweep. Also drops closed
-    /// cases older than <see cref="ReviewGateOptions.ClosedCaseRetention"/>.
+    /// cases older than <see cref="ReviewGateOptions.ClosedCaseRetention"/>, and executes held cases whose kill switch
+    /// is released (<see cref="ReleaseHeldAsync"/>).
     /// </summary>
     /// <param name="cancellationToken">Cancels the sweep between cases.</param>
     /// <returns>How many cases fell back.</returns>
@@ -40,6 +41,7 @@ public sealed partial class ReviewGate<TContext>
             }
         }
 
+        await ReleaseHeldAsync(cancellationToken).ConfigureAwait(false);
         return fellBack;
     }
 

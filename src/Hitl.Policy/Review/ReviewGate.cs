@@ -20,8 +20,7 @@ namespace Hitl.Policy.Review;
 /// </remarks>
 /// <example>
 /// <code>
-/// var decision = policy.Route(in request);
-/// var result = await gate.SubmitAsync(new GateRequest&lt;LoanRequest&gt; { Context = request, Decision = decision, Payload = offerJson });
+/// var result = await gate.SubmitAsync(new GateRequest&lt;LoanRequest&gt; { Context = request, Payload = offerJson });
 /// if (result.MayExecute) { Execute(offerJson); }
 /// else if (result.Disposition == GateDisposition.Pending)
 /// {
@@ -48,6 +47,8 @@ public sealed partial class ReviewGate<TContext> : IDisposable
     private readonly GateMetrics _metrics;
     private readonly ITimer? _sweepTimer;
     private readonly bool _ownsMetrics;
+    private int _releaseDue;
+    private TaskCompletionSource _switchReleased = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Makes the gate from a builder that has checked every part; see <see cref="ReviewGateBuilder{TContext}"/>.</summary>
     internal ReviewGate(ReviewGateBuilder<TContext> parts, ReviewGateOptions options)
@@ -64,11 +65,24 @@ public sealed partial class ReviewGate<TContext> : IDisposable
         _logger = parts.Logger;
         _ownsMetrics = parts.Metrics is null;
         _metrics = parts.Metrics ?? new GateMetrics();
+        KillSwitch = parts.KillSwitch ?? _policy switch
+        {
+            CompiledPolicy<TContext> compiled => compiled.KillSwitch,
+            ReloadablePolicy<TContext> reloadable => reloadable.KillSwitch,
+            _ => new KillSwitch(_time),
+        };
+        KillSwitch.Changed += OnKillSwitchChanged;
         if (_options.SweepInterval is { } interval)
         {
             _sweepTimer = _time.CreateTimer(static state => ((ReviewGate<TContext>)state!).SweepFromTimer(), this, interval, interval);
         }
     }
+
+    /// <summary>
+    /// The kill switch the gate obeys: while it covers an action type, nothing of that type executes through the gate
+    /// (auto-execute opens a review; an approval is held, <see cref="CaseState.Held"/>, until the switch is released).
+    /// </summary>
+    public KillSwitch KillSwitch { get; }
 
     /// <summary>The number of cases held (open, and closed within the retention).</summary>
     public int CaseCount => _cases.Count;
@@ -90,9 +104,20 @@ public sealed partial class ReviewGate<TContext> : IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(request.Payload);
-        var decision = request.Decision;
+        await ReleaseHeldIfDueAsync(cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         var caseId = request.CaseId ?? Guid.CreateVersion7(now).ToString("N");
+
+        // The gate routes the context itself: a decision handed in is only a check that the host saw the same one.
+        var decision = _policy.Route(request.Context);
+        if (request.Decision is { } handed && handed != decision)
+        {
+            throw Refuse(ReviewErrorCode.DecisionMismatch, caseId, request.Requester,
+                $"The decision handed to the gate ({handed}) is not what policy '{decision.PolicyId}' version '{decision.PolicyVersion}' " +
+                $"gives for the context now ({decision}): the policy was reloaded, a kill switch changed, or the decision is for other signals. " +
+                "Nothing was recorded or run; route again, or leave GateRequest.Decision out.");
+        }
+
         using var activity = GateMetrics.ActivitySource.StartActivity("hitl.gate.submit");
         activity?.SetTag(HitlTelemetry.CaseIdTag, caseId);
         activity?.SetTag(HitlTelemetry.ActionTypeTag, decision.ActionType);
@@ -150,6 +175,13 @@ public sealed partial class ReviewGate<TContext> : IDisposable
         _metrics.Decision(decision.Route, decision.ActionType);
         var route = decision.Route;
         var ticketReason = route == RouteLevel.Escalate ? TicketReason.Escalated : TicketReason.Review;
+        if (route.IsAutomatic() && KillSwitch.IsEngaged(decision.ActionType))
+        {
+            // A policy that does not read this switch (or one engaged since routing): a person decides instead.
+            route = RouteLevel.Review;
+            ticketReason = TicketReason.KillSwitch;
+        }
+
         if (route.IsAutomatic())
         {
             if (decision.IsSampledForAudit)
@@ -188,7 +220,7 @@ public sealed partial class ReviewGate<TContext> : IDisposable
         }
 
         c.Route = route;
-        if (ticketReason == TicketReason.NoticeFailed)
+        if (ticketReason is TicketReason.NoticeFailed or TicketReason.KillSwitch)
         {
             c.Tier = 0;
             c.RequiredApprovals = 1;
@@ -205,9 +237,12 @@ public sealed partial class ReviewGate<TContext> : IDisposable
         var trace = TryExplain(request.Context);
         c.Confidence ??= SignalValue(trace, StandardSignals.Confidence);
         c.Risk ??= SignalValue(trace, StandardSignals.Risk);
-        var data = ticketReason == TicketReason.NoticeFailed
-            ? new Dictionary<string, string>(StringComparer.Ordinal) { ["raisedFrom"] = RouteLevel.AutoExecuteWithNotice.ToJsonName(), ["why"] = "notice could not be delivered" }
-            : null;
+        var data = ticketReason switch
+        {
+            TicketReason.NoticeFailed => new Dictionary<string, string>(StringComparer.Ordinal) { ["raisedFrom"] = RouteLevel.AutoExecuteWithNotice.ToJsonName(), ["why"] = "notice could not be delivered" },
+            TicketReason.KillSwitch => new Dictionary<string, string>(StringComparer.Ordinal) { ["raisedFrom"] = decision.Route.ToJsonName(), ["why"] = "kill switch engaged" },
+            _ => null,
+        };
         var decided = await AppendAsync(DecidedEntry(c, route, now, data), c.Id, cancellationToken).ConfigureAwait(false);
         c.Recorded = true;
         c.Ticket = BuildTicket(c, ticketReason, trace, now);
@@ -240,15 +275,37 @@ public sealed partial class ReviewGate<TContext> : IDisposable
         {
             Task<CaseOutcome> round;
             DateTimeOffset? deadline;
+            bool held;
+            var released = Volatile.Read(ref _switchReleased).Task;
             await c.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
                 round = c.Round.Task;
                 deadline = c.State == CaseState.Pending ? c.DeadlineAt : null;
+                held = c.State == CaseState.Held;
             }
             finally
             {
                 c.Lock.Release();
+            }
+
+            if (held && !round.IsCompleted)
+            {
+                // Held by the kill switch: wake when it is released, then release this case (if the switch allows).
+                try
+                {
+                    await ReleaseAsync(c, cancellationToken).ConfigureAwait(false);
+                    await Task.WhenAny(round, released).WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The release could not be recorded: the case stays held (never run unrecorded); try again later.
+                    HitlLog.SweepFailed(_logger, ex, c.Id);
+                    await Task.WhenAny(round, Task.Delay(RetryAfterFailedTimeout, _time, cancellationToken)).ConfigureAwait(false);
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                continue;
             }
 
             if (round.IsCompleted || deadline is not { } due)
@@ -310,6 +367,7 @@ public sealed partial class ReviewGate<TContext> : IDisposable
     /// <summary>Stops the deadline timer, when there is one, and releases the gate's own instruments.</summary>
     public void Dispose()
     {
+        KillSwitch.Changed -= OnKillSwitchChanged;
         _sweepTimer?.Dispose();
         if (_ownsMetrics)
         {

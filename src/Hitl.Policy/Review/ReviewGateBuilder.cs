@@ -57,6 +57,8 @@ public sealed class ReviewGateBuilder<TContext>
 
     internal GateMetrics? Metrics { get; private set; }
 
+    internal KillSwitch? KillSwitch { get; private set; }
+
     /// <summary>Sets where every decision and act is recorded (required).</summary>
     /// <param name="store">The store.</param>
     /// <returns>This builder.</returns>
@@ -144,6 +146,15 @@ public sealed class ReviewGateBuilder<TContext>
     /// <param name="metrics">The instruments.</param>
     /// <returns>This builder.</returns>
     public ReviewGateBuilder<TContext> UseMetrics(GateMetrics metrics) => Set(metrics, m => Metrics = m);
+
+    /// <summary>
+    /// Sets the kill switch the gate obeys at submit and again when an approval would execute. By default the policy's
+    /// own (<see cref="CompiledPolicy{TContext}.KillSwitch"/> or <see cref="ReloadablePolicy{TContext}.KillSwitch"/>), or a
+    /// switch of the gate's own (<see cref="ReviewGate{TContext}.KillSwitch"/>) for any other policy.
+    /// </summary>
+    /// <param name="killSwitch">The switch.</param>
+    /// <returns>This builder.</returns>
+    public ReviewGateBuilder<TContext> UseKillSwitch(KillSwitch killSwitch) => Set(killSwitch, k => KillSwitch = k);
 
     /// <summary>Makes the gate.</summary>
     /// <returns>The gate; dispose it to stop its sweep timer.</returns>

@@ -14,4 +14,7 @@ public enum TicketReason
 
     /// <summary>The decision allowed notice-only, but the notice could not be delivered.</summary>
     NoticeFailed,
+
+    /// <summary>The decision allowed auto-execute, but a kill switch covering its action type was engaged at submit.</summary>
+    KillSwitch,
 }
