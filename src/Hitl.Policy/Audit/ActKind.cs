@@ -87,7 +87,7 @@ public enum ActKind
 
     /// <summary>
     /// A reviewer recorded their own decision on a case whose AI suggestion is withheld, before seeing the suggestion
-    /// (the digest of their answer is in <see cref="AuditEntry.EditedDigest"/>).
+    /// (the digest of their answer is in <see cref="AuditEntry.Data"/> under <c>decisionDigest</c>).
     /// </summary>
     [JsonStringEnumMemberName("independent-decision")]
     IndependentDecision,

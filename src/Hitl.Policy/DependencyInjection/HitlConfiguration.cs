@@ -15,7 +15,8 @@ internal static class HitlConfiguration
 {
     private static readonly HashSet<string> GateKeys = new(StringComparer.OrdinalIgnoreCase)
     {
-        nameof(ReviewGateOptions.ReviewerRole), nameof(ReviewGateOptions.OperatorRole), nameof(ReviewGateOptions.OverrideTier),
+        nameof(ReviewGateOptions.ReviewerRole), nameof(ReviewGateOptions.OperatorRole), nameof(ReviewGateOptions.ContestIntakeRole),
+        nameof(ReviewGateOptions.OverrideTier),
         nameof(ReviewGateOptions.ContestReviewDeadline), nameof(ReviewGateOptions.SweepInterval),
         nameof(ReviewGateOptions.ClosedCaseRetention), nameof(ReviewGateOptions.Actions),
     };
@@ -46,6 +47,7 @@ internal static class HitlConfiguration
 
         options.ReviewerRole = gate[nameof(ReviewGateOptions.ReviewerRole)] ?? options.ReviewerRole;
         options.OperatorRole = gate[nameof(ReviewGateOptions.OperatorRole)] ?? options.OperatorRole;
+        options.ContestIntakeRole = gate[nameof(ReviewGateOptions.ContestIntakeRole)] ?? options.ContestIntakeRole;
         options.OverrideTier = Text(gate, nameof(ReviewGateOptions.OverrideTier)) ?? options.OverrideTier;
         options.ContestReviewDeadline = Duration(gate, nameof(ReviewGateOptions.ContestReviewDeadline), problems) ?? options.ContestReviewDeadline;
         options.SweepInterval = Duration(gate, nameof(ReviewGateOptions.SweepInterval), problems) ?? options.SweepInterval;

@@ -244,10 +244,11 @@ public sealed partial class ReviewGate<TContext>
     /// <summary>
     /// The affected person contests the outcome of a decided case (auto-executed, approved, rejected or blocked). This
     /// forces a human review: the case is pending again, at least at review (a blocked case at the highest tier), and
-    /// whoever decided it before may not decide it again. Only the case's subject may contest (anyone, when the case
-    /// names no subject).
+    /// whoever decided it before may not decide it again. Only the case's subject may contest; when the case names no
+    /// subject, only someone in the reviewer directory with <see cref="ReviewGateOptions.ContestIntakeRole"/> may
+    /// (an intake desk acting for the affected person).
     /// </summary>
-    /// <param name="act">The subject's id as <see cref="HumanAct.ActorId"/>, the case, and why.</param>
+    /// <param name="act">The subject's (or the intake person's) id as <see cref="HumanAct.ActorId"/>, the case, and why.</param>
     /// <param name="cancellationToken">Cancels the act before it is recorded.</param>
     /// <returns>The case after the act.</returns>
     /// <exception cref="ReviewException">The act is refused or could not be recorded.</exception>
@@ -255,6 +256,7 @@ public sealed partial class ReviewGate<TContext>
     {
         CheckReason(act, requireText: false);
         var c = Find(act.CaseId, act.ActorId);
+        var role = c.Subject is null ? await ResolveIntakeAsync(c, act, cancellationToken).ConfigureAwait(false) : SubjectRole;
         ReviewTicket ticket;
         await c.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -278,7 +280,7 @@ public sealed partial class ReviewGate<TContext>
             }
 
             var now = _time.GetUtcNow();
-            await AppendAsync(ActEntry(c, ActKind.Contested, act.ActorId, SubjectRole, null, act.ReasonCode, act.Reason, now), c.Id, cancellationToken).ConfigureAwait(false);
+            await AppendAsync(ActEntry(c, ActKind.Contested, act.ActorId, role, null, act.ReasonCode, act.Reason, now), c.Id, cancellationToken).ConfigureAwait(false);
             c.PriorDeciders.UnionWith(c.Approvers);
             if (c.LastDecider is { } decider)
             {
@@ -317,7 +319,10 @@ public sealed partial class ReviewGate<TContext>
             c.Lock.Release();
         }
 
-        await NotifyQuietlyAsync(Notice(c, NoticeKind.Contested, act.ActorId, ticket.At, $"Case {c.Id} was contested by its subject ({act.ReasonCode})."), cancellationToken).ConfigureAwait(false);
+        var message = c.Subject is null
+            ? $"Case {c.Id} was contested by {act.ActorId} for the person it affects ({act.ReasonCode})."
+            : $"Case {c.Id} was contested by its subject ({act.ReasonCode}).";
+        await NotifyQuietlyAsync(Notice(c, NoticeKind.Contested, act.ActorId, ticket.At, message), cancellationToken).ConfigureAwait(false);
         await SendTicketAsync(c, ticket, cancellationToken).ConfigureAwait(false);
         return (await GetCaseAsync(c.Id, cancellationToken).ConfigureAwait(false))!;
     }
@@ -380,18 +385,12 @@ public sealed partial class ReviewGate<TContext>
 
     private async ValueTask<ReviewCaseView> DecideLockedAsync(ReviewCase c, Reviewer reviewer, HumanAct act, string? editedPayload, CancellationToken cancellationToken)
     {
-        RequireTier(c, reviewer, c.Tier, act);
-        if (c.Requester is not null && string.Equals(c.Requester, reviewer.Id, StringComparison.Ordinal))
+        RequireMayDecide(c, reviewer, act);
+        if (c.SuggestionWithheld)
         {
-            throw Refuse(ReviewErrorCode.RequesterCannotApprove, c.Id, reviewer.Id, $"'{reviewer.Id}' requested case '{c.Id}' and cannot approve it.");
+            RequireIndependentDecision(c, reviewer, seen: editedPayload is null);
         }
 
-        if (c.Subject is not null && string.Equals(c.Subject, reviewer.Id, StringComparison.Ordinal))
-        {
-            throw Refuse(ReviewErrorCode.SubjectCannotApprove, c.Id, reviewer.Id, $"'{reviewer.Id}' is the subject of case '{c.Id}' and cannot approve it.");
-        }
-
-        RequireFreshEyes(c, act);
         var editedDigest = editedPayload is null ? null : PayloadDigest.Of(editedPayload);
         var changes = editedDigest is not null && !string.Equals(editedDigest, c.EditedDigest ?? c.PayloadDigest, StringComparison.Ordinal);
         if (!changes && c.Approvers.Contains(reviewer.Id))
@@ -524,6 +523,20 @@ public sealed partial class ReviewGate<TContext>
         }
 
         return reviewer;
+    }
+
+    private async ValueTask<string> ResolveIntakeAsync(ReviewCase c, HumanAct act, CancellationToken cancellationToken)
+    {
+        var role = _options.ContestIntakeRole;
+        var person = await _reviewers.FindAsync(act.ActorId, cancellationToken).ConfigureAwait(false);
+        if (person is null || !person.HasRole(role))
+        {
+            throw Refuse(person is null ? ReviewErrorCode.UnknownReviewer : ReviewErrorCode.MissingRole, c.Id, act.ActorId,
+                $"Case '{c.Id}' names no subject, so only someone holding the role '{role}' may contest it for the person it affects; " +
+                $"'{act.ActorId}' {(person is null ? "is not in the reviewer directory" : "does not hold that role")}.");
+        }
+
+        return role;
     }
 
     private void RequirePending(ReviewCase c, HumanAct act)

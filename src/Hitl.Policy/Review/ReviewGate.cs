@@ -234,6 +234,7 @@ public sealed partial class ReviewGate<TContext> : IDisposable
             c.Fallback = decision.TimeoutFallback;
         }
 
+        c.SuggestionWithheld = _options.For(c.ActionType).WithholdSuggestion;
         var trace = TryExplain(request.Context);
         c.Confidence ??= SignalValue(trace, StandardSignals.Confidence);
         c.Risk ??= SignalValue(trace, StandardSignals.Risk);

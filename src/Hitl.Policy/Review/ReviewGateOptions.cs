@@ -18,6 +18,13 @@ public sealed class ReviewGateOptions
     public string OperatorRole { get; set; } = "operator";
 
     /// <summary>
+    /// The role a person needs to contest a case that names no subject, on behalf of the person it affects (a complaints
+    /// or intake desk). A case with a subject may be contested only by that subject.
+    /// </summary>
+    /// <value>The default value is <c>contest-intake</c>.</value>
+    public string ContestIntakeRole { get; set; } = "contest-intake";
+
+    /// <summary>
     /// The lowest tier (by name) that may override an auto-executed decision; <see langword="null"/> for the policy's
     /// lowest tier.
     /// </summary>

@@ -37,6 +37,11 @@ internal sealed class ReviewGateOptionsValidator(string optionsName) : IValidate
             problems.Add($"{Key(nameof(options.OperatorRole))}: a role name is required, found '{options.OperatorRole}'.");
         }
 
+        if (string.IsNullOrWhiteSpace(options.ContestIntakeRole))
+        {
+            problems.Add($"{Key(nameof(options.ContestIntakeRole))}: a role name is required, found '{options.ContestIntakeRole}'.");
+        }
+
         if (options.OverrideTier is { } tier && string.IsNullOrWhiteSpace(tier))
         {
             problems.Add($"{Key(nameof(options.OverrideTier))}: a tier name or nothing, found '{tier}'.");

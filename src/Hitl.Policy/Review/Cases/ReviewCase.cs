@@ -64,6 +64,18 @@ internal sealed class ReviewCase
 
     public bool Contested { get; set; }
 
+    /// <summary>Whether tickets withhold the model's suggestion: approving then needs the reviewer's own decision first.</summary>
+    public bool SuggestionWithheld { get; set; }
+
+    /// <summary>Reviewers who recorded an independent decision, with the digest of their answer.</summary>
+    public Dictionary<string, string> IndependentDecisions { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Reviewers the withheld suggestion was shown to, with the digest of the payload they saw.</summary>
+    public Dictionary<string, string> RevealedTo { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The digest of what an approval as it is would execute.</summary>
+    public string ExecutedDigest => EditedDigest ?? PayloadDigest;
+
     public ReviewTicket? Ticket { get; set; }
 
     public CaseOutcome? Outcome { get; set; }
