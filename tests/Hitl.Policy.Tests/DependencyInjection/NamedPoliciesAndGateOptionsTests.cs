@@ -362,8 +362,8 @@ public sealed class NamedPoliciesAndGateOptionsTests
         Assert.Empty(ReviewGateOptionsValidator.Problems(options, "ReviewGateOptions"));
         Assert.Equal((samplePolicy, true), (policy.PolicyPath, policy.WatchPolicyFile));
         Assert.Equal(
-            (defaults.ReviewerRole, defaults.OperatorRole, defaults.OverrideTier, defaults.ContestReviewDeadline, defaults.SweepInterval, defaults.ClosedCaseRetention),
-            (options.ReviewerRole, options.OperatorRole, options.OverrideTier, options.ContestReviewDeadline, options.SweepInterval, options.ClosedCaseRetention));
+            (defaults.ReviewerRole, defaults.OperatorRole, defaults.ContestIntakeRole, defaults.OverrideTier, defaults.ContestReviewDeadline, defaults.SweepInterval, defaults.ClosedCaseRetention),
+            (options.ReviewerRole, options.OperatorRole, options.ContestIntakeRole, options.OverrideTier, options.ContestReviewDeadline, options.SweepInterval, options.ClosedCaseRetention));
         Assert.Equal((defaults.Defaults.Weaknesses, defaults.Defaults.WithholdSuggestion), (options.Defaults.Weaknesses, options.Defaults.WithholdSuggestion));
         var loan = Assert.Single(options.Actions);
         Assert.Equal(("loan.approve", "Misreads self-employed income.", true), (loan.Key, loan.Value.Weaknesses, loan.Value.WithholdSuggestion));
