@@ -92,6 +92,8 @@ internal sealed class SummaryWriter(TextWriter output)
             var (decisions, auto) = summary.UnderKillSwitch;
             output.WriteLine(string.Create(Invariant,
                 $"  While it was on: {decisions:N0} {summary.KillSwitchRecords[0].Entry.ActionType} decisions, {auto:N0} of them ran on their own; the rest waited for a person."));
+            output.WriteLine(string.Create(Invariant,
+                $"  {summary.Held:N0} approvals given while it was on were held, not run; {summary.HeldThenRan:N0} of them ran after the release."));
         }
 
         if (summary.Contests.Count == 0 || contestedCase is null)

@@ -24,6 +24,12 @@ internal sealed class TrailSummary
 
     public List<AuditRecord> KillSwitchRecords { get; } = [];
 
+    /// <summary>Approvals the kill switch held instead of running.</summary>
+    public int Held { get; private set; }
+
+    /// <summary>Held approvals that ran once the switch was released.</summary>
+    public int HeldThenRan { get; private set; }
+
     public List<AuditRecord> Contests { get; } = [];
 
     public int Decisions { get; private set; }
@@ -95,6 +101,12 @@ internal sealed class TrailSummary
                 break;
             case ActKind.KillSwitchEngaged or ActKind.KillSwitchReleased:
                 KillSwitchRecords.Add(record);
+                break;
+            case ActKind.Held:
+                Held++;
+                break;
+            case ActKind.HoldReleased:
+                HeldThenRan++;
                 break;
             case ActKind.Contested:
                 Contests.Add(record);

@@ -41,6 +41,24 @@ public sealed class QuickstartTests(SharedRun shared) : IClassFixture<SharedRun>
     }
 
     [Fact]
+    public void Approvals_given_under_the_kill_switch_are_held_in_the_trail_and_run_only_after_its_release()
+    {
+        var entries = _run.Entries().ToList();
+        var engaged = entries.FindIndex(e => Act(e) == "kill-switch-engaged");
+        var released = entries.FindIndex(e => Act(e) == "kill-switch-released");
+        var held = entries.Select((e, i) => (e, i)).Where(t => Act(t.e) == "held").ToList();
+        var ran = entries.Select((e, i) => (e, i)).Where(t => Act(t.e) == "hold-released").ToList();
+
+        Assert.NotEmpty(held);
+        Assert.All(held, t => Assert.InRange(t.i, engaged, released));
+        Assert.All(ran, t => Assert.True(t.i > released));
+        Assert.Equal(held.Select(t => t.e.GetProperty("caseId").GetString()).Order(), ran.Select(t => t.e.GetProperty("caseId").GetString()).Order());
+        Assert.Contains(
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"  {held.Count:N0} approvals given while it was on were held, not run; {ran.Count:N0} of them ran after the release."),
+            SummaryOutput.Section(_run.Output, "Kill switch and contest"));
+    }
+
+    [Fact]
     public void Routes_printed_agree_with_the_trail()
     {
         var decided = _run.Entries().Where(e => Act(e) == "decided").ToList();
