@@ -6,6 +6,12 @@ namespace Hitl.Policy.Cli;
 /// <param name="In">Standard input, for <c>--cases -</c>.</param>
 internal sealed record CommandIo(TextWriter Out, TextWriter Error, TextReader In)
 {
+    /// <summary>The longest input line (a case, a case file given with --case @FILE), in characters: 4 MiB.</summary>
+    public const int DefaultMaxLineLength = 4 * 1024 * 1024;
+
+    /// <summary>The longest input line read; a longer one stops the command with an error naming the file and line. Tests make it small.</summary>
+    public int MaxLineLength { get; init; } = DefaultMaxLineLength;
+
     /// <summary>The process's console streams.</summary>
     public static CommandIo Console => new(System.Console.Out, System.Console.Error, System.Console.In);
 }

@@ -11,4 +11,7 @@ internal static class ExitCodes
 
     /// <summary>The command could not run: unknown option, missing file, unreadable input, a policy that does not compile.</summary>
     public const int Usage = 2;
+
+    /// <summary>The tool itself failed: an unexpected exception (a bug, or the machine ran out of memory). Never 1, which says a check failed.</summary>
+    public const int InternalError = 3;
 }

@@ -3,6 +3,7 @@ using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
 using Hitl.Policy.Cli.Commands;
+using Hitl.Policy.Cli.Output;
 
 namespace Hitl.Policy.Cli;
 
@@ -58,8 +59,30 @@ internal static class HitlApp
     public static int Run(IReadOnlyList<string> args, CommandIo io)
     {
         ArgumentNullException.ThrowIfNull(io);
+
+        // Everything printed goes through the escaping writers: case data never reaches the terminal raw.
+        using var output = new TerminalSafeWriter(io.Out);
+        using var error = new TerminalSafeWriter(io.Error);
+        var safe = io with { Out = output, Error = error };
+        try
+        {
+            return RunCore(args, safe);
+        }
+        catch (Exception ex)
+        {
+            return Crashed(safe, ex);
+        }
+        finally
+        {
+            output.Flush();
+            error.Flush();
+        }
+    }
+
+    private static int RunCore(IReadOnlyList<string> args, CommandIo io)
+    {
         var root = Build(io);
-        var invocation = new InvocationConfiguration { Output = io.Out, Error = io.Error };
+        var invocation = new InvocationConfiguration { Output = io.Out, Error = io.Error, EnableDefaultExceptionHandler = false };
         if (args.Count == 0)
         {
             // Bare 'hitl' is a question about what the tool does: answer with the help, but a script still sees a failure.
@@ -116,5 +139,28 @@ internal static class HitlApp
 
             return ex.ExitCode;
         }
+        catch (Exception ex)
+        {
+            return Crashed(io, ex);
+        }
+    }
+
+    /// <summary>An exception no command expected: a bug or an exhausted machine, reported with its own exit code.</summary>
+    private static int Crashed(CommandIo io, Exception ex)
+    {
+        try
+        {
+            io.Error.WriteLine($"internal error: hitl failed unexpectedly ({ex.GetType().Name}: {ex.Message}). This is not a verdict on the input; please report it.");
+            if (ex is not OutOfMemoryException)
+            {
+                io.Error.WriteLine(ex.StackTrace);
+            }
+        }
+        catch (Exception)
+        {
+            // Nothing more can be said; the exit code still tells.
+        }
+
+        return ExitCodes.InternalError;
     }
 }

@@ -31,13 +31,12 @@ internal static class AuditStatsCommand
 
     private static int Run(CommandIo io, string path, bool json)
     {
-        var file = AuditFile.Read(path);
-        if (file.Warning() is { } warning)
+        var stats = AuditStats.Read(path);
+        if (AuditFile.Warning(path, stats.Verification) is { } warning)
         {
             io.Error.WriteLine(warning);
         }
 
-        var stats = AuditStats.Build(file);
         if (json)
         {
             io.Out.WriteLine(JsonOutput.Build(w => WriteJson(w, stats), indented: true));
@@ -47,14 +46,14 @@ internal static class AuditStatsCommand
             WriteTables(io.Out, stats);
         }
 
-        return file.Verification.IsIntact ? ExitCodes.Ok : ExitCodes.Failed;
+        return stats.Verification.IsIntact ? ExitCodes.Ok : ExitCodes.Failed;
     }
 
     private static void WriteTables(TextWriter output, AuditStats stats)
     {
-        var set = stats.ObservedCaseSet;
+        var set = stats.Totals;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{stats.File.Path}: {PolicyFile.Plural((int)set.RecordCount, "record")} ({(stats.File.Verification.IsIntact ? "chain intact" : "chain NOT intact, counted up to the break")}), {PolicyFile.Plural(set.Cases.Count, "decided case")}."));
+            $"{stats.Path}: {PolicyFile.Plural((int)Math.Min(set.RecordCount, int.MaxValue), "record")} ({(stats.Verification.IsIntact ? "chain intact" : "chain NOT intact, counted up to the break")}), {PolicyFile.Plural(set.Cases, "decided case")}."));
         if (set.CasesWithoutDecision > 0 || set.SupersededRecords > 0)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -86,12 +85,12 @@ internal static class AuditStatsCommand
 
     private static void WriteJson(Utf8JsonWriter w, AuditStats stats)
     {
-        var set = stats.ObservedCaseSet;
+        var set = stats.Totals;
         w.WriteStartObject();
-        w.WriteString("file", stats.File.Path);
-        w.WriteBoolean("intact", stats.File.Verification.IsIntact);
+        w.WriteString("file", stats.Path);
+        w.WriteBoolean("intact", stats.Verification.IsIntact);
         w.WriteNumber("records", set.RecordCount);
-        w.WriteNumber("cases", set.Cases.Count);
+        w.WriteNumber("cases", set.Cases);
         w.WriteNumber("casesWithoutDecision", set.CasesWithoutDecision);
         w.WriteNumber("supersededRecords", set.SupersededRecords);
         w.WriteString("reviewTime", "from the decision to the first reviewer answer (approve, edit, reject or escalate)");

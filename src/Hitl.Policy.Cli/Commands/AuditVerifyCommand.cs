@@ -7,8 +7,10 @@ using Hitl.Policy.Cli.Output;
 namespace Hitl.Policy.Cli.Commands;
 
 /// <summary>
-/// <c>hitl audit verify AUDIT.jsonl</c>: the hash-chain check. Names the first broken record's sequence and line; a last
-/// line cut off by a crash is reported as a torn tail with the count of intact records before it.
+/// <c>hitl audit verify AUDIT.jsonl [--key-file KEYS.json] [--key ID=BASE64] [--checkpoint CHECKPOINT.json]</c>: the
+/// chain check. Names the first broken record's sequence and line, and why; a last line cut off by a crash is reported
+/// as a torn tail with the count of intact records before it. With keys every keyed record's MAC is checked; with a
+/// checkpoint kept elsewhere, records cut off the end are found.
 /// </summary>
 internal static class AuditVerifyCommand
 {
@@ -16,19 +18,47 @@ internal static class AuditVerifyCommand
     {
         var trail = AuditCommand.Trail();
         var format = CommonOptions.Format("table: a sentence for people (default); json: one object for tools.", "table", "json");
-        var command = new Command("verify", "Check an audit trail's hash chain: every record present, unchanged and in order.")
+        var keyFile = new Option<string[]>("--key-file")
+        {
+            Description = "A JSON file with the trail's keys: {\"keys\": [{\"id\": \"k1\", \"secret\": \"<base64>\"}]}. Every keyed record's MAC is checked.",
+            HelpName = "KEYS.json",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var key = new Option<string[]>("--key")
+        {
+            Description = "A key as ID=BASE64 (repeatable). Prefer --key-file: a command line can end up in a shell history.",
+            HelpName = "ID=BASE64",
+        };
+        var checkpoint = new Option<string?>("--checkpoint")
+        {
+            Description = "A checkpoint kept elsewhere (JSON, from JsonLinesAuditStore.CreateCheckpoint): finds records cut off the end, or a trail rewritten up to it.",
+            HelpName = "CHECKPOINT.json",
+        };
+        var allowUnkeyed = new Option<bool>("--allow-unkeyed")
+        {
+            Description = "With keys, accept unkeyed records at the start of the trail (written before a key was configured).",
+        };
+        var command = new Command("verify", "Check an audit trail's chain: every record present, unchanged and in order; with keys, written by a key holder.")
         {
             trail,
             format,
+            keyFile,
+            key,
+            checkpoint,
+            allowUnkeyed,
         };
         command.SetAction(parse => HitlApp.Guard(io, () =>
-            Run(io, parse.GetValue(trail)!, parse.GetValue(format) == "json")));
+        {
+            var keys = AuditKeys.Load(parse.GetValue(keyFile) ?? [], parse.GetValue(key) ?? [], parse.GetValue(allowUnkeyed));
+            var kept = parse.GetValue(checkpoint) is { } checkpointPath ? AuditKeys.LoadCheckpoint(checkpointPath) : null;
+            return Run(io, parse.GetValue(trail)!, parse.GetValue(format) == "json", keys, kept);
+        }));
         return command;
     }
 
-    private static int Run(CommandIo io, string path, bool json)
+    private static int Run(CommandIo io, string path, bool json, AuditKeyRing? keys, AuditCheckpoint? checkpoint)
     {
-        var result = AuditFile.Verify(path);
+        var result = AuditFile.Verify(path, keys, checkpoint);
         var status = result.IsIntact ? "intact" : result.TornTail ? "torn-tail" : "broken";
         if (json)
         {
@@ -43,6 +73,15 @@ internal static class AuditVerifyCommand
                     WriteNumber(w, "firstBrokenSequence", result.FirstBrokenSequence);
                     WriteNumber(w, "firstBrokenLine", result.FirstBrokenLine);
                     w.WriteString("problem", result.Problem is null ? null : WithoutLine(result.Problem));
+                    w.WriteNumber("keyedRecords", result.KeyedRecords);
+                    w.WriteBoolean("macsChecked", keys is not null && result.UncheckedMacs == 0);
+                    w.WriteNumber("uncheckedMacs", result.UncheckedMacs);
+                    if (checkpoint is not null)
+                    {
+                        w.WriteNumber("checkpointSequence", checkpoint.Sequence);
+                        w.WriteBoolean("checkpointMatched", result.CheckpointMatched);
+                    }
+
                     w.WriteEndObject();
                 },
                 indented: true));
@@ -50,6 +89,26 @@ internal static class AuditVerifyCommand
         else
         {
             io.Out.WriteLine(Describe(path, result));
+            if (result.UncheckedMacs > 0)
+            {
+                io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Only the links of {PolicyFile.Plural((int)Math.Min(result.UncheckedMacs, int.MaxValue), "keyed record")} were checked, not their MACs: give the trail's keys (--key-file) to check that a key holder wrote them."));
+            }
+            else if (keys is not null && result.KeyedRecords > 0)
+            {
+                io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Every MAC checked ({PolicyFile.Plural((int)Math.Min(result.KeyedRecords, int.MaxValue), "keyed record")})."));
+            }
+
+            if (checkpoint is not null && result.CheckpointMatched)
+            {
+                io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"The trail reaches the checkpoint of {checkpoint.At:O} (sequence {checkpoint.Sequence}) unchanged."));
+            }
+            else if (checkpoint is null && result.IsIntact)
+            {
+                io.Out.WriteLine("Records cut off the end cannot be seen without a checkpoint kept elsewhere (--checkpoint).");
+            }
         }
 
         return result.IsIntact ? ExitCodes.Ok : ExitCodes.Failed;
@@ -70,8 +129,13 @@ internal static class AuditVerifyCommand
         {
             return string.Create(CultureInfo.InvariantCulture, $"""
                 {path}: TORN TAIL at line {result.FirstBrokenLine}: {problem}
-                The {intact} before it verify. A person repairs the tail with JsonLinesAuditStore.RepairTornTailAsync, which keeps the torn bytes and records the repair.
+                The {intact} before it verify. An auditor repairs the tail with JsonLinesAuditStore.RepairTornTailAsync, which keeps the torn bytes and records the repair.
                 """);
+        }
+
+        if (result.FirstBrokenSequence is null)
+        {
+            return $"{path}: NOT VERIFIED: {problem}";
         }
 
         return string.Create(CultureInfo.InvariantCulture, $"""

@@ -35,8 +35,8 @@ internal static class ExplainCommand
         var policy = PolicyFile.Load(policyPath);
         var (caseJson, source) = caseArgument switch
         {
-            "-" => (io.In.ReadToEnd(), "case read from standard input"),
-            ['@', .. var file] => (System.Text.Encoding.UTF8.GetString(InputFile.ReadBytes(file, "case file")), "case file '" + file + "'"),
+            "-" => (LineInput.ReadAll(io.In, "case read from standard input", io.MaxLineLength), "case read from standard input"),
+            ['@', .. var file] => (System.Text.Encoding.UTF8.GetString(InputFile.ReadBytes(file, "case file", io.MaxLineLength)), "case file '" + file + "'"),
             _ => (caseArgument, "case given with --case"),
         };
         Signals signals;

@@ -72,6 +72,8 @@ internal static class HelpText
     public const string ExitCodes = """
         Exit codes: 0 all good; 1 the check failed (policy errors, a case line that could not be read, a failing test,
         a broken or torn audit trail, an action type that must tighten, a candidate policy that decides differently);
-        2 the command could not run (unknown option, missing file, unreadable input, a policy that does not compile).
+        2 the command could not run (unknown option, missing file, unreadable input, an input line longer than 4 MiB,
+        a policy that does not compile); 3 the tool itself failed (an unexpected error; not a verdict on the input).
+        Case data is printed with control characters and bidi overrides escaped as \uXXXX.
         """;
 }

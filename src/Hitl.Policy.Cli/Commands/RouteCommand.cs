@@ -42,10 +42,10 @@ internal static class RouteCommand
         var rows = new List<string[]>();
         var routes = new SortedDictionary<RouteLevel, int>();
         var failed = new List<int>();
-        var lineNumber = 0;
-        while (input.ReadLine() is { } line)
+        var lines = new LineInput(input, source, io.MaxLineLength);
+        while (lines.ReadLine() is { } line)
         {
-            lineNumber++;
+            var lineNumber = lines.LineNumber;
             if (string.IsNullOrWhiteSpace(line))
             {
                 continue;

@@ -99,10 +99,10 @@ internal static class ShadowCommand
         var cases = new List<(string, Signals)>();
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
         var failed = new List<int>();
-        var lineNumber = 0;
-        while (input.ReadLine() is { } line)
+        var reading = new LineInput(input, source, io.MaxLineLength);
+        while (reading.ReadLine() is { } line)
         {
-            lineNumber++;
+            var lineNumber = reading.LineNumber;
             if (string.IsNullOrWhiteSpace(line))
             {
                 continue;

@@ -27,12 +27,12 @@ internal sealed class AuditFile
 
     /// <summary>Checks the chain of a trail file.</summary>
     /// <exception cref="CliException">The file is missing or unreadable.</exception>
-    public static AuditVerification Verify(string path)
+    public static AuditVerification Verify(string path, AuditKeyRing? keys = null, AuditCheckpoint? checkpoint = null)
     {
         InputFile.Check(path, "audit trail");
         try
         {
-            return JsonLinesAuditStore.VerifyFile(path);
+            return JsonLinesAuditStore.VerifyFile(path, keys, checkpoint);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -63,11 +63,40 @@ internal sealed class AuditFile
     }
 
     /// <summary>
+    /// Streams the first <paramref name="count"/> records of a trail (the intact ones) without holding them: a trail of
+    /// any size is read in the memory of one record.
+    /// </summary>
+    /// <exception cref="CliException">The file is unreadable.</exception>
+    public static IEnumerable<AuditRecord> Stream(string path, long count)
+    {
+        using var records = JsonLinesAuditStore.ReadFileAsync(path).ToBlockingEnumerable().GetEnumerator();
+        for (long read = 0; read < count; read++)
+        {
+            try
+            {
+                if (!records.MoveNext())
+                {
+                    yield break;
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or AuditStoreException)
+            {
+                throw new CliException($"Cannot read the audit trail '{path}': {ex.Message}", ex);
+            }
+
+            yield return records.Current;
+        }
+    }
+
+    /// <summary>
     /// The warning a command that reads the trail prints when it is not intact, or <see langword="null"/> when it is.
     /// </summary>
-    public string? Warning() => Verification.IsIntact
+    public string? Warning() => Warning(Path, Verification);
+
+    /// <summary>The warning for a trail that is not intact, or <see langword="null"/> when it is.</summary>
+    public static string? Warning(string path, AuditVerification verification) => verification.IsIntact
         ? null
         : string.Create(
             CultureInfo.InvariantCulture,
-            $"warning: the audit trail '{Path}' is {(Verification.TornTail ? "torn" : "broken")} at line {Verification.FirstBrokenLine}: {Verification.Problem} Only the {Verification.RecordCount} intact records before it are counted; run 'hitl audit verify {Path}'.");
+            $"warning: the audit trail '{path}' is {(verification.TornTail ? "torn" : "broken")} at line {verification.FirstBrokenLine}: {verification.Problem} Only the {verification.RecordCount} intact records before it are counted; run 'hitl audit verify {path}'.");
 }

@@ -20,6 +20,33 @@ internal static class InputFile
         }
     }
 
+    /// <summary>Reads a whole file that must stay small (a case), refusing one over the limit before reading it.</summary>
+    /// <param name="path">The path as the user gave it.</param>
+    /// <param name="what">What the file is for.</param>
+    /// <param name="maxBytes">The most bytes accepted.</param>
+    /// <returns>The bytes.</returns>
+    /// <exception cref="CliException">The file is missing, unreadable or too large.</exception>
+    public static byte[] ReadBytes(string path, string what, int maxBytes)
+    {
+        try
+        {
+            using var stream = new FileStream(Check(path, what), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            var bytes = new byte[Math.Min(stream.CanSeek ? stream.Length : maxBytes, maxBytes) + 1];
+            var read = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+            if (read > maxBytes)
+            {
+                throw new CliException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"The {what} '{path}' is larger than {maxBytes} bytes, the most it may take; nothing was read past that."));
+            }
+
+            return bytes[..read];
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"Cannot read the {what} '{path}': {ex.Message}", ex);
+        }
+    }
+
     /// <summary>Opens a file for reading line by line.</summary>
     /// <param name="path">The path as the user gave it.</param>
     /// <param name="what">What the file is for.</param>

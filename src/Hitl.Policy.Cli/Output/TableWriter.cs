@@ -1,10 +1,16 @@
 namespace Hitl.Policy.Cli.Output;
 
-/// <summary>Prints rows as left-aligned columns; the last column runs free so long details do not widen the rest.</summary>
+/// <summary>
+/// Prints rows as left-aligned columns; the last column runs free so long details do not widen the rest. Cells are case
+/// data: control characters, line breaks and bidi overrides in them are escaped (<see cref="TerminalText"/>), so a
+/// value can neither drive the terminal nor break the columns.
+/// </summary>
 internal static class TableWriter
 {
     public static void Write(TextWriter output, IReadOnlyList<string> headers, IReadOnlyList<string[]> rows)
     {
+        headers = headers.Select(TerminalText.Cell).ToArray();
+        rows = rows.Select(row => row.Select(TerminalText.Cell).ToArray()).ToList();
         var widths = headers.Select(h => h.Length).ToArray();
         foreach (var row in rows)
         {

@@ -1,5 +1,4 @@
 using Hitl.Policy.Audit;
-using Hitl.Policy.Feedback;
 
 namespace Hitl.Policy.Cli.Stats;
 
@@ -57,27 +56,31 @@ internal sealed class ActionStats
     /// <summary>The share of decisions that went to a higher tier; <see langword="null"/> without decisions.</summary>
     public double? EscalationRate => Decisions == 0 ? null : (double)Escalated / Decisions;
 
-    public void Add(ObservedCase observedCase)
+    /// <summary>Counts one decided case.</summary>
+    /// <param name="route">The route decided.</param>
+    /// <param name="escalated">Decided as escalate, or escalated by a reviewer.</param>
+    /// <param name="outcomes">Bit i set when the case has an act of <see cref="OutcomeActs"/>[i].</param>
+    /// <param name="firstAnswer">From the decision to the first reviewer answer, when there was one.</param>
+    public void Add(RouteLevel route, bool escalated, int outcomes, TimeSpan? firstAnswer)
     {
         Decisions++;
-        Routes[(int)observedCase.Route]++;
-        if (observedCase.WasEscalated)
+        Routes[(int)route]++;
+        if (escalated)
         {
             Escalated++;
         }
 
         for (var i = 0; i < OutcomeActs.Length; i++)
         {
-            var act = OutcomeActs[i].Act;
-            if (observedCase.Acts.Any(a => a.Kind == act))
+            if ((outcomes & (1 << i)) != 0)
             {
                 Outcomes[i]++;
             }
         }
 
-        if (observedCase.Acts.FirstOrDefault(a => a.IsReview) is { } first)
+        if (firstAnswer is { } answer)
         {
-            _firstAnswers.Add(first.At - observedCase.DecidedAt);
+            _firstAnswers.Add(answer);
         }
     }
 

@@ -14,9 +14,16 @@ namespace Hitl.Policy.Audit;
 /// canonical JSON form (camel-case members in declaration order, members that are <see langword="null"/> left out,
 /// <see cref="AuditEntry.Data"/> keys in ordinal order, numbers and dates in invariant form). The first record's
 /// previous hash is <see cref="GenesisHash"/>.</para>
-/// <para>The chain shows any change, removal, insertion or reordering of a record, unless whoever changed it also
-/// recomputed every later hash; and it cannot show that records were cut off the end. Keep the latest hash
-/// somewhere else (a database row, a ticket, a signed log) to anchor the trail against both.</para>
+/// <para><b>Keyed records.</b> A record written with an <see cref="AuditKey"/> carries the key's id and its hash is
+/// the HMAC-SHA256 under that key, as lower-case hex, of
+/// <c>{"sequence":N,"previousHash":"…","keyId":"…","entry":{…}}</c>. The stored line puts the key id before the
+/// hash: <c>{"sequence":N,"previousHash":"…","keyId":"…","hash":"…","entry":{…}}</c>. Unkeyed records keep the
+/// format above, so older trails verify unchanged.</para>
+/// <para><b>What each mode catches.</b> A plain hash chain shows any change, removal, insertion or reordering of a
+/// record, unless whoever changed it also recomputed every later hash, which anyone can. A keyed chain shows those
+/// too against anyone without the key: a rewritten file or re-appended edited entries do not verify. Neither shows
+/// that records were cut off the end: an <see cref="AuditCheckpoint"/> kept somewhere else does (see
+/// docs/security.md).</para>
 /// </remarks>
 public static class AuditChain
 {
@@ -28,6 +35,8 @@ public static class AuditChain
     private static ReadOnlySpan<byte> SequencePrefix => "{\"sequence\":"u8;
 
     private static ReadOnlySpan<byte> PreviousHashPrefix => ",\"previousHash\":\""u8;
+
+    private static ReadOnlySpan<byte> KeyIdPrefix => "\",\"keyId\":\""u8;
 
     private static ReadOnlySpan<byte> HashPrefix => "\",\"hash\":\""u8;
 
@@ -48,29 +57,70 @@ public static class AuditChain
         return ComputeHash(sequence, previousHash, SerializeEntry(entry));
     }
 
+    /// <summary>Computes the keyed hash (HMAC-SHA256) of a record, as a store with that key writes it.</summary>
+    /// <param name="sequence">The record's sequence number (from 1).</param>
+    /// <param name="previousHash">The hash of the record before, or <see cref="GenesisHash"/>.</param>
+    /// <param name="entry">The entry.</param>
+    /// <param name="key">The key that signs it; its id is part of what is signed.</param>
+    /// <returns>The MAC as 64 lower-case hex digits.</returns>
+    /// <exception cref="ArgumentException">The sequence is below 1, the previous hash is not 64 lower-case hex digits, or the entry is not valid.</exception>
+    public static string ComputeMac(long sequence, string previousHash, AuditEntry entry, AuditKey key)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(sequence, 1);
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(key);
+        RequireHash(previousHash, nameof(previousHash));
+        AuditEntryRules.Validate(entry, lastSequence: long.MaxValue);
+        return ComputeHash(sequence, previousHash, key, SerializeEntry(entry));
+    }
+
+    /// <summary>
+    /// Checks a sequence of records from the first, as <see cref="VerifyAsync(IAsyncEnumerable{AuditRecord}, CancellationToken)"/>
+    /// does, and with a key ring each keyed record's MAC; with a checkpoint also that the records reach it unchanged.
+    /// </summary>
+    /// <param name="records">The records, in order, from sequence 1.</param>
+    /// <param name="keys">The keys that verify keyed records; <see langword="null"/> checks only links and plain hashes (keyed records are counted in <see cref="AuditVerification.UncheckedMacs"/>).</param>
+    /// <param name="checkpoint">A checkpoint kept elsewhere: records cut off before it, or changed up to it, are found.</param>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <returns>The result, naming the first record that fails and why.</returns>
+    public static async ValueTask<AuditVerification> VerifyAsync(
+        IAsyncEnumerable<AuditRecord> records, AuditKeyRing? keys, AuditCheckpoint? checkpoint = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var checker = new AuditChainChecker(keys, checkpoint);
+        if (checker.CheckpointFailure() is { } badCheckpoint)
+        {
+            return badCheckpoint;
+        }
+
+        await foreach (var record in records.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            byte[] entryJson;
+            try
+            {
+                entryJson = SerializeEntry(record.Entry);
+            }
+            catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException or InvalidOperationException)
+            {
+                return checker.Fail($"sequence {record.Sequence}: the entry cannot be serialized ({ex.Message}).", line: null);
+            }
+
+            var problem = checker.Check(record, entryJson);
+            if (problem is not null)
+            {
+                return checker.Fail(problem, line: null);
+            }
+        }
+
+        return checker.Finish(line: null);
+    }
+
     /// <summary>Checks a sequence of records from the first: numbering from 1 without gaps, each previous hash equal to the hash before, each hash equal to its content's.</summary>
     /// <param name="records">The records, in order, from sequence 1.</param>
     /// <param name="cancellationToken">Cancels the check.</param>
     /// <returns>The result, naming the first record that fails (no line numbers).</returns>
-    public static async ValueTask<AuditVerification> VerifyAsync(IAsyncEnumerable<AuditRecord> records, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(records);
-        long count = 0;
-        var previous = GenesisHash;
-        await foreach (var record in records.WithCancellation(cancellationToken).ConfigureAwait(false))
-        {
-            var problem = FindProblem(record, count + 1, previous);
-            if (problem is not null)
-            {
-                return new AuditVerification(false, count, count + 1, null, problem, TornTail: false);
-            }
-
-            count++;
-            previous = record.Hash;
-        }
-
-        return new AuditVerification(true, count, null, null, null, TornTail: false);
-    }
+    public static ValueTask<AuditVerification> VerifyAsync(IAsyncEnumerable<AuditRecord> records, CancellationToken cancellationToken = default) =>
+        VerifyAsync(records, keys: null, checkpoint: null, cancellationToken);
 
     /// <summary>Says what is wrong with a record at a position of the chain, or <see langword="null"/> when nothing is.</summary>
     internal static string? FindProblem(AuditRecord record, long expectedSequence, string expectedPreviousHash)
@@ -113,11 +163,17 @@ public static class AuditChain
     }
 
     /// <summary>Says whether a record's hash is the hash of its content (its entry given in canonical JSON).</summary>
+    /// <remarks>A keyed record is not checked here (see <see cref="AuditChainChecker"/>): without the key only its links can be.</remarks>
     internal static string? FindHashProblem(AuditRecord record, ReadOnlySpan<byte> entryJson)
     {
         if (!IsHash(record.PreviousHash))
         {
             return $"sequence {record.Sequence}: the previous hash '{record.PreviousHash}' is not 64 lower-case hex digits.";
+        }
+
+        if (record.KeyId is not null)
+        {
+            return null;
         }
 
         var actual = ComputeHash(record.Sequence, record.PreviousHash, entryJson);
@@ -130,12 +186,21 @@ public static class AuditChain
     internal static byte[] SerializeEntry(AuditEntry entry) => JsonSerializer.SerializeToUtf8Bytes(entry, AuditJsonContext.Default.AuditEntry);
 
     /// <summary>The hash of a record whose entry is already in canonical JSON.</summary>
-    internal static string ComputeHash(long sequence, string previousHash, ReadOnlySpan<byte> entryJson)
+    internal static string ComputeHash(long sequence, string previousHash, ReadOnlySpan<byte> entryJson) =>
+        ComputeHash(sequence, previousHash, key: null, entryJson);
+
+    /// <summary>The hash (plain SHA-256, or the HMAC under <paramref name="key"/>) of a record whose entry is already in canonical JSON.</summary>
+    internal static string ComputeHash(long sequence, string previousHash, AuditKey? key, ReadOnlySpan<byte> entryJson)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(EnvelopeLength(entryJson.Length, withHash: false));
+        var buffer = ArrayPool<byte>.Shared.Rent(EnvelopeLength(entryJson.Length, withHash: false, key?.Id));
         try
         {
-            var length = WriteEnvelope(buffer, sequence, previousHash, hash: null, entryJson);
+            var length = WriteEnvelope(buffer, sequence, previousHash, key?.Id, hash: null, entryJson);
+            if (key is not null)
+            {
+                return key.Mac(buffer.AsSpan(0, length));
+            }
+
             Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
             SHA256.HashData(buffer.AsSpan(0, length), digest);
             return Convert.ToHexStringLower(digest);
@@ -147,14 +212,17 @@ public static class AuditChain
     }
 
     /// <summary>The most bytes <see cref="WriteEnvelope"/> writes for an entry of this length.</summary>
-    internal static int EnvelopeLength(int entryLength, bool withHash) =>
-        SequencePrefix.Length + 20 + PreviousHashPrefix.Length + HashLength + (withHash ? HashPrefix.Length + HashLength : 0) + EntryPrefix.Length + entryLength + 1;
+    internal static int EnvelopeLength(int entryLength, bool withHash, string? keyId = null) =>
+        SequencePrefix.Length + 20 + PreviousHashPrefix.Length + HashLength
+        + (keyId is null ? 0 : KeyIdPrefix.Length + keyId.Length)
+        + (withHash ? HashPrefix.Length + HashLength : 0) + EntryPrefix.Length + entryLength + 1;
 
     /// <summary>
-    /// Writes <c>{"sequence":N,"previousHash":"…",["hash":"…",]"entry":…}</c>: without the hash it is what gets hashed,
-    /// with it it is a stored line. The hex strings need no escaping, so these bytes are what a JSON writer would produce.
+    /// Writes <c>{"sequence":N,"previousHash":"…",["keyId":"…",]["hash":"…",]"entry":…}</c>: without the hash it is what
+    /// gets hashed, with it it is a stored line. The hex strings and key ids need no escaping, so these bytes are what a
+    /// JSON writer would produce.
     /// </summary>
-    internal static int WriteEnvelope(Span<byte> destination, long sequence, string previousHash, string? hash, ReadOnlySpan<byte> entryJson)
+    internal static int WriteEnvelope(Span<byte> destination, long sequence, string previousHash, string? keyId, string? hash, ReadOnlySpan<byte> entryJson)
     {
         var at = 0;
         Append(destination, ref at, SequencePrefix);
@@ -166,6 +234,12 @@ public static class AuditChain
         at += written;
         Append(destination, ref at, PreviousHashPrefix);
         at += System.Text.Encoding.ASCII.GetBytes(previousHash, destination[at..]);
+        if (keyId is not null)
+        {
+            Append(destination, ref at, KeyIdPrefix);
+            at += System.Text.Encoding.ASCII.GetBytes(keyId, destination[at..]);
+        }
+
         if (hash is not null)
         {
             Append(destination, ref at, HashPrefix);

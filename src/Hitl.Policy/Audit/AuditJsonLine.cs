@@ -3,17 +3,17 @@ using System.Text.Json;
 namespace Hitl.Policy.Audit;
 
 /// <summary>
-/// One record as a line of a JSON Lines trail: <c>{"sequence":N,"previousHash":"…","hash":"…","entry":{…}}</c> and a
-/// line feed. The line is the canonical form (see <see cref="AuditChain"/>) with the hash added, so a reader can
+/// One record as a line of a JSON Lines trail: <c>{"sequence":N,"previousHash":"…",["keyId":"…",]"hash":"…","entry":{…}}</c>
+/// and a line feed. The line is the canonical form (see <see cref="AuditChain"/>) with the hash added, so a reader can
 /// check both that the content matches the hash and that no byte of the line was changed.
 /// </summary>
 internal static class AuditJsonLine
 {
     /// <summary>Writes a record's line, ending in a line feed, to <paramref name="destination"/>.</summary>
-    public static void Write(System.Buffers.IBufferWriter<byte> destination, long sequence, string previousHash, string hash, ReadOnlySpan<byte> entryJson)
+    public static void Write(System.Buffers.IBufferWriter<byte> destination, long sequence, string previousHash, string? keyId, string hash, ReadOnlySpan<byte> entryJson)
     {
-        var span = destination.GetSpan(AuditChain.EnvelopeLength(entryJson.Length, withHash: true) + 1);
-        var length = AuditChain.WriteEnvelope(span, sequence, previousHash, hash, entryJson);
+        var span = destination.GetSpan(AuditChain.EnvelopeLength(entryJson.Length, withHash: true, keyId) + 1);
+        var length = AuditChain.WriteEnvelope(span, sequence, previousHash, keyId, hash, entryJson);
         span[length++] = (byte)'\n';
         destination.Advance(length);
     }
@@ -48,7 +48,13 @@ internal static class AuditJsonLine
             return false;
         }
 
-        var record = new AuditRecord(document.Sequence, document.Entry, document.PreviousHash, document.Hash);
+        if (document.KeyId is not null && !AuditKey.IsValidId(document.KeyId))
+        {
+            problem = $"not a valid record (its key id '{document.KeyId}' is not a valid key id)";
+            return false;
+        }
+
+        var record = new AuditRecord(document.Sequence, document.Entry, document.PreviousHash, document.Hash) { KeyId = document.KeyId };
         if (!checkCanonical)
         {
             parsed = new Parsed(record, null, Canonical: true);
@@ -57,8 +63,8 @@ internal static class AuditJsonLine
         }
 
         var entryJson = AuditChain.SerializeEntry(document.Entry);
-        var expected = new System.Buffers.ArrayBufferWriter<byte>(AuditChain.EnvelopeLength(entryJson.Length, withHash: true) + 1);
-        Write(expected, record.Sequence, record.PreviousHash, record.Hash, entryJson);
+        var expected = new System.Buffers.ArrayBufferWriter<byte>(AuditChain.EnvelopeLength(entryJson.Length, withHash: true, record.KeyId) + 1);
+        Write(expected, record.Sequence, record.PreviousHash, record.KeyId, record.Hash, entryJson);
         var canonical = expected.WrittenSpan[..^1].SequenceEqual(line);
         parsed = new Parsed(record, entryJson, canonical);
         problem = null;
@@ -74,6 +80,8 @@ internal static class AuditJsonLine
         public required long Sequence { get; init; }
 
         public required string PreviousHash { get; init; }
+
+        public string? KeyId { get; init; }
 
         public required string Hash { get; init; }
 

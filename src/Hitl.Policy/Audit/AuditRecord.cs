@@ -7,5 +7,9 @@ namespace Hitl.Policy.Audit;
 /// <param name="Sequence">The record's position, from 1, without gaps.</param>
 /// <param name="Entry">What was recorded.</param>
 /// <param name="PreviousHash">The hash of the record before (64 zeros for the first).</param>
-/// <param name="Hash">The SHA-256 hash (lower-case hex) of this record.</param>
-public sealed record AuditRecord(long Sequence, AuditEntry Entry, string PreviousHash, string Hash);
+/// <param name="Hash">The hash (lower-case hex) of this record: SHA-256, or for a keyed record the HMAC-SHA256 under the key <see cref="KeyId"/> names.</param>
+public sealed record AuditRecord(long Sequence, AuditEntry Entry, string PreviousHash, string Hash)
+{
+    /// <summary>The id of the <see cref="AuditKey"/> whose HMAC <see cref="Hash"/> is; <see langword="null"/> for an unkeyed (plain SHA-256) record.</summary>
+    public string? KeyId { get; init; }
+}

@@ -7,57 +7,82 @@ namespace Hitl.Policy.Audit;
 /// </summary>
 internal static class AuditTrailScan
 {
-    public static async ValueTask<Result> RunAsync(Stream stream, long limit, bool synchronous, CancellationToken cancellationToken)
+    public static ValueTask<Result> RunAsync(Stream stream, long limit, bool synchronous, CancellationToken cancellationToken) =>
+        RunAsync(stream, limit, new Settings(null, null, AuditLineReader.DefaultMaxLineLength), synchronous, cancellationToken);
+
+    public static async ValueTask<Result> RunAsync(Stream stream, long limit, Settings settings, bool synchronous, CancellationToken cancellationToken)
     {
-        using var reader = new AuditLineReader(stream, limit);
-        long count = 0;
+        using var reader = new AuditLineReader(stream, limit, settings.MaxLineLength);
+        var checker = new AuditChainChecker(settings.Keys, settings.Checkpoint);
         long intactLength = 0;
-        var previous = AuditChain.GenesisHash;
+        if (checker.CheckpointFailure() is { } badCheckpoint)
+        {
+            return Done(badCheckpoint);
+        }
+
         while (await reader.ReadLineAsync(synchronous, cancellationToken).ConfigureAwait(false))
         {
             var line = reader.LineNumber;
             if (!reader.Terminated)
             {
                 return Torn(
-                    $"line {line}: the last line is incomplete ({reader.Line.Length} bytes without a line end): a write was cut off, probably by a crash.");
+                    $"the last line is incomplete ({reader.LineLength} bytes without a line end): a write was cut off, probably by a crash.");
+            }
+
+            if (reader.Overlong)
+            {
+                var tooLong = $"{reader.LineLength} bytes long, more than the {reader.MaxLineLength} bytes a record may take";
+                if (!await reader.HasMoreAsync(synchronous, cancellationToken).ConfigureAwait(false))
+                {
+                    return Torn($"the last line is {tooLong}, so not a record: a write was cut off or garbage was appended.");
+                }
+
+                return Broken($"the line is {tooLong}; expected sequence {checker.Count + 1}.");
             }
 
             if (!AuditJsonLine.TryParse(reader.Line.Span, checkCanonical: true, out var parsed, out var parseProblem))
             {
                 if (!await reader.HasMoreAsync(synchronous, cancellationToken).ConfigureAwait(false))
                 {
-                    return Torn($"line {line}: the last line is {parseProblem}: a write was cut off, probably by a crash.");
+                    return Torn($"the last line is {parseProblem}: a write was cut off, probably by a crash.");
                 }
 
-                return Broken($"line {line}: {parseProblem}; expected sequence {count + 1}.");
+                return Broken($"{parseProblem}; expected sequence {checker.Count + 1}.");
             }
 
-            var problem = AuditChain.FindLinkProblem(parsed.Record, count + 1, previous)
-                ?? AuditChain.FindHashProblem(parsed.Record, parsed.EntryJson)
-                ?? (parsed.Canonical
-                    ? null
-                    : $"sequence {parsed.Record.Sequence}: the line's bytes differ from the record's canonical form: the line was changed after it was written.");
+            var problem = parsed.Canonical
+                ? checker.Check(parsed.Record, parsed.EntryJson)
+                : AuditChain.FindLinkProblem(parsed.Record, checker.Count + 1, checker.LastHash)
+                    ?? $"sequence {parsed.Record.Sequence}: the line's bytes differ from the record's canonical form: the line was changed after it was written.";
             if (problem is not null)
             {
-                return Broken($"line {line}: {problem}");
+                return Broken(problem);
             }
 
-            count++;
-            previous = parsed.Record.Hash;
             intactLength = reader.LineEnd;
 
-            Result Torn(string text) => new(new AuditVerification(false, count, count + 1, line, text, TornTail: true), count, previous, intactLength);
+            // A torn tail is reported as torn only when the intact records before it satisfy the checkpoint.
+            Result Torn(string text) => Done(checker.Finish(line, torn: checker.Fail(text, line, tornTail: true)));
 
-            Result Broken(string text) => new(new AuditVerification(false, count, count + 1, line, text, TornTail: false), count, previous, intactLength);
+            Result Broken(string text) => Done(checker.Fail(text, line));
         }
 
-        return new Result(new AuditVerification(true, count, null, null, null, TornTail: false), count, previous, intactLength);
+        return Done(checker.Finish((int)Math.Min(checker.Count + 1, int.MaxValue)));
+
+        Result Done(AuditVerification verification) => new(verification, checker.Count, checker.LastHash, intactLength, checker.FirstKeyId);
     }
+
+    /// <summary>How to check: the keys, a checkpoint, the longest line.</summary>
+    /// <param name="Keys">The key ring; <see langword="null"/> checks keyed records' links only.</param>
+    /// <param name="Checkpoint">A checkpoint the trail must reach unchanged.</param>
+    /// <param name="MaxLineLength">The longest line read; longer ones are breaks (or a torn tail when last).</param>
+    public sealed record Settings(AuditKeyRing? Keys, AuditCheckpoint? Checkpoint, int MaxLineLength);
 
     /// <summary>What a scan found.</summary>
     /// <param name="Verification">The verdict, with the first broken line.</param>
     /// <param name="LastSequence">The last intact record's sequence (0 when none).</param>
     /// <param name="LastHash">The last intact record's hash (<see cref="AuditChain.GenesisHash"/> when none).</param>
     /// <param name="IntactLength">The byte offset just past the last intact record's line.</param>
-    public readonly record struct Result(AuditVerification Verification, long LastSequence, string LastHash, long IntactLength);
+    /// <param name="FirstKeyId">The key id of the first keyed record, when any.</param>
+    public readonly record struct Result(AuditVerification Verification, long LastSequence, string LastHash, long IntactLength, string? FirstKeyId);
 }

@@ -31,4 +31,17 @@ public interface IAuditStore
 /// <param name="FirstBrokenLine">The 1-based line of that record in a line-oriented store, when the store has lines.</param>
 /// <param name="Problem">What is wrong, in a sentence.</param>
 /// <param name="TornTail">Whether the only problem is an incomplete last record (a crash during a write).</param>
-public sealed record AuditVerification(bool IsIntact, long RecordCount, long? FirstBrokenSequence, int? FirstBrokenLine, string? Problem, bool TornTail);
+public sealed record AuditVerification(bool IsIntact, long RecordCount, long? FirstBrokenSequence, int? FirstBrokenLine, string? Problem, bool TornTail)
+{
+    /// <summary>
+    /// How many keyed records were read whose MAC could not be checked because no key ring was given: their links and
+    /// form were checked, but not that someone with the key wrote them. 0 when every record was checked.
+    /// </summary>
+    public long UncheckedMacs { get; init; }
+
+    /// <summary>How many of the records read intact were keyed (carry a key id).</summary>
+    public long KeyedRecords { get; init; }
+
+    /// <summary>Whether a checkpoint was given and the trail reaches it unchanged.</summary>
+    public bool CheckpointMatched { get; init; }
+}

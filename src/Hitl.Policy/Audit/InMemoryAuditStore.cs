@@ -12,6 +12,20 @@ public sealed class InMemoryAuditStore : IAuditStore
 {
     private readonly Lock _gate = new();
     private readonly List<AuditRecord> _records = [];
+    private readonly AuditKeyRing? _keys;
+
+    /// <summary>Creates an empty, unkeyed trail (plain SHA-256 chain).</summary>
+    public InMemoryAuditStore()
+    {
+    }
+
+    /// <summary>Creates an empty keyed trail: every record's hash is an HMAC-SHA256 under the ring's active key.</summary>
+    /// <param name="keys">The keys.</param>
+    public InMemoryAuditStore(AuditKeyRing keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        _keys = keys;
+    }
 
     /// <summary>The number of records.</summary>
     public long Count
@@ -50,7 +64,7 @@ public sealed class InMemoryAuditStore : IAuditStore
         {
             var sequence = _records.Count + 1L;
             var previous = _records.Count == 0 ? AuditChain.GenesisHash : _records[^1].Hash;
-            var record = new AuditRecord(sequence, frozen, previous, AuditChain.ComputeHash(sequence, previous, entryJson));
+            var record = new AuditRecord(sequence, frozen, previous, AuditChain.ComputeHash(sequence, previous, _keys?.Active, entryJson)) { KeyId = _keys?.Active.Id };
             _records.Add(record);
             return ValueTask.FromResult(record);
         }
@@ -72,6 +86,18 @@ public sealed class InMemoryAuditStore : IAuditStore
     }
 
     /// <inheritdoc />
+    /// <remarks>A keyed store checks every MAC with its keys.</remarks>
     public ValueTask<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default) =>
-        AuditChain.VerifyAsync(ReadAsync(1, cancellationToken), cancellationToken);
+        AuditChain.VerifyAsync(ReadAsync(1, cancellationToken), _keys, checkpoint: null, cancellationToken);
+
+    /// <summary>A checkpoint of the last record, signed with the active key of a keyed store.</summary>
+    /// <param name="at">When (from the host's clock).</param>
+    /// <returns>The checkpoint.</returns>
+    public AuditCheckpoint CreateCheckpoint(DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            return AuditCheckpoint.Create(_records.Count, _records.Count == 0 ? AuditChain.GenesisHash : _records[^1].Hash, at, _keys);
+        }
+    }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Threading.Channels;
+using Hitl.Policy.Review;
 
 namespace Hitl.Policy.Audit;
 
@@ -25,9 +26,12 @@ namespace Hitl.Policy.Audit;
 /// leaves the store read-only: keep the file as evidence and start a new trail.</para>
 /// <para><b>Append-only.</b> There is no API to change or delete a record; a correction is a new record with
 /// <see cref="ActKind.Corrected"/> and <see cref="AuditEntry.Supersedes"/> set to the record it corrects.</para>
-/// <para><b>One writer.</b> The store holds <c>&lt;path&gt;.lock</c> while open, so a second store on the same file,
-/// in this process or another, fails to open instead of forking the chain. Readers (<see cref="VerifyFile"/>, a CLI)
-/// can read the trail at any time.</para>
+/// <para><b>One writer.</b> The store holds an OS lock on the data file itself while open (on Linux an
+/// open-file-description lock, on Windows the file's sharing mode), so a second store on the same file, in this process
+/// or another, through the same path, a relative path, a symbolic link or a hard link, fails to open instead of
+/// forking the chain. There is no separate lock file to delete. Readers (<see cref="VerifyFile(string)"/>, a CLI) can
+/// read the trail at any time. The lock is advisory toward programs that do not ask for it, and on a network file
+/// system only as good as the server's lock support (see docs/security.md).</para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -47,10 +51,13 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
     private const int TornBytesInRecordLimit = 64 * 1024;
 
     private readonly TimeProvider _time;
-    private readonly FileStream _lockFile;
+    private readonly IDisposable _writerLock;
     private readonly FileStream _data;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly int _maxGroup;
+    private readonly AuditKeyRing? _keys;
+    private readonly int _maxLine;
+    private readonly string _auditorRole;
     private readonly Task _writer;
     private volatile Head _head;
     private volatile StoreState _state;
@@ -76,9 +83,12 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
     private JsonLinesAuditStore(OpenedFiles files, TimeProvider? timeProvider)
     {
         _time = timeProvider ?? TimeProvider.System;
-        var (path, lockFile, data, scan, maxGroup) = files;
+        var (path, writerLock, data, scan, maxGroup) = files;
+        _keys = files.Keys;
+        _maxLine = files.MaxLine;
+        _auditorRole = files.AuditorRole;
         Path = path;
-        _lockFile = lockFile;
+        _writerLock = writerLock;
         _data = data;
         _maxGroup = maxGroup;
         var verification = scan.Verification;
@@ -165,9 +175,52 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
         VerifyFileCoreAsync(path, synchronous: false, cancellationToken);
 
     /// <summary>
+    /// Checks a trail file with its keys and, when given, against a checkpoint kept elsewhere: every keyed record's
+    /// MAC, no unkeyed record where the ring does not allow one, and that the trail reaches the checkpoint unchanged
+    /// (records cut off the end are found only this way).
+    /// </summary>
+    /// <param name="path">The trail file.</param>
+    /// <param name="keys">The key ring; <see langword="null"/> checks links and plain hashes only (keyed records are counted in <see cref="AuditVerification.UncheckedMacs"/>).</param>
+    /// <param name="checkpoint">A checkpoint from <see cref="CreateCheckpoint"/>, or <see langword="null"/>.</param>
+    /// <returns>The result, naming the first record that fails and why.</returns>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    public static AuditVerification VerifyFile(string path, AuditKeyRing? keys, AuditCheckpoint? checkpoint = null)
+    {
+        var checking = VerifyFileCoreAsync(path, new AuditTrailScan.Settings(keys, checkpoint, AuditLineReader.DefaultMaxLineLength), synchronous: true, CancellationToken.None);
+        return checking.IsCompleted ? checking.Result : checking.AsTask().GetAwaiter().GetResult();
+    }
+
+    /// <summary>Checks a trail file with its keys and a checkpoint, reading asynchronously; see <see cref="VerifyFile(string, AuditKeyRing?, AuditCheckpoint?)"/>.</summary>
+    /// <param name="path">The trail file.</param>
+    /// <param name="keys">The key ring, or <see langword="null"/>.</param>
+    /// <param name="checkpoint">A checkpoint, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    public static ValueTask<AuditVerification> VerifyFileAsync(string path, AuditKeyRing? keys, AuditCheckpoint? checkpoint = null, CancellationToken cancellationToken = default) =>
+        VerifyFileCoreAsync(path, new AuditTrailScan.Settings(keys, checkpoint, AuditLineReader.DefaultMaxLineLength), synchronous: false, cancellationToken);
+
+    /// <summary>
+    /// A checkpoint of the durable head (last sequence and hash), stamped by the store's clock and signed with the
+    /// active key of a keyed trail. Write its <see cref="AuditCheckpoint.ToJson"/> somewhere the trail's writer cannot
+    /// rewrite; <c>hitl audit verify --checkpoint</c> then finds records cut off the end.
+    /// </summary>
+    /// <returns>The checkpoint.</returns>
+    /// <exception cref="ObjectDisposedException">The store was disposed.</exception>
+    public AuditCheckpoint CreateCheckpoint()
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        var head = _head;
+        return AuditCheckpoint.Create(head.Sequence, head.Hash, _time.GetUtcNow(), _keys);
+    }
+
+    /// <summary>The key id new records are signed with; <see langword="null"/> for an unkeyed trail.</summary>
+    public string? ActiveKeyId => _keys?.Active.Id;
+
+    /// <summary>
     /// Reads a trail file's records without opening a store on it: no lock is taken, so a reader (a CLI's
     /// <c>hitl audit stats</c>) can read a trail a host is writing. Stops before a torn tail. The chain is not checked:
-    /// call <see cref="VerifyFile"/> first and read only the <see cref="AuditVerification.RecordCount"/> intact records.
+    /// call <see cref="VerifyFile(string)"/> first and read only the <see cref="AuditVerification.RecordCount"/> intact records.
     /// </summary>
     /// <param name="path">The trail file.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
@@ -212,7 +265,16 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
         ThrowIfCannotAppend();
         AuditEntryRules.Validate(entry, _head.Sequence);
         var frozen = AuditEntryRules.Freeze(entry);
-        return await EnqueueAsync(new Pending(frozen, AuditChain.SerializeEntry(frozen), null), cancellationToken).ConfigureAwait(false);
+        var entryJson = AuditChain.SerializeEntry(frozen);
+        var lineLength = AuditChain.EnvelopeLength(entryJson.Length, withHash: true, _keys?.Active.Id);
+        if (lineLength > _maxLine)
+        {
+            throw new ArgumentException(
+                $"The AuditEntry for case '{entry.CaseId}' takes {entryJson.Length} bytes in canonical JSON; a record's line may take at most {_maxLine} bytes. Record large content elsewhere and its digest here.",
+                nameof(entry));
+        }
+
+        return await EnqueueAsync(new Pending(frozen, entryJson, null), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -223,27 +285,49 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
     /// The torn bytes never became a record, so the correction has no <see cref="AuditEntry.Supersedes"/>.
     /// Appends are accepted again once it completes.
     /// </summary>
-    /// <param name="actor">Who repairs the trail.</param>
+    /// <param name="actorId">Who repairs the trail: a person the host's reviewer directory knows, holding the auditor role (<see cref="JsonLinesAuditStoreOptions.AuditorRole"/>).</param>
+    /// <param name="directory">The host's reviewer directory, which says who holds which role; never what the caller claims.</param>
     /// <param name="reason">Why, in the actor's words.</param>
     /// <param name="cancellationToken">Cancels the wait (not a repair that already began).</param>
-    /// <returns>The correction record.</returns>
+    /// <returns>The correction record, naming the auditor, their role and tier.</returns>
+    /// <exception cref="ReviewException">The actor is unknown to the directory (<see cref="ReviewErrorCode.UnknownReviewer"/>) or does not hold the auditor role (<see cref="ReviewErrorCode.MissingRole"/>); nothing is changed.</exception>
     /// <exception cref="InvalidOperationException">The trail has no torn tail.</exception>
     /// <exception cref="AuditStoreException">The repair could not be made durable; the store stops.</exception>
-    /// <remarks>The repair record is stamped by the store's clock (the <see cref="TimeProvider"/> it was opened with).</remarks>
-    public async ValueTask<AuditRecord> RepairTornTailAsync(string actor, string reason, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// Store maintenance changes the file, so it is a person's accountable act: only an auditor may do it, and the
+    /// correction record it appends says who, in which role and tier, and why. The repair record is stamped by the
+    /// store's clock (the <see cref="TimeProvider"/> it was opened with). The torn bytes are copied in fixed-size steps,
+    /// so a torn tail of any size (an endless line appended by a fault or an attacker) is repaired in bounded memory.
+    /// </remarks>
+    public async ValueTask<AuditRecord> RepairTornTailAsync(string actorId, IReviewerDirectory directory, string reason, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        ArgumentException.ThrowIfNullOrWhiteSpace(actorId);
+        ArgumentNullException.ThrowIfNull(directory);
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
-        var at = _time.GetUtcNow();
-
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        var auditor = await directory.FindAsync(actorId, cancellationToken).ConfigureAwait(false)
+            ?? throw new ReviewException(
+                ReviewErrorCode.UnknownReviewer,
+                RepairCaseId,
+                actorId,
+                $"'{actorId}' is not in the reviewer directory: only a known person holding the role '{_auditorRole}' may repair the audit trail '{Path}'.");
+        if (!auditor.HasRole(_auditorRole))
+        {
+            throw new ReviewException(
+                ReviewErrorCode.MissingRole,
+                RepairCaseId,
+                actorId,
+                $"'{actorId}' does not hold the role '{_auditorRole}' (holds: {string.Join(", ", auditor.Roles.Order(StringComparer.Ordinal))}): only an auditor may repair the audit trail '{Path}'.");
+        }
+
+        var at = _time.GetUtcNow();
         if (_state != StoreState.TornTail)
         {
             throw new InvalidOperationException($"The audit trail '{Path}' has no torn tail to repair ({DescribeState()}).");
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        return await EnqueueAsync(new Pending(null, null, new RepairRequest(actor, reason, at)), cancellationToken).ConfigureAwait(false);
+        return await EnqueueAsync(new Pending(null, null, new RepairRequest(auditor.Id, _auditorRole, auditor.Tier, reason, at)), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -260,7 +344,7 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
         var lineIsSequence = _state != StoreState.Broken;
         var limit = _head.Length;
         using var stream = OpenForReading(Path);
-        using var reader = new AuditLineReader(stream, limit);
+        using var reader = new AuditLineReader(stream, limit, _maxLine);
         while (await reader.ReadLineAsync(synchronous: false, cancellationToken).ConfigureAwait(false))
         {
             if (!reader.Terminated)
@@ -301,7 +385,7 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
         AuditTrailScan.Result scan;
         using (var stream = OpenForReading(Path))
         {
-            scan = await AuditTrailScan.RunAsync(stream, limit, synchronous: false, cancellationToken).ConfigureAwait(false);
+            scan = await AuditTrailScan.RunAsync(stream, limit, new AuditTrailScan.Settings(_keys, null, _maxLine), synchronous: false, cancellationToken).ConfigureAwait(false);
         }
 
         if (state == StoreState.Open && scan.Verification.IsIntact
@@ -331,8 +415,8 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
 
         _queue.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
+        _writerLock.Dispose();
         await _data.DisposeAsync().ConfigureAwait(false);
-        await _lockFile.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>Waits for queued appends to be written, then closes the file and releases the lock.</summary>
@@ -345,8 +429,8 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
 
         _queue.Writer.TryComplete();
         _writer.GetAwaiter().GetResult();
+        _writerLock.Dispose();
         _data.Dispose();
-        _lockFile.Dispose();
     }
 
     private static async ValueTask<JsonLinesAuditStore> OpenCoreAsync(
@@ -368,6 +452,11 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
             throw new ArgumentException($"JsonLinesAuditStoreOptions.Path is required, found '{options.Path}'.", nameof(options));
         }
 
+        if (string.IsNullOrWhiteSpace(options.AuditorRole))
+        {
+            throw new ArgumentException($"JsonLinesAuditStoreOptions.AuditorRole is required, found '{options.AuditorRole}'.", nameof(options));
+        }
+
         if (options.GroupCommitMaxRecords < 1)
         {
             throw new ArgumentOutOfRangeException(
@@ -376,39 +465,54 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
                 $"JsonLinesAuditStoreOptions.GroupCommitMaxRecords must be at least 1, found {options.GroupCommitMaxRecords}.");
         }
 
+        var keys = options.ResolveKeys();
+        var maxLine = options.MaxLineLength;
         var path = System.IO.Path.GetFullPath(options.Path);
-        FileStream lockFile;
-        try
-        {
-            lockFile = new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (DirectoryNotFoundException ex)
-        {
-            throw new AuditStoreException($"Could not open the audit trail '{path}': its directory does not exist.", ex);
-        }
-        catch (IOException ex)
-        {
-            throw new AuditStoreException(
-                $"Could not take the lock '{path}.lock' of the audit trail '{path}' ({ex.Message}): is it open in another store or process? One writer per trail keeps the chain linear.",
-                ex);
-        }
-
         FileStream? data = null;
+        IDisposable? writerLock = null;
         try
         {
-            data = options.OpenDataFile?.Invoke(path)
-                ?? new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
-            var scan = await AuditTrailScan.RunAsync(data, long.MaxValue, synchronous, cancellationToken).ConfigureAwait(false);
-            return new OpenedFiles(path, lockFile, data, scan, options.GroupCommit ? options.GroupCommitMaxRecords : 1);
+            try
+            {
+                data = options.OpenDataFile?.Invoke(path)
+                    ?? new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
+            }
+            catch (DirectoryNotFoundException ex)
+            {
+                throw new AuditStoreException($"Could not open the audit trail '{path}': its directory does not exist.", ex);
+            }
+            catch (IOException ex) when (OperatingSystem.IsWindows())
+            {
+                throw LockRefused(path, ex);
+            }
+
+            try
+            {
+                writerLock = TrailFileLock.Acquire(data);
+            }
+            catch (IOException ex)
+            {
+                throw LockRefused(path, ex);
+            }
+
+            var scan = await AuditTrailScan.RunAsync(data, long.MaxValue, new AuditTrailScan.Settings(keys, null, maxLine), synchronous, cancellationToken).ConfigureAwait(false);
+            if (keys is null && scan.FirstKeyId is not null)
+            {
+                // Appending plain-hash records after keyed ones would downgrade the trail; without the key nothing can be checked.
+                throw new AuditStoreException(
+                    $"The audit trail '{path}' is keyed (its records are signed with key '{scan.FirstKeyId}'), but the store was opened without keys: give the key ring (JsonLinesAuditStoreOptions.Keys or KeyRing) to open it.");
+            }
+
+            return new OpenedFiles(path, writerLock, data, scan, options.GroupCommit ? options.GroupCommitMaxRecords : 1) { Keys = keys, MaxLine = maxLine, AuditorRole = options.AuditorRole };
         }
         catch (Exception ex)
         {
+            writerLock?.Dispose();
             if (data is not null)
             {
                 await data.DisposeAsync().ConfigureAwait(false);
             }
 
-            await lockFile.DisposeAsync().ConfigureAwait(false);
             if (ex is IOException or UnauthorizedAccessException)
             {
                 throw new AuditStoreException($"Could not open the audit trail '{path}': {ex.Message}", ex);
@@ -418,13 +522,28 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
         }
     }
 
-    private sealed record OpenedFiles(string Path, FileStream LockFile, FileStream Data, AuditTrailScan.Result Scan, int MaxGroup);
+    private static AuditStoreException LockRefused(string path, IOException cause) => new(
+        $"Could not take the lock of the audit trail '{path}' ({cause.Message}): is it open in another store or process? The lock is on the file itself, whatever name (link, relative path) reaches it; one writer per trail keeps the chain linear.",
+        cause);
 
-    private static async ValueTask<AuditVerification> VerifyFileCoreAsync(string path, bool synchronous, CancellationToken cancellationToken)
+    private sealed record OpenedFiles(string Path, IDisposable WriterLock, FileStream Data, AuditTrailScan.Result Scan, int MaxGroup)
+    {
+        public AuditKeyRing? Keys { get; init; }
+
+        public int MaxLine { get; init; }
+
+        public string AuditorRole { get; init; } = JsonLinesAuditStoreOptions.DefaultAuditorRole;
+    }
+
+    private static ValueTask<AuditVerification> VerifyFileCoreAsync(string path, bool synchronous, CancellationToken cancellationToken) =>
+        VerifyFileCoreAsync(path, new AuditTrailScan.Settings(null, null, AuditLineReader.DefaultMaxLineLength), synchronous, cancellationToken);
+
+    /// <summary>Checks a trail file with the given settings (tests give a small line limit).</summary>
+    internal static async ValueTask<AuditVerification> VerifyFileCoreAsync(string path, AuditTrailScan.Settings settings, bool synchronous, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         using var stream = OpenForReading(path);
-        var scan = await AuditTrailScan.RunAsync(stream, long.MaxValue, synchronous, cancellationToken).ConfigureAwait(false);
+        var scan = await AuditTrailScan.RunAsync(stream, long.MaxValue, settings, synchronous, cancellationToken).ConfigureAwait(false);
         return scan.Verification;
     }
 
@@ -548,9 +667,9 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
             {
                 var pending = batch[i];
                 sequence++;
-                var hash = AuditChain.ComputeHash(sequence, previous, pending.EntryJson);
-                AuditJsonLine.Write(buffer, sequence, previous, hash, pending.EntryJson);
-                records[i] = new AuditRecord(sequence, pending.Entry!, previous, hash);
+                var hash = AuditChain.ComputeHash(sequence, previous, _keys?.Active, pending.EntryJson);
+                AuditJsonLine.Write(buffer, sequence, previous, _keys?.Active.Id, hash, pending.EntryJson);
+                records[i] = new AuditRecord(sequence, pending.Entry!, previous, hash) { KeyId = _keys?.Active.Id };
                 previous = hash;
             }
 
@@ -587,21 +706,18 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
         var truncated = false;
         try
         {
-            var torn = new byte[_data.Length - head.Length];
-            _data.Position = head.Length;
-            _data.ReadExactly(torn);
-            var copy = KeepTornCopy(torn, head.Length);
+            var (copy, tornLength, tornSha256, tornSmall) = KeepTornCopy(head.Length);
             var data = new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 ["tornLine"] = (_openProblem!.FirstBrokenLine ?? 0).ToString(CultureInfo.InvariantCulture),
                 ["tornOffset"] = head.Length.ToString(CultureInfo.InvariantCulture),
-                ["tornLength"] = torn.Length.ToString(CultureInfo.InvariantCulture),
-                ["tornSha256"] = Convert.ToHexStringLower(SHA256.HashData(torn)),
+                ["tornLength"] = tornLength.ToString(CultureInfo.InvariantCulture),
+                ["tornSha256"] = tornSha256,
                 ["tornCopy"] = System.IO.Path.GetFileName(copy),
             };
-            if (torn.Length <= TornBytesInRecordLimit)
+            if (tornSmall is not null)
             {
-                data["tornBase64"] = Convert.ToBase64String(torn);
+                data["tornBase64"] = Convert.ToBase64String(tornSmall);
             }
 
             var entry = new AuditEntry
@@ -610,7 +726,8 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
                 CaseId = RepairCaseId,
                 At = request.At,
                 Actor = request.Actor,
-                ActorRole = "operator",
+                ActorRole = request.Role,
+                ActorTier = request.Tier,
                 ReasonCode = TornTailRepairedReasonCode,
                 Reason = request.Reason,
                 Data = data.AsReadOnly(),
@@ -618,8 +735,8 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
             AuditEntryRules.Validate(entry, head.Sequence, tornTailRepair: true);
             var entryJson = AuditChain.SerializeEntry(entry);
             var sequence = head.Sequence + 1;
-            var hash = AuditChain.ComputeHash(sequence, head.Hash, entryJson);
-            AuditJsonLine.Write(buffer, sequence, head.Hash, hash, entryJson);
+            var hash = AuditChain.ComputeHash(sequence, head.Hash, _keys?.Active, entryJson);
+            AuditJsonLine.Write(buffer, sequence, head.Hash, _keys?.Active.Id, hash, entryJson);
 
             truncated = true;
             _data.SetLength(head.Length);
@@ -628,7 +745,7 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
             _data.Flush(flushToDisk: true);
             _head = new Head(sequence, hash, head.Length + buffer.WrittenCount);
             _state = StoreState.Open;
-            pending.Completion.TrySetResult(new AuditRecord(sequence, entry, head.Hash, hash));
+            pending.Completion.TrySetResult(new AuditRecord(sequence, entry, head.Hash, hash) { KeyId = _keys?.Active.Id });
         }
         catch (Exception ex) when (!truncated && ex is ArgumentException)
         {
@@ -642,7 +759,12 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
         }
     }
 
-    private string KeepTornCopy(byte[] torn, long offset)
+    /// <summary>
+    /// Copies the torn bytes (from <paramref name="offset"/> to the end of the file) into a new file beside the trail,
+    /// in fixed-size steps so that a torn tail of any size needs no more memory than one step, and flushes it.
+    /// </summary>
+    /// <returns>The copy's path, the bytes' length and SHA-256, and the bytes themselves when they fit in a record.</returns>
+    private (string Copy, long Length, string Sha256, byte[]? Small) KeepTornCopy(long offset)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -658,12 +780,37 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
             }
 
             using (stream)
+            using (var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
             {
-                stream.Write(torn);
-                stream.Flush(flushToDisk: true);
-            }
+                var chunk = ArrayPool<byte>.Shared.Rent(1024 * 1024);
+                try
+                {
+                    _data.Position = offset;
+                    long length = 0;
+                    int read;
+                    while ((read = _data.Read(chunk, 0, chunk.Length)) > 0)
+                    {
+                        stream.Write(chunk, 0, read);
+                        sha.AppendData(chunk, 0, read);
+                        length += read;
+                    }
 
-            return copy;
+                    stream.Flush(flushToDisk: true);
+                    byte[]? small = null;
+                    if (length <= TornBytesInRecordLimit)
+                    {
+                        small = new byte[length];
+                        _data.Position = offset;
+                        _data.ReadExactly(small);
+                    }
+
+                    return (copy, length, Convert.ToHexStringLower(sha.GetHashAndReset()), small);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(chunk);
+                }
+            }
         }
     }
 
@@ -676,7 +823,7 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
 
     private sealed record Head(long Sequence, string Hash, long Length);
 
-    private sealed record RepairRequest(string Actor, string Reason, DateTimeOffset At);
+    private sealed record RepairRequest(string Actor, string Role, string Tier, string Reason, DateTimeOffset At);
 
     /// <summary>An append (or a repair) waiting for the writer.</summary>
     private sealed class Pending(AuditEntry? entry, byte[]? entryJson, RepairRequest? repair)

@@ -28,6 +28,20 @@ internal sealed class JsonLinesAuditStoreOptionsValidator(string optionsName) : 
             problems.Add($"JsonLinesAuditStoreOptions.GroupCommitMaxRecords: must be at least 1, found {options.GroupCommitMaxRecords}.");
         }
 
+        if (string.IsNullOrWhiteSpace(options.AuditorRole))
+        {
+            problems.Add($"JsonLinesAuditStoreOptions.AuditorRole: a role name is required, found '{options.AuditorRole}'.");
+        }
+
+        try
+        {
+            _ = options.ResolveKeys();
+        }
+        catch (ArgumentException ex)
+        {
+            problems.Add(ex.Message);
+        }
+
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

@@ -93,7 +93,7 @@ public class AuditEntryRoundTripTests
             var line = new System.Buffers.ArrayBufferWriter<byte>();
             var previous = AuditChain.GenesisHash;
             var hash = AuditChain.ComputeHash(5, previous, entry);
-            AuditJsonLine.Write(line, 5, previous, hash, AuditChain.SerializeEntry(entry));
+            AuditJsonLine.Write(line, 5, previous, keyId: null, hash, AuditChain.SerializeEntry(entry));
 
             Assert.Equal((byte)'\n', line.WrittenSpan[^1]);
             Assert.Equal(-1, line.WrittenSpan[..^1].IndexOf((byte)'\n'));

@@ -7,6 +7,11 @@ internal static class AuditSamples
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 23, 9, 30, 0, TimeSpan.Zero);
 
+    /// <summary>A directory with an auditor (ops-ana) and a reviewer who is not one (rick).</summary>
+    public static Hitl.Policy.Review.InMemoryReviewerDirectory Auditors => new(
+        Hitl.Policy.Review.Reviewer.Create("ops-ana", "senior", "auditor", "operator"),
+        Hitl.Policy.Review.Reviewer.Create("rick", "senior", "reviewer", "operator"));
+
     public static AuditEntry Simple(string caseId, int index = 0) => new()
     {
         Act = ActKind.Approved,

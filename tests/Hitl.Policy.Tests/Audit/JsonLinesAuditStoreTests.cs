@@ -215,7 +215,7 @@ public sealed class JsonLinesAuditStoreTests : IDisposable
             Assert.Contains("torn", refused.Message, StringComparison.Ordinal);
             Assert.True(refused.Verification!.TornTail);
 
-            var repair = await store.RepairTornTailAsync("ops-ana", "power loss during deploy");
+            var repair = await store.RepairTornTailAsync("ops-ana", AuditSamples.Auditors, "power loss during deploy");
 
             Assert.Equal(6, repair.Sequence);
             Assert.Equal(ActKind.Corrected, repair.Entry.Act);
@@ -229,7 +229,7 @@ public sealed class JsonLinesAuditStoreTests : IDisposable
             Assert.Equal(torn, await File.ReadAllBytesAsync(_dir.File(repair.Entry.Data["tornCopy"])));
             Assert.True((await store.VerifyAsync()).IsIntact);
             Assert.Equal(7, (await store.AppendAsync(AuditSamples.Simple("after"))).Sequence);
-            await Assert.ThrowsAsync<InvalidOperationException>(async () => await store.RepairTornTailAsync("ops-ana", "again"));
+            await Assert.ThrowsAsync<InvalidOperationException>(async () => await store.RepairTornTailAsync("ops-ana", AuditSamples.Auditors, "again"));
         }
 
         var check = JsonLinesAuditStore.VerifyFile(Trail);
@@ -289,7 +289,7 @@ public sealed class JsonLinesAuditStoreTests : IDisposable
         Assert.StartsWith("line 7: sequence 7: the content does not match", result.Problem, StringComparison.Ordinal);
         var refused = await Assert.ThrowsAsync<AuditStoreException>(async () => await store.AppendAsync(AuditSamples.Simple("x")));
         Assert.Contains("broken", refused.Message, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<InvalidOperationException>(async () => await store.RepairTornTailAsync("ops", "try"));
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await store.RepairTornTailAsync("ops-ana", AuditSamples.Auditors, "try"));
         Assert.Equal(10, (await AuditSamples.ReadAllAsync(store)).Count);
     }
 
@@ -422,7 +422,7 @@ public sealed class JsonLinesAuditStoreTests : IDisposable
         await first.AppendAsync(AuditSamples.Simple("c"));
 
         var ex = Assert.Throws<AuditStoreException>(() => JsonLinesAuditStore.Open(Trail));
-        Assert.Contains(".lock", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("is it open in another store or process?", ex.Message, StringComparison.Ordinal);
         Assert.True(JsonLinesAuditStore.VerifyFile(Trail).IsIntact);
 
         await first.DisposeAsync();
