@@ -391,7 +391,7 @@ public sealed partial class ReviewGate<TContext>
             RequireIndependentDecision(c, reviewer, seen: editedPayload is null);
         }
 
-        var editedDigest = editedPayload is null ? null : PayloadDigest.Of(editedPayload);
+        var editedDigest = editedPayload is null ? null : PayloadDigest.Of(editedPayload, _options);
         var changes = editedDigest is not null && !string.Equals(editedDigest, c.EditedDigest ?? c.PayloadDigest, StringComparison.Ordinal);
         if (!changes && c.Approvers.Contains(reviewer.Id))
         {

@@ -42,7 +42,7 @@ public sealed partial class ReviewGate<TContext>
                         $"The suggestion of case '{c.Id}' ('{c.ActionType}') is not withheld; approve, edit or reject it directly.");
                 }
 
-                var digest = PayloadDigest.Of(decision);
+                var digest = PayloadDigest.Of(decision, _options);
                 var now = _time.GetUtcNow();
                 var entry = ActEntry(c, ActKind.IndependentDecision, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, now) with
                 {

@@ -128,7 +128,7 @@ public sealed partial class ReviewGate<TContext> : IDisposable
             Decision = decision,
             Tiers = decision.PolicyTiers,
             Payload = request.Payload,
-            PayloadDigest = PayloadDigest.Of(request.Payload),
+            PayloadDigest = PayloadDigest.Of(request.Payload, _options),
             RequestId = request.RequestId,
             Requester = request.Requester,
             Subject = request.Subject,

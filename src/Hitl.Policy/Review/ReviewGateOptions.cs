@@ -46,6 +46,17 @@ public sealed class ReviewGateOptions
     /// <value>The default value is 30 days.</value>
     public TimeSpan ClosedCaseRetention { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// The deployment secret that keys the payload digests the audit trail keeps (<see cref="Audit.AuditEntry.InputDigest"/>,
+    /// <see cref="Audit.AuditEntry.EditedDigest"/>), in base64, at least 32 random bytes. With it a digest is the
+    /// HMAC-SHA256 of the payload under this secret: it still shows that two payloads are the same, but a short payload
+    /// (an amount, a yes or no, a name) can no longer be found by hashing guesses. Without it the digest is a plain
+    /// SHA-256, which a brute force over short payloads reverses in milliseconds (the weak mode; see docs/security.md).
+    /// Keep the secret in a secret store, apart from the audit trail's keys.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: plain SHA-256 digests.</value>
+    public string? PayloadDigestKey { get; set; }
+
     /// <summary>Ticket settings that apply to every action type without an entry in <see cref="Actions"/>.</summary>
     public ActionReviewOptions Defaults { get; set; } = new();
 

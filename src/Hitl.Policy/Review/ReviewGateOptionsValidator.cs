@@ -42,6 +42,11 @@ internal sealed class ReviewGateOptionsValidator(string optionsName) : IValidate
             problems.Add($"{Key(nameof(options.ContestIntakeRole))}: a role name is required, found '{options.ContestIntakeRole}'.");
         }
 
+        if (PayloadDigest.Problem(options.PayloadDigestKey) is { } keyProblem)
+        {
+            problems.Add($"{Key(nameof(options.PayloadDigestKey))}: {keyProblem}");
+        }
+
         if (options.OverrideTier is { } tier && string.IsNullOrWhiteSpace(tier))
         {
             problems.Add($"{Key(nameof(options.OverrideTier))}: a tier name or nothing, found '{tier}'.");
