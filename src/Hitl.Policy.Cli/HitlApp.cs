@@ -33,7 +33,7 @@ internal static class HitlApp
             ["explain"] = HelpText.Case,
             ["test"] = HelpText.Tests + Environment.NewLine + Environment.NewLine + HelpText.ExitCodes,
             ["audit"] = HelpText.AuditTrail,
-            ["verify"] = HelpText.AuditTrail + Environment.NewLine + Environment.NewLine + HelpText.VerifyExitCodes,
+            ["verify"] = HelpText.AuditTrail + Environment.NewLine + Environment.NewLine + HelpText.VerifyKeys + Environment.NewLine + Environment.NewLine + HelpText.VerifyExitCodes,
             ["stats"] = HelpText.AuditTrail + Environment.NewLine + Environment.NewLine + HelpText.StatsExitCodes,
             ["calibrate"] = HelpText.Calibrate + Environment.NewLine + Environment.NewLine + HelpText.CalibrateExitCodes,
             ["shadow"] = HelpText.Shadow + Environment.NewLine + Environment.NewLine + HelpText.ShadowExitCodes,

@@ -29,6 +29,13 @@ internal static class HelpText
         the intact records: those before the first broken or torn line.
         """;
 
+    public const string VerifyKeys = """
+        A keyed trail (records with a "keyId") is checked with its keys: --key-file KEYS.json holds
+        {"keys": [{"id": "k1", "secret": "<base64>"}]}; without keys only the links of keyed records are checked, and
+        the output says so. No chain shows records cut off the end: --checkpoint CHECKPOINT.json (from
+        JsonLinesAuditStore.CreateCheckpoint, kept elsewhere) does, and a trail rewritten up to it.
+        """;
+
     public const string VerifyExitCodes = """
         Exit codes: 0 the chain is intact; 1 it is broken (the first broken record's sequence and line are named) or its
         last line is torn (cut off by a crash; the intact records before it are counted); 2 the command could not run
