@@ -27,14 +27,16 @@ internal static class DecisionText
     public static string Duration(TimeSpan value) => XmlConvert.ToString(value);
 
     /// <summary>
-    /// A one-line summary a person reads: <c>review, tier senior, 2 approvals, deadline PT4H then escalate</c>.
+    /// A one-line summary a person reads: <c>review, tier senior, 2 approvals, deadline PT4H then escalate</c>. Names
+    /// that come from files (the tier) are escaped for the terminal (<see cref="TerminalText"/>; escaping is idempotent,
+    /// so text that passes through a table or the safe writer again is unchanged).
     /// </summary>
     public static string Summary(Decision decision)
     {
         var parts = new List<string> { decision.Route.ToJsonName() };
         if (decision.RequiredTier is { } tier)
         {
-            parts.Add("tier " + tier);
+            parts.Add("tier " + TerminalText.Cell(tier));
         }
 
         if (decision.RequiresHuman && decision.Route != RouteLevel.Block)

@@ -30,10 +30,13 @@ public sealed record AuditEntry
     /// <summary>A SHA-256 digest (hex) of the policy document that decided.</summary>
     public string? PolicyHash { get; init; }
 
-    /// <summary>A SHA-256 digest (hex) of the inputs or payload the record is about.</summary>
+    /// <summary>
+    /// A digest (hex) of the inputs or payload the record is about: SHA-256, or HMAC-SHA256 under the deployment secret
+    /// when the gate has <see cref="Review.ReviewGateOptions.PayloadDigestKey"/> (so that short payloads cannot be guessed).
+    /// </summary>
     public string? InputDigest { get; init; }
 
-    /// <summary>For <see cref="ActKind.Edited"/>: a SHA-256 digest (hex) of the edited payload.</summary>
+    /// <summary>For <see cref="ActKind.Edited"/>: a digest (hex) of the edited payload, made like <see cref="InputDigest"/>.</summary>
     public string? EditedDigest { get; init; }
 
     /// <summary>The route decided (for <see cref="ActKind.Decided"/>), or the route a fallback or override applied.</summary>

@@ -230,3 +230,17 @@ public class AuditStatsStreamingTests
         }
     }
 }
+
+/// <summary>Escaping is idempotent, so text escaped once and passed through a table or the safe writer stays the same.</summary>
+public class TerminalTextTests
+{
+    [Theory]
+    [InlineData("plain text — 😀")]
+    [InlineData("a\u001b[31mb\u202Ec\u0085d\te\nf")]
+    public void Escaping_twice_changes_nothing_more(string text)
+    {
+        var once = TerminalText.Cell(text);
+        Assert.Equal(once, TerminalText.Cell(once));
+        Assert.All(once, c => Assert.False(TerminalText.IsUnsafe(c, inCell: true)));
+    }
+}

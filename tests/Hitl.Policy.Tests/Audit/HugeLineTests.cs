@@ -67,7 +67,8 @@ public sealed class HugeLineTests : IDisposable
         // The store opens (torn), instead of failing to open.
         await using var store = JsonLinesAuditStore.Open(Trail);
         Assert.Equal(3, store.LastSequence);
-        Assert.True((await store.VerifyAsync()).TornTail);
+        var refused = await Assert.ThrowsAsync<AuditStoreException>(async () => await store.AppendAsync(AuditSamples.Simple("x")));
+        Assert.True(refused.Verification!.TornTail, refused.Message);
     }
 
     [Fact]
