@@ -9,6 +9,7 @@ internal static class AuditCommand
     {
         AuditVerifyCommand.Create(io),
         AuditStatsCommand.Create(io),
+        AuditCheckpointCommand.Create(io),
     };
 
     /// <summary>The trail argument the audit commands share.</summary>

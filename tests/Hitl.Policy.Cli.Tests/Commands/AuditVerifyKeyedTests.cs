@@ -106,3 +106,43 @@ public class AuditVerifyKeyedTests
         return (trail, keys, checkpoint);
     }
 }
+
+/// <summary><c>hitl audit checkpoint</c>: a signed checkpoint of a verified trail, which verify then holds the trail to.</summary>
+public class AuditCheckpointCommandTests
+{
+    private static readonly byte[] Secret = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+
+    [Fact]
+    public async Task A_checkpoint_written_by_the_command_finds_a_later_truncation()
+    {
+        using var folder = new TempFolder();
+        var trail = Path.Combine(folder.Path, "audit.jsonl");
+        await using (var store = JsonLinesAuditStore.Open(new JsonLinesAuditStoreOptions { Path = trail, KeyRing = new AuditKeyRing(new AuditKey("k1", Secret)) }))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                await store.AppendAsync(new AuditEntry { Act = ActKind.Approved, CaseId = "c" + i, At = Audit.Trail.Start, Actor = "ana" });
+            }
+        }
+
+        var keys = folder.Write("keys.json", $$"""{"keys": [{"id": "k1", "secret": "{{Convert.ToBase64String(Secret)}}"}]}""");
+        var checkpoint = Path.Combine(folder.Path, "cp.json");
+
+        var made = Cli.Run("audit", "checkpoint", trail, "--key-file", keys, "--out", checkpoint);
+        Assert.True(made.Exit == ExitCodes.Ok, made.ToString());
+        Assert.Contains("at sequence 3, signed with key 'k1'", made.Error, StringComparison.Ordinal);
+        Assert.Equal("k1", AuditCheckpoint.Parse(File.ReadAllText(checkpoint)).KeyId);
+
+        File.WriteAllLines(trail, File.ReadAllLines(trail)[..2]);
+        var verify = Cli.Run("audit", "verify", trail, "--key-file", keys, "--checkpoint", checkpoint);
+        Assert.Equal(ExitCodes.Failed, verify.Exit);
+        Assert.Contains("1 record was cut off the end", verify.Out, StringComparison.Ordinal);
+
+        // No checkpoint for a keyed trail without its keys, nor for one that does not verify.
+        Assert.Equal(ExitCodes.Failed, Cli.Run("audit", "checkpoint", trail).Exit);
+        File.AppendAllText(trail, "{\"sequence\":3}\n{}\n");
+        var broken = Cli.Run("audit", "checkpoint", trail, "--key-file", keys);
+        Assert.Equal(ExitCodes.Failed, broken.Exit);
+        Assert.Contains("does not verify", broken.Error, StringComparison.Ordinal);
+    }
+}
