@@ -481,8 +481,9 @@ public sealed class JsonLinesAuditStore : IAuditStore, IAsyncDisposable, IDispos
             {
                 throw new AuditStoreException($"Could not open the audit trail '{path}': its directory does not exist.", ex);
             }
-            catch (IOException ex) when (OperatingSystem.IsWindows())
+            catch (IOException ex) when (OperatingSystem.IsWindows() && (ex.HResult & 0xFFFF) is 32 or 33)
             {
+                // ERROR_SHARING_VIOLATION or ERROR_LOCK_VIOLATION: another handle with write access holds the file.
                 throw LockRefused(path, ex);
             }
 
