@@ -16,7 +16,7 @@ internal static class HitlConfiguration
     private static readonly HashSet<string> GateKeys = new(StringComparer.OrdinalIgnoreCase)
     {
         nameof(ReviewGateOptions.ReviewerRole), nameof(ReviewGateOptions.OperatorRole), nameof(ReviewGateOptions.ContestIntakeRole),
-        nameof(ReviewGateOptions.OverrideTier),
+        nameof(ReviewGateOptions.OverrideTier), nameof(ReviewGateOptions.PayloadDigestKey),
         nameof(ReviewGateOptions.ContestReviewDeadline), nameof(ReviewGateOptions.SweepInterval),
         nameof(ReviewGateOptions.ClosedCaseRetention), nameof(ReviewGateOptions.Actions),
     };
@@ -49,6 +49,7 @@ internal static class HitlConfiguration
         options.OperatorRole = gate[nameof(ReviewGateOptions.OperatorRole)] ?? options.OperatorRole;
         options.ContestIntakeRole = gate[nameof(ReviewGateOptions.ContestIntakeRole)] ?? options.ContestIntakeRole;
         options.OverrideTier = Text(gate, nameof(ReviewGateOptions.OverrideTier)) ?? options.OverrideTier;
+        options.PayloadDigestKey = Text(gate, nameof(ReviewGateOptions.PayloadDigestKey)) ?? options.PayloadDigestKey;
         options.ContestReviewDeadline = Duration(gate, nameof(ReviewGateOptions.ContestReviewDeadline), problems) ?? options.ContestReviewDeadline;
         options.SweepInterval = Duration(gate, nameof(ReviewGateOptions.SweepInterval), problems) ?? options.SweepInterval;
         options.ClosedCaseRetention = Duration(gate, nameof(ReviewGateOptions.ClosedCaseRetention), problems) ?? options.ClosedCaseRetention;

@@ -144,13 +144,31 @@ public sealed class NamedPoliciesAndGateOptionsTests
 
         Assert.Equal(
             [
-                "Hitl:Gate:SweepIntervall: is not a setting of the review gate (known: Actions, ClosedCaseRetention, ContestIntakeRole, ContestReviewDeadline, OperatorRole, OverrideTier, ReviewerRole, SweepInterval).",
+                "Hitl:Gate:SweepIntervall: is not a setting of the review gate (known: Actions, ClosedCaseRetention, ContestIntakeRole, ContestReviewDeadline, OperatorRole, OverrideTier, PayloadDigestKey, ReviewerRole, SweepInterval).",
                 "Hitl:Gate:SweepInterval: 'every five seconds' is not a duration; write an ISO 8601 duration (PT5S, PT4H, P7D) or TimeSpan text (00:00:05, 7.00:00:00).",
                 "Hitl:Gate:ClosedCaseRetention: '36:00:00' is not a duration; write an ISO 8601 duration (PT5S, PT4H, P7D) or TimeSpan text (00:00:05, 7.00:00:00).",
                 "Hitl:Gate:Actions:refund.issue:WithholdSuggestion: 'yes' is not true or false.",
                 "Hitl:Gate:ContestReviewDeadline: must be longer than zero, found -PT1H (-01:00:00).",
             ],
             failures);
+    }
+
+    [Fact]
+    public void The_payload_digest_key_and_the_contest_intake_role_bind_from_configuration_and_a_short_key_stops_the_start_unquoted()
+    {
+        var key = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
+        using var good = WithGate(Configuration(
+            ("Hitl:PolicyJson", AddHitlPolicyTests.Policy("1", "review")),
+            ("Hitl:Gate:PayloadDigestKey", key),
+            ("Hitl:Gate:ContestIntakeRole", "complaints")), out var builder);
+        var options = good.GetRequiredService<IOptionsMonitor<ReviewGateOptions>>().Get(builder.OptionsName);
+        good.GetRequiredService<IStartupValidator>().Validate();
+        Assert.Equal((key, "complaints"), (options.PayloadDigestKey, options.ContestIntakeRole));
+
+        using var bad = WithGate(Configuration(("Hitl:PolicyJson", AddHitlPolicyTests.Policy("1", "review")), ("Hitl:Gate:PayloadDigestKey", "c2hvcnQ=")), out _);
+        var failure = Assert.Single(StartFailures(bad));
+        Assert.StartsWith("Hitl:Gate:PayloadDigestKey: ", failure, StringComparison.Ordinal);
+        Assert.DoesNotContain("c2hvcnQ=", failure, StringComparison.Ordinal);
     }
 
     [Fact]
