@@ -78,7 +78,21 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
     /// <inheritdoc />
     public Decision Route(in TContext context)
     {
-        var action = _action(in context);
+        // Every host accessor may throw; each failure is a rule fault that stops for a person (DESIGN 3), never an exception.
+        string? action;
+        var actionFaulted = false;
+        try
+        {
+            action = _action(in context);
+        }
+#pragma warning disable CA1031 // A host accessor that throws must fail closed, whatever it throws.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            action = null;
+            actionFaulted = true;
+        }
+
         ActionPlan<TContext>? plan = null;
         if (action is not null)
         {
@@ -178,11 +192,11 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
             }
         }
 
-        if (faulted)
+        if (faulted || actionFaulted)
         {
             flags |= DecisionFlags.RuleFault;
             route = RouteLevelExtensions.Max(route, _onInvalid);
-            decider = current >= 0 && current < plan.Rules.Length ? current : Decision.DeciderRuleFault;
+            decider = faulted && current >= 0 && current < plan.Rules.Length ? current : Decision.DeciderRuleFault;
         }
 
         if (route == Policy.RouteLevel.AutoExecuteWithNotice && frame.Reversibility == Reversibility.Irreversible)
@@ -202,14 +216,31 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
             }
         }
 
-        if (route.IsAutomatic() && plan.SampleRate > 0 &&
-            RequestSampler.IsSampled(_requestId?.Invoke(in context), plan.SampleSalt, plan.SampleThreshold))
+        if (route.IsAutomatic() && plan.SampleRate > 0)
         {
-            flags |= DecisionFlags.SampledForAudit;
-            if (plan.SampleMode == SamplingMode.Review)
+            bool sampled;
+            try
             {
-                route = Policy.RouteLevel.Review;
-                decider = Decision.DeciderAuditSample;
+                sampled = RequestSampler.IsSampled(_requestId?.Invoke(in context), plan.SampleSalt, plan.SampleThreshold);
+            }
+#pragma warning disable CA1031 // A request-id accessor that throws fails closed like every other accessor.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                sampled = true;
+                flags |= DecisionFlags.RuleFault;
+                route = RouteLevelExtensions.Max(route, _onInvalid);
+                decider = Decision.DeciderRuleFault;
+            }
+
+            if (sampled)
+            {
+                flags |= DecisionFlags.SampledForAudit;
+                if (plan.SampleMode == SamplingMode.Review && route.IsAutomatic())
+                {
+                    route = Policy.RouteLevel.Review;
+                    decider = Decision.DeciderAuditSample;
+                }
             }
         }
 
