@@ -278,6 +278,18 @@ internal sealed partial class PolicyCompilation<TContext>
             }
 
             parts.Factors = [.. factors];
+            var total = 0.0;
+            foreach (var factor in risk.Factors)
+            {
+                total += factor?.Weight ?? 0;
+            }
+
+            if (risk.Factors.Count > 0 && !double.IsFinite(total))
+            {
+                // Each weight may be finite while their sum is not: risk would then compute as NaN or 0 and fail open.
+                Error(PolicyErrorCode.InvalidValue, factorsPath, "the weights must add up to a finite number; scale them down (only their ratios matter)",
+                    "sum " + Format(total) + " of [" + string.Join(", ", risk.Factors.Select(f => f is null ? "null" : Format(f.Weight))) + "]");
+            }
         }
 
         if (risk.Thresholds is null)

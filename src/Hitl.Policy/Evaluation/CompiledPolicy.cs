@@ -274,7 +274,7 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
         {
             frame.Risk = plan.RiskFactors.Length == 0
                 ? Unit(_schema.RiskAccessor!(in context), StandardSignals.RiskIndex, 1, ref frame)
-                : ComputeRisk(plan, in context, ref frame);
+                : ComputeRisk(plan.RiskFactors, plan.RiskWeightTotal, in context, ref frame);
         }
 
         if ((reads & SignalReads.Evidence) != 0)
@@ -343,10 +343,14 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
         return riskiest;
     }
 
-    private static double ComputeRisk(ActionPlan<TContext> plan, in TContext context, ref SignalFrame frame)
+    /// <summary>
+    /// The weighted mean of the risk factors. The compiler refuses weights whose sum is not finite; a computed value that
+    /// is not finite all the same is an invalid risk signal and reads as the riskiest value, 1.
+    /// </summary>
+    internal static double ComputeRisk(RiskFactor<TContext>[] factors, double weightTotal, in TContext context, ref SignalFrame frame)
     {
         var sum = 0.0;
-        foreach (var factor in plan.RiskFactors)
+        foreach (var factor in factors)
         {
             var value = factor.Accessor(in context);
             if (!(value >= 0 && value <= 1))
@@ -358,7 +362,14 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
             sum += factor.Weight * value;
         }
 
-        return Math.Min(1, sum / plan.RiskWeightTotal);
+        var risk = sum / weightTotal;
+        if (!(risk >= 0 && double.IsFinite(risk)))
+        {
+            frame.MarkInvalid(StandardSignals.RiskIndex);
+            return 1;
+        }
+
+        return Math.Min(1, risk);
     }
 
     private ActionPlan<TContext> PlanFor(string? actionType) =>
