@@ -110,7 +110,7 @@ internal sealed class EvaluationProgram<TContext>
     {
         var folded = new bool[rules.Length];
         var general = new List<GeneralRule<TContext>>();
-        var numbers = new SortedDictionary<int, (List<int> Rules, List<double> Bounds)>();
+        var numbers = new SortedDictionary<int, List<(int Rule, double[] Bounds)>>();
         var discrete = new List<int>();
         var bounds = new List<double>();
         for (var i = 0; i < rules.Length; i++)
@@ -131,28 +131,17 @@ internal sealed class EvaluationProgram<TContext>
 
             if (!numbers.TryGetValue(signal, out var group))
             {
-                group = ([], []);
+                group = [];
                 numbers[signal] = group;
             }
 
-            group.Rules.Add(i);
-            group.Bounds.AddRange(bounds);
+            group.Add((i, [.. bounds]));
         }
 
         var tables = new List<NumberTable>();
         foreach (var (signal, group) in numbers)
         {
-            var cuts = group.Bounds.Distinct().Order().ToArray();
-            var segments = new RuleEffect[cuts.Length + 1];
-            for (var s = 0; s < segments.Length; s++)
-            {
-                // Every rule of the group is constant on a segment: evaluate it at the segment's lowest value.
-                var frame = new SignalFrame { InvalidSignal = -1 };
-                FrameValues.SetScalar(ref frame, signal, s == 0 ? double.NegativeInfinity : cuts[s - 1]);
-                segments[s] = Evaluate(rules, group.Rules, ref frame);
-            }
-
-            tables.Add(new NumberTable(SignalFrame.NumberSlot(signal), cuts, segments));
+            tables.Add(FoldNumbers(rules, signal, group));
         }
 
         RuleEffect[]? combinations = null;
@@ -211,6 +200,91 @@ internal sealed class EvaluationProgram<TContext>
         }
 
         return effect;
+    }
+
+    /// <summary>
+    /// Folds the rules on one numeric signal into a table in O((n + b) log b) for n rules with b cut points in all: each
+    /// rule is constant between its own cut points, so it is evaluated once per own piece (at the piece's lowest value),
+    /// and its effect is added to the segments of each piece where it holds through a range-update tree. Adding is
+    /// associative, commutative and idempotent (see <see cref="RuleEffect"/>), so every segment ends up with exactly the
+    /// effect of evaluating every rule of the group at that segment, as evaluating them one by one would give.
+    /// </summary>
+    private static NumberTable FoldNumbers(CompiledRule<TContext>[] rules, int signal, List<(int Rule, double[] Bounds)> group)
+    {
+        var all = new List<double>();
+        foreach (var (_, own) in group)
+        {
+            all.AddRange(own);
+        }
+
+        all.Sort();
+        var cuts = new List<double>(all.Count);
+        foreach (var cut in all)
+        {
+            if (cuts.Count == 0 || cuts[^1] != cut)
+            {
+                cuts.Add(cut);
+            }
+        }
+
+        var cutArray = cuts.ToArray();
+        var count = cutArray.Length + 1;
+
+        // tree[count + s] is segment s; tree[k] for k < count holds effects that apply to every segment below node k.
+        var tree = new RuleEffect[2 * count];
+        Array.Fill(tree, RuleEffect.None);
+        foreach (var (index, own) in group)
+        {
+            Array.Sort(own);
+            var effect = RuleEffect.Of(index, rules[index].Then);
+            var start = 0;
+            for (var k = 0; k <= own.Length; k++)
+            {
+                // Segment s starts at cutArray[s - 1]; the piece [start, end) ends where the rule's next own cut point starts a segment.
+                var end = k < own.Length ? Array.BinarySearch(cutArray, own[k]) + 1 : count;
+                if (end <= start)
+                {
+                    continue;
+                }
+
+                var frame = new SignalFrame { InvalidSignal = -1 };
+                FrameValues.SetScalar(ref frame, signal, start == 0 ? double.NegativeInfinity : cutArray[start - 1]);
+                TContext context = default!;
+                if (rules[index].When.Evaluate(in context, ref frame))
+                {
+                    AddRange(tree, count, start, end, in effect);
+                }
+
+                start = end;
+            }
+        }
+
+        for (var node = 1; node < count; node++)
+        {
+            tree[2 * node].Add(in tree[node]);
+            tree[(2 * node) + 1].Add(in tree[node]);
+        }
+
+        var segments = new RuleEffect[count];
+        Array.Copy(tree, count, segments, 0, count);
+        return new NumberTable(SignalFrame.NumberSlot(signal), cutArray, segments);
+    }
+
+    /// <summary>Adds an effect to segments [low, high) of a bottom-up range-update tree: O(log n) nodes.</summary>
+    private static void AddRange(RuleEffect[] tree, int count, int low, int high, in RuleEffect effect)
+    {
+        for (low += count, high += count; low < high; low >>= 1, high >>= 1)
+        {
+            if ((low & 1) != 0)
+            {
+                tree[low++].Add(in effect);
+            }
+
+            if ((high & 1) != 0)
+            {
+                tree[--high].Add(in effect);
+            }
+        }
     }
 
     private static RuleEffect Evaluate(CompiledRule<TContext>[] rules, List<int> indexes, ref SignalFrame frame)
