@@ -143,7 +143,17 @@ internal sealed partial class PolicyCompilation<TContext>
 
                 if (field.Type is not (FieldType.Number or FieldType.Text or FieldType.Flag))
                 {
-                    Error(PolicyErrorCode.InvalidValue, JsonPath.Property(path, "type"), "a host field is a number, text or flag", field.Type.ToString());
+                    Error(PolicyErrorCode.InvalidValue, JsonPath.Property(path, "type"), "a host field is a number, text or flag",
+                        Enum.IsDefined(field.Type) ? Quote(field.Type.ToString().ToLowerInvariant()) : ((byte)field.Type).ToString(CultureInfo.InvariantCulture));
+                    continue;
+                }
+
+                foreach (var (bound, value) in new[] { ("min", field.Min), ("max", field.Max) })
+                {
+                    if (value is { } number && !double.IsFinite(number))
+                    {
+                        Error(PolicyErrorCode.InvalidValue, JsonPath.Property(path, bound), "a bound is a finite number; leave it out for no bound", Format(number));
+                    }
                 }
 
                 if (field.Type != FieldType.Number && (field.Min is not null || field.Max is not null))

@@ -16,11 +16,21 @@ internal sealed class PolicyReloader<TContext>(
     {
         lock (_gate)
         {
-            var definition = PolicySource.Load(options, out var errors);
-            if (definition is not null && policy.TryReload(definition, schema(definition), out errors))
+            IReadOnlyList<PolicyError> errors;
+            try
             {
-                Activated(policy.PolicyId, policy.PolicyVersion, policy.PolicyHash);
-                return;
+                var definition = PolicySource.Load(options, out errors);
+                if (definition is not null && policy.TryReload(definition, schema(definition), out errors))
+                {
+                    Activated(policy.PolicyId, policy.PolicyVersion, policy.PolicyHash);
+                    return;
+                }
+            }
+#pragma warning disable CA1031 // Runs in a configuration or file-watcher callback: a throw there would end the watching silently.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                errors = [new PolicyError(PolicyErrorCode.InvalidValue, JsonPath.Root, $"the reload failed: {ex.GetType().Name}: {ex.Message}")];
             }
 
             HitlLog.PolicyReloadRejected(logger, policy.PolicyId, policy.PolicyVersion, errors.Count,

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace Hitl.Policy.Json;
@@ -17,7 +18,15 @@ internal sealed class JsonSourceMap
         _lineStarts = lineStarts;
     }
 
-    public static JsonSourceMap Build(ReadOnlySpan<byte> utf8)
+    public static JsonSourceMap Build(ReadOnlySpan<byte> utf8) => Build(utf8, null);
+
+    /// <summary>
+    /// Builds the map and checks what the serializer lets through: every string and property name must be valid UTF-8
+    /// (or decode from its escapes), and every number must be a finite double (<c>1e309</c> would read as infinity, which
+    /// no policy value can be and no writer can write back). Each problem names its path, line and column.
+    /// </summary>
+    /// <exception cref="JsonException">The text is not JSON.</exception>
+    public static JsonSourceMap Build(ReadOnlySpan<byte> utf8, List<PolicyError>? problems)
     {
         var lineStarts = new List<long> { 0 };
         for (var i = 0; i < utf8.Length; i++)
@@ -36,8 +45,8 @@ internal sealed class JsonSourceMap
         {
             if (reader.TokenType == JsonTokenType.PropertyName)
             {
-                property = reader.GetString();
-                offsets.TryAdd(JsonPath.Property(containers.Peek().Path, property!), reader.TokenStartIndex);
+                property = Text(ref reader, containers.Peek().Path, "a property name", problems, lineStarts) ?? "?";
+                offsets.TryAdd(JsonPath.Property(containers.Peek().Path, property), reader.TokenStartIndex);
                 continue;
             }
 
@@ -64,6 +73,18 @@ internal sealed class JsonSourceMap
             }
 
             offsets.TryAdd(path, reader.TokenStartIndex);
+            if (problems is not null && reader.TokenType == JsonTokenType.String)
+            {
+                Text(ref reader, path, "a string", problems, lineStarts);
+            }
+            else if (problems is not null && reader.TokenType == JsonTokenType.Number &&
+                     !(reader.TryGetDouble(out var number) && double.IsFinite(number)))
+            {
+                Problem(problems, lineStarts, reader.TokenStartIndex, path,
+                    "a number must be finite (a double between -1.7976931348623157E+308 and 1.7976931348623157E+308)",
+                    Encoding.UTF8.GetString(reader.ValueSpan.Length > 40 ? reader.ValueSpan[..40] : reader.ValueSpan));
+            }
+
             if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
             {
                 containers.Push((path, reader.TokenType == JsonTokenType.StartArray, 0));
@@ -71,6 +92,42 @@ internal sealed class JsonSourceMap
         }
 
         return new JsonSourceMap(offsets, lineStarts);
+    }
+
+    private static string? Text(ref Utf8JsonReader reader, string path, string what, List<PolicyError>? problems, List<long> lineStarts)
+    {
+        try
+        {
+            return reader.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            if (problems is null)
+            {
+                throw;
+            }
+
+            Problem(problems, lineStarts, reader.TokenStartIndex, path,
+                $"{what} is not valid UTF-8 text (invalid bytes or a lone surrogate escape); save the file as UTF-8", null);
+            return null;
+        }
+    }
+
+    private static void Problem(List<PolicyError> problems, List<long> lineStarts, long offset, string path, string message, string? value)
+    {
+        const int MaxProblems = 20;
+        if (problems.Count >= MaxProblems)
+        {
+            return;
+        }
+
+        var line = lineStarts.BinarySearch(offset);
+        if (line < 0)
+        {
+            line = ~line - 1;
+        }
+
+        problems.Add(new PolicyError(PolicyErrorCode.MalformedJson, path, message, value) { Line = line + 1, Column = (int)(offset - lineStarts[line]) + 1 });
     }
 
     /// <summary>Adds the line and column of the error's path, or of its nearest enclosing path that the source has.</summary>

@@ -33,8 +33,18 @@ public static class PolicyJson
         }
 
         PolicyDefinition? definition;
+        JsonSourceMap source;
         try
         {
+            // One reader pass first: it maps paths to lines and refuses what the serializer would let through
+            // (invalid UTF-8 in names, numbers such as 1e309 that read as infinity).
+            var problems = new List<PolicyError>();
+            source = JsonSourceMap.Build(utf8Json, problems);
+            if (problems.Count > 0)
+            {
+                throw new PolicyValidationException(problems);
+            }
+
             definition = JsonSerializer.Deserialize(utf8Json, PolicyJsonContext.Default.PolicyDefinition);
         }
         catch (JsonException ex)
@@ -44,13 +54,19 @@ public static class PolicyJson
             var error = new PolicyError(PolicyErrorCode.MalformedJson, ex.Path ?? JsonPath.Root, Clean(ex.Message)) { Line = line, Column = column };
             throw new PolicyValidationException([error], ex);
         }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or OverflowException or ArgumentException or NotSupportedException)
+        {
+            // The serializer lets some reader and converter failures through unwrapped; they are still malformed input.
+            var error = new PolicyError(PolicyErrorCode.MalformedJson, JsonPath.Root, "the document cannot be read: " + Clean(ex.Message)) { Line = 1, Column = 1 };
+            throw new PolicyValidationException([error], ex);
+        }
 
         if (definition is null)
         {
             throw new PolicyValidationException([new PolicyError(PolicyErrorCode.MalformedJson, JsonPath.Root, "the document is null; a policy is a JSON object") { Line = 1, Column = 1 }]);
         }
 
-        definition.Source = JsonSourceMap.Build(utf8Json);
+        definition.Source = source;
         return definition;
     }
 

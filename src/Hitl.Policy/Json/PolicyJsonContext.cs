@@ -11,6 +11,7 @@ namespace Hitl.Policy.Json;
     AllowTrailingCommas = true,
     WriteIndented = true,
     NumberHandling = JsonNumberHandling.Strict,
-    AllowDuplicateProperties = false)]
+    AllowDuplicateProperties = false,
+    Converters = [typeof(NameOnlyEnumConverter<RouteLevel>), typeof(NameOnlyEnumConverter<FieldType>), typeof(NameOnlyEnumConverter<SamplingMode>)])]
 [JsonSerializable(typeof(PolicyDefinition))]
 internal sealed partial class PolicyJsonContext : JsonSerializerContext;

@@ -54,7 +54,10 @@ public sealed class ReloadablePolicy<TContext> : IEscalationPolicy<TContext>, ID
     /// <inheritdoc />
     public DecisionTrace Explain(in TContext context) => _active.Policy.Explain(in context);
 
-    /// <summary>Compiles a new definition and, when it compiles, makes it the active policy.</summary>
+    /// <summary>
+    /// Compiles a new definition and, when it compiles, makes it the active policy. A definition with the id and version
+    /// of one this holder activated before but other content is refused: changed content needs a new version.
+    /// </summary>
     /// <param name="definition">The new policy.</param>
     /// <param name="schema">How to read signals.</param>
     /// <param name="errors">Every error, when it does not compile; empty otherwise.</param>
@@ -63,10 +66,11 @@ public sealed class ReloadablePolicy<TContext> : IEscalationPolicy<TContext>, ID
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(schema);
-        CompiledPolicy<TContext> compiled;
+        Active active;
         try
         {
-            compiled = PolicyCompiler.Compile(definition, schema, KillSwitch);
+            var compiled = PolicyCompiler.Compile(definition, schema, KillSwitch);
+            active = new Active(compiled, Hash(definition));
         }
         catch (PolicyValidationException ex)
         {
@@ -74,15 +78,26 @@ public sealed class ReloadablePolicy<TContext> : IEscalationPolicy<TContext>, ID
             return false;
         }
 
-        var active = new Active(compiled, Hash(definition));
+        var id = active.Policy.PolicyId;
+        var version = active.Policy.PolicyVersion;
         lock (_reload)
         {
-            _hashes[(compiled.PolicyId, compiled.PolicyVersion)] = active.Hash;
+            // A decision names its policy by id and version; two contents under one version would make that name ambiguous
+            // and record the wrong hash for earlier decisions, so changed content needs a new version.
+            if (_hashes.TryGetValue((id, version), out var known) && !string.Equals(known, active.Hash, StringComparison.Ordinal))
+            {
+                errors = [new PolicyError(PolicyErrorCode.InvalidValue, JsonPath.Property(JsonPath.Root, "version"),
+                    $"policy '{id}' version '{version}' was already activated with other content (hash {known}, this one {active.Hash}); give the changed policy a new version",
+                    "\"" + version + "\"")];
+                return false;
+            }
+
+            _hashes[(id, version)] = active.Hash;
             _active = active;
         }
 
         errors = [];
-        Activated?.Invoke(this, new PolicyActivation(compiled.PolicyId, compiled.PolicyVersion, active.Hash));
+        Activated?.Invoke(this, new PolicyActivation(id, version, active.Hash));
         return true;
     }
 
@@ -93,7 +108,23 @@ public sealed class ReloadablePolicy<TContext> : IEscalationPolicy<TContext>, ID
     internal string? HashFor(string? policyId, string? version) =>
         policyId is not null && version is not null && _hashes.TryGetValue((policyId, version), out var hash) ? hash : null;
 
-    internal static string Hash(PolicyDefinition definition) => PayloadDigest.Of(PolicyJson.Serialize(definition));
+    internal static string Hash(PolicyDefinition definition)
+    {
+        string canonical;
+        try
+        {
+            canonical = PolicyJson.Serialize(definition);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or NotSupportedException)
+        {
+            // The compiler refuses what cannot be written (non-finite numbers); anything else that cannot be written still
+            // must not escape a reload as anything but a refusal.
+            throw new PolicyValidationException(
+                [new PolicyError(PolicyErrorCode.InvalidValue, JsonPath.Root, "the policy cannot be written back as JSON to hash it: " + ex.Message)], ex);
+        }
+
+        return PayloadDigest.Of(canonical);
+    }
 
     private sealed class Active(CompiledPolicy<TContext> policy, string hash)
     {

@@ -50,14 +50,18 @@ public sealed class Signals
     /// <summary>Host-defined flag fields by name.</summary>
     public Dictionary<string, bool> Flags { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>A schema that reads every standard signal and the host fields a policy declares under <c>fields</c>.</summary>
+    /// <summary>
+    /// A schema that reads every standard signal and the host fields a policy declares under <c>fields</c>. A declaration
+    /// with a type a host field cannot have is left out here; the compiler reports it.
+    /// </summary>
     /// <param name="definition">The policy.</param>
     /// <returns>The schema.</returns>
     public static SignalSchema<Signals> SchemaFor(PolicyDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
         var fields = definition.Fields?
-            .Where(f => f.Value is not null && StandardSignals.IndexOf(f.Key) < 0 && !string.IsNullOrWhiteSpace(f.Key))
+            .Where(f => f.Value is not null && StandardSignals.IndexOf(f.Key) < 0 && !string.IsNullOrWhiteSpace(f.Key) &&
+                        f.Value.Type is FieldType.Number or FieldType.Text or FieldType.Flag)
             .Select(f => (f.Key, f.Value.Type)) ?? [];
         return Schema(fields);
     }

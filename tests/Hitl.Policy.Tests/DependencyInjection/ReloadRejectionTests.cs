@@ -1,0 +1,158 @@
+using Hitl.Policy.Definition;
+using Hitl.Policy.DependencyInjection;
+using Hitl.Policy.Review;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Hitl.Policy.Tests.DependencyInjection;
+
+/// <summary>
+/// Issue 10 items 6 and 10: a reload that cannot become active is always logged as rejected (event 1031), never throws
+/// out of the configuration or file-watcher callback, never stops the watching, and never reuses a version for other content.
+/// </summary>
+public class ReloadRejectionTests
+{
+    private const int Rejected = 1031;
+
+    private static string Policy(string version, string largeRoute, string amount = "1000") => AddHitlPolicyTests.Policy(version, largeRoute).Replace("1000", amount, StringComparison.Ordinal);
+
+    private static ServiceProvider Build(IConfiguration configuration, CapturingLoggerFactory logs, Func<PolicyDefinition, SignalSchema<Signals>>? schema = null)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<ILoggerFactory>(logs);
+        if (schema is null)
+        {
+            services.AddHitlPolicy(configuration);
+        }
+        else
+        {
+            services.AddHitlPolicy(configuration, schema);
+        }
+
+        return services.BuildServiceProvider();
+    }
+
+    [Fact]
+    public void A_non_finite_number_in_a_reload_is_logged_as_rejected_and_the_last_good_policy_stays()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["PolicyJson"] = Policy("1", "review") }).Build();
+        var logs = new CapturingLoggerFactory();
+        using var provider = Build(configuration, logs);
+        var policy = provider.GetRequiredService<ReloadablePolicy<Signals>>();
+
+        configuration["PolicyJson"] = Policy("2", "review", "1e309");
+        configuration.Reload();
+
+        Assert.Equal("1", policy.PolicyVersion);
+        var rejected = Assert.Single(logs.Messages, m => m.Event.Id == Rejected);
+        Assert.Contains("finite", rejected.Message, StringComparison.Ordinal);
+        Assert.Contains("amountAtLeast", rejected.Message, StringComparison.Ordinal);
+
+        configuration["PolicyJson"] = Policy("3", "block");
+        configuration.Reload();
+        Assert.Equal("3", policy.PolicyVersion);
+    }
+
+    [Fact]
+    public void A_schema_factory_that_throws_on_reload_is_logged_as_rejected_and_later_reloads_still_run()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["PolicyJson"] = Policy("1", "review") }).Build();
+        var logs = new CapturingLoggerFactory();
+        using var provider = Build(configuration, logs, d => d.Version == "2" ? throw new InvalidOperationException("schema service down") : Signals.SchemaFor(d));
+        var policy = provider.GetRequiredService<ReloadablePolicy<Signals>>();
+
+        configuration["PolicyJson"] = Policy("2", "review");
+        configuration.Reload();
+
+        Assert.Equal("1", policy.PolicyVersion);
+        Assert.Contains(logs.Messages, m => m.Event.Id == Rejected && m.Message.Contains("schema service down", StringComparison.Ordinal));
+        configuration["PolicyJson"] = Policy("3", "block");
+        configuration.Reload();
+        Assert.Equal("3", policy.PolicyVersion);
+    }
+
+    [Fact]
+    public void Other_content_under_a_version_already_activated_is_refused_and_logged()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["PolicyJson"] = Policy("1", "review") }).Build();
+        var logs = new CapturingLoggerFactory();
+        using var provider = Build(configuration, logs);
+        var policy = provider.GetRequiredService<ReloadablePolicy<Signals>>();
+        var hash = policy.PolicyHash;
+        var large = new Signals { ActionType = "refund.issue", Amount = 5000 };
+
+        configuration["PolicyJson"] = Policy("1", "block");
+        configuration.Reload();
+
+        Assert.Equal(hash, policy.PolicyHash);
+        Assert.Equal(RouteLevel.Review, policy.Route(large).Route);
+        Assert.Equal(hash, policy.HashFor("reload", "1"));
+        var rejected = Assert.Single(logs.Messages, m => m.Event.Id == Rejected);
+        Assert.Contains("$.version", rejected.Message, StringComparison.Ordinal);
+        Assert.Contains("new version", rejected.Message, StringComparison.Ordinal);
+
+        // The same content again is no change and is accepted; a new version with the change is too.
+        configuration["PolicyJson"] = Policy("1", "review");
+        configuration.Reload();
+        Assert.Single(logs.Messages, m => m.Event.Id == Rejected);
+        configuration["PolicyJson"] = Policy("2", "block");
+        configuration.Reload();
+        Assert.Equal(RouteLevel.Block, policy.Route(large).Route);
+        Assert.Equal(hash, policy.HashFor("reload", "1"));
+        Assert.Equal(policy.PolicyHash, policy.HashFor("reload", "2"));
+    }
+
+    [Fact]
+    public void TryReload_refuses_other_content_under_an_activated_version_with_a_clear_error()
+    {
+        var first = PolicyJson.Parse(Policy("1", "review"));
+        using var policy = new ReloadablePolicy<Signals>(first, Signals.SchemaFor(first));
+        var changed = PolicyJson.Parse(Policy("1", "block"));
+
+        Assert.False(policy.TryReload(changed, Signals.SchemaFor(changed), out var errors));
+
+        var error = Assert.Single(errors);
+        Assert.Equal(("$.version", "\"1\""), (error.Path, error.Value));
+        Assert.True(policy.TryReload(first, Signals.SchemaFor(first), out _));
+    }
+
+    [Fact]
+    public async Task A_bad_file_is_logged_as_rejected_and_the_file_stays_watched()
+    {
+        var directory = Directory.CreateTempSubdirectory("hitl-reload-");
+        try
+        {
+            var path = Path.Combine(directory.FullName, "policy.json");
+            await File.WriteAllTextAsync(path, Policy("1", "review"));
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["PolicyPath"] = path }).Build();
+            var logs = new CapturingLoggerFactory();
+            using var provider = Build(configuration, logs);
+            var policy = provider.GetRequiredService<ReloadablePolicy<Signals>>();
+
+            await File.WriteAllTextAsync(path, Policy("2", "review", "1e309"));
+            await WaitUntil(() => logs.Messages.Any(m => m.Event.Id == Rejected && m.Message.Contains("finite", StringComparison.Ordinal)));
+            Assert.Equal("1", policy.PolicyVersion);
+
+            await File.WriteAllBytesAsync(path, [0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D]);
+            await WaitUntil(() => logs.Messages.Any(m => m.Event.Id == Rejected && m.Message.Contains("UTF-8", StringComparison.Ordinal)));
+
+            await File.WriteAllTextAsync(path, Policy("3", "block"));
+            await WaitUntil(() => policy.PolicyVersion == "3");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (var i = 0; i < 500 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(condition());
+    }
+}
