@@ -82,8 +82,10 @@ public static class HandWrittenOperations
             v.Propose(Policy.RouteLevel.Review, Director, 2, "loan.impact.large");
         }
 
+        // The income is checked even for a small loan: a rule that may skip a field must not hide that it is missing.
+        var income = HostNumber(r.ApplicantIncome, 0, double.PositiveInfinity, ref v.Invalid);
         CommonGates(in r, e, ref v);
-        if (amount >= 25_000 && HostNumber(r.ApplicantIncome, 0, double.PositiveInfinity, ref v.Invalid) && r.ApplicantIncome < 50_000)
+        if (amount >= 25_000 && income && r.ApplicantIncome < 50_000)
         {
             v.Propose(Policy.RouteLevel.Review, Senior, 0, "loan.low-income-large-loan");
         }

@@ -6,7 +6,8 @@ namespace Hitl.Policy.Cli.Cases;
 /// Reads one case (the signals of one model output) from JSON into <see cref="Signals"/>. The standard signals sit at
 /// the top level under their policy names; host fields sit under <c>fields</c>, typed by the policy's declarations.
 /// A value left out (or <c>null</c>) is not given, and the core fails closed on it: a missing number is NaN, a missing
-/// reversibility is irreversible. An optional <c>caseId</c> names the case in the audit trail (for <c>hitl shadow</c>).
+/// reversibility is irreversible, and a missing flag (<c>sensitive</c>, <c>vulnerable</c> or a host flag) stays left out,
+/// which a rule that reads it counts as its riskiest value unless the policy declares a default. An optional <c>caseId</c> names the case in the audit trail (for <c>hitl shadow</c>).
 /// </summary>
 /// <example>
 /// <code>

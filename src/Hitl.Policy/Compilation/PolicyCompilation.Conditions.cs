@@ -48,6 +48,7 @@ internal sealed partial class PolicyCompilation<TContext>
             }
 
             var parts = new List<Condition<TContext>>();
+            var guarded = _guarded;
             for (var i = 0; i < list.Count; i++)
             {
                 var itemPath = JsonPath.Index(listPath, i);
@@ -57,11 +58,15 @@ internal sealed partial class PolicyCompilation<TContext>
                     continue;
                 }
 
+                // Every part after the first may be skipped by short-circuit evaluation.
+                _guarded = guarded || i > 0;
                 if (CompileCondition(list[i], itemPath, positive, ref reads, depth + 1) is { } part)
                 {
                     parts.Add(part);
                 }
             }
+
+            _guarded = guarded;
 
             if (parts.Count != list.Count)
             {
@@ -125,7 +130,12 @@ internal sealed partial class PolicyCompilation<TContext>
             type = registered.Type;
             var declared = _definition.Fields?.GetValueOrDefault(name);
             host = new SchemaFieldInfo(registered.Accessor, _hostIndex[name], declared?.Min ?? double.NegativeInfinity,
-                declared?.Max ?? double.PositiveInfinity, declared?.Required ?? false);
+                declared?.Max ?? double.PositiveInfinity, declared?.Required ?? false,
+                _fieldDefaults.TryGetValue(name, out var fallback) ? fallback : (ScalarValue?)null);
+            if (_guarded && _checks is not null && PresenceCheck(type, host) is { } check)
+            {
+                _checks.Add(check);
+            }
         }
         else
         {
@@ -160,7 +170,10 @@ internal sealed partial class PolicyCompilation<TContext>
                 return null;
             }
 
-            return new HostNumberBetweenCondition<TContext>((NumberAccessor<TContext>)host.Accessor, host.Index, name, host.Min, host.Max, between[0], between[1]);
+            return new HostNumberBetweenCondition<TContext>((NumberAccessor<TContext>)host.Accessor, host.Index, name, host.Min, host.Max, between[0], between[1])
+            {
+                Default = host.NumberDefault,
+            };
         }
 
         if (op == "in")
@@ -178,7 +191,10 @@ internal sealed partial class PolicyCompilation<TContext>
                 return null;
             }
 
-            return new HostNumberInCondition<TContext>((NumberAccessor<TContext>)host.Accessor, host.Index, name, host.Min, host.Max, values.Select(v => v.Number).ToArray());
+            return new HostNumberInCondition<TContext>((NumberAccessor<TContext>)host.Accessor, host.Index, name, host.Min, host.Max, values.Select(v => v.Number).ToArray())
+            {
+                Default = host.NumberDefault,
+            };
         }
 
         var constant = Operand(c, op)!.Value;
@@ -206,7 +222,10 @@ internal sealed partial class PolicyCompilation<TContext>
             return new StandardNumberCondition<TContext>(standard, compare, constant.Number);
         }
 
-        return new HostNumberCompareCondition<TContext>((NumberAccessor<TContext>)host.Accessor, host.Index, name, host.Min, host.Max, compare, constant.Number);
+        return new HostNumberCompareCondition<TContext>((NumberAccessor<TContext>)host.Accessor, host.Index, name, host.Min, host.Max, compare, constant.Number)
+        {
+            Default = host.NumberDefault,
+        };
     }
 
     private Condition<TContext>? TextComparison(ConditionDefinition c, string name, int standard, SchemaFieldInfo host, string op, string opPath)
@@ -234,7 +253,7 @@ internal sealed partial class PolicyCompilation<TContext>
         var set = new TextSet(values.Select(v => v.Text!));
         Condition<TContext> test = standard >= 0
             ? new StandardTextInCondition<TContext>(standard, set)
-            : new HostTextInCondition<TContext>((TextAccessor<TContext>)host.Accessor, host.Index, name, host.Required, set);
+            : new HostTextInCondition<TContext>((TextAccessor<TContext>)host.Accessor, host.Index, name, host.Required, set) { Default = host.Default?.Text };
         return op == "ne" ? new NotCondition<TContext>(test) : test;
     }
 
@@ -258,7 +277,9 @@ internal sealed partial class PolicyCompilation<TContext>
             return new StandardFlagCondition<TContext>(standard, expected);
         }
 
-        return new HostFlagCondition<TContext>((FlagAccessor<TContext>)host.Accessor, name, expected);
+        return host.Accessor is OptionalFlagAccessor<TContext> optional
+            ? new HostOptionalFlagCondition<TContext>(optional, host.Index, name, expected, positive, host.Default?.Flag)
+            : new HostFlagCondition<TContext>((FlagAccessor<TContext>)host.Accessor, name, expected);
     }
 
     private Condition<TContext>? ReversibilityComparison(ConditionDefinition c, string op, string opPath, bool positive)
@@ -373,5 +394,17 @@ internal sealed partial class PolicyCompilation<TContext>
         _ => CompareOp.Lte,
     };
 
-    private readonly record struct SchemaFieldInfo(Delegate Accessor, int Index, double Min, double Max, bool Required);
+    /// <summary>The check that a host field is present and valid, for a field that short-circuit evaluation may skip; null when it cannot be missing.</summary>
+    private static FieldCheck<TContext>? PresenceCheck(FieldType type, SchemaFieldInfo host) => type switch
+    {
+        FieldType.Number => new NumberFieldCheck<TContext>((NumberAccessor<TContext>)host.Accessor, host.Index, host.Min, host.Max, host.NumberDefault),
+        FieldType.Text when host.Required && host.Default is null => new TextFieldCheck<TContext>((TextAccessor<TContext>)host.Accessor, host.Index),
+        FieldType.Flag when host.Accessor is OptionalFlagAccessor<TContext> optional && host.Default is null => new FlagFieldCheck<TContext>(optional, host.Index),
+        _ => null,
+    };
+
+    private readonly record struct SchemaFieldInfo(Delegate Accessor, int Index, double Min, double Max, bool Required, ScalarValue? Default)
+    {
+        public double NumberDefault => Default is { Kind: FieldType.Number } value ? value.Number : double.NaN;
+    }
 }

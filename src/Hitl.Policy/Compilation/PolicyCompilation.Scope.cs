@@ -428,13 +428,16 @@ internal sealed partial class PolicyCompilation<TContext>
             var reads = SignalReads.None;
             var whenPath = JsonPath.Property(rulePath, "when");
             Condition<TContext>? when = null;
+            var checks = new List<FieldCheck<TContext>>();
             if (rule.When is null)
             {
                 Error(PolicyErrorCode.MissingValue, whenPath, "a rule needs a condition");
             }
             else
             {
+                (_checks, _guarded) = (checks, false);
                 when = CompileCondition(rule.When, whenPath, positive: true, ref reads, depth: 0);
+                (_checks, _guarded) = (null, false);
             }
 
             var thenPath = JsonPath.Property(rulePath, "then");
@@ -447,7 +450,7 @@ internal sealed partial class PolicyCompilation<TContext>
             var effect = CompileEffect(rule.Then, thenPath, RouteLevel.Review);
             if (when is not null && id is not null)
             {
-                compiled.Add(new CompiledRule<TContext>(id, RuleKind.BusinessRule, when, effect, reads, rule.Description));
+                compiled.Add(new CompiledRule<TContext>(id, RuleKind.BusinessRule, when, effect, reads, rule.Description) { Checks = [.. checks] });
             }
         }
     }

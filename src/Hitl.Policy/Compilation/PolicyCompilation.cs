@@ -18,7 +18,16 @@ internal sealed partial class PolicyCompilation<TContext>
     private readonly Dictionary<string, int> _tierIndex = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _hostIndex = new(StringComparer.Ordinal);
     private readonly List<string> _signalNames = [.. StandardSignals.Names];
+    private readonly Dictionary<string, ScalarValue> _fieldDefaults = new(StringComparer.Ordinal);
     private string[] _tiers = [];
+    private bool? _sensitiveDefault;
+    private bool? _vulnerableDefault;
+
+    /// <summary>While compiling a rule's condition: whether the current part may be skipped by short-circuit evaluation.</summary>
+    private bool _guarded;
+
+    /// <summary>While compiling a rule's condition: the presence checks of the host fields it may skip.</summary>
+    private List<FieldCheck<TContext>>? _checks;
 
     public PolicyCompilation(PolicyDefinition definition, SignalSchema<TContext> schema)
     {
@@ -37,6 +46,7 @@ internal sealed partial class PolicyCompilation<TContext>
         var version = RequireText(d.Version, JsonPath.Property(root, "version"));
         CompileTiers();
         CompileFields();
+        CompileSignalDefaults();
         if (_schema.ActionTypeAccessor is null)
         {
             Error(PolicyErrorCode.MissingAccessor, root, "the SignalSchema has no action type accessor: call .ActionType(...)");
@@ -166,6 +176,11 @@ internal sealed partial class PolicyCompilation<TContext>
                     Error(PolicyErrorCode.InvertedBand, path, "min must not exceed max", $"[{Format(min)}, {Format(max)}]");
                 }
 
+                if (field.Default is { } fallback)
+                {
+                    CompileDefault(name, field, fallback, JsonPath.Property(path, "default"));
+                }
+
                 if (!_schema.TryGetField(name, out var registered))
                 {
                     Error(PolicyErrorCode.MissingAccessor, path, $"field '{name}' is declared but the SignalSchema registers no accessor for it", Quote(name));
@@ -182,6 +197,42 @@ internal sealed partial class PolicyCompilation<TContext>
             _hostIndex[name] = _signalNames.Count;
             _signalNames.Add(name);
         }
+    }
+
+    private void CompileDefault(string name, FieldDefinition field, ScalarValue fallback, string path)
+    {
+        if (fallback.Kind != field.Type)
+        {
+            Error(PolicyErrorCode.TypeMismatch, path, $"field '{name}' is {Lower(field.Type)}: its default must be a {Lower(field.Type)} value", fallback.ToString());
+            return;
+        }
+
+        if (fallback.Kind == FieldType.Number && !(double.IsFinite(fallback.Number) &&
+            fallback.Number >= (field.Min ?? double.NegativeInfinity) && fallback.Number <= (field.Max ?? double.PositiveInfinity)))
+        {
+            Error(PolicyErrorCode.InvalidValue, path, "a number default is finite and lies within the field's min and max", fallback.ToString());
+            return;
+        }
+
+        if (fallback.Kind == FieldType.Text && fallback.Text is null)
+        {
+            Error(PolicyErrorCode.InvalidValue, path, "a text default is a string", "null");
+            return;
+        }
+
+        _fieldDefaults[name] = fallback;
+    }
+
+    private void CompileSignalDefaults()
+    {
+        if (_definition.SignalDefaults is not { } defaults)
+        {
+            return;
+        }
+
+        CheckUnknown(defaults, JsonPath.Property(JsonPath.Root, "signalDefaults"));
+        _sensitiveDefault = defaults.Sensitive;
+        _vulnerableDefault = defaults.Vulnerable;
     }
 
     private (bool Global, HashSet<string> Actions) CompileKillSwitch()
@@ -269,8 +320,27 @@ internal sealed partial class PolicyCompilation<TContext>
                 $"for action type '{actionName}' the escalate tier '{_tiers[escalate.Tier]}' ranks below the review tier '{_tiers[review.Tier]}'", _tiers[escalate.Tier]);
         }
 
+        var checks = new List<FieldCheck<TContext>>();
+        var checkRules = new List<int>();
+        var checkedFields = new HashSet<int>();
+        for (var i = 0; i < rules.Count; i++)
+        {
+            foreach (var check in rules[i].Checks)
+            {
+                if (checkedFields.Add(check.SignalIndex))
+                {
+                    checks.Add(check);
+                    checkRules.Add(i);
+                }
+            }
+        }
+
         return new ActionPlan<TContext>
         {
+            Checks = [.. checks],
+            CheckRules = [.. checkRules],
+            SensitiveDefault = _sensitiveDefault,
+            VulnerableDefault = _vulnerableDefault,
             Names = new ActionRuleTable(names, actionName, rules.Select(r => r.Id).ToArray()),
             Rules = [.. rules],
             Floor = action?.Floor ?? defaults.Floor ?? RouteLevel.AutoExecute,

@@ -21,6 +21,14 @@ public sealed class FieldDefinition : DefinitionNode
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool Required { get; set; }
 
+    /// <summary>
+    /// The value to use when the host leaves the field out (a NaN number, a null text, an unset flag). Without one, a
+    /// left-out value that a rule reads is an invalid signal: a flag counts as the value that makes the rule apply, and the
+    /// decision stops for a person. Declare a default only where leaving the value out is known to be safe.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ScalarValue? Default { get; set; }
+
     /// <summary>What the field means (for Explain and review tickets).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Description { get; set; }

@@ -32,6 +32,14 @@ public sealed class PolicyDefinition : DefinitionNode
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Dictionary<string, FieldDefinition>? Fields { get; set; }
 
+    /// <summary>
+    /// Values for standard flags that the host may leave out (through an <see cref="OptionalFlagAccessor{TContext}"/>, as
+    /// <see cref="Signals"/> does). Without one, a left-out <c>sensitive</c> or <c>vulnerable</c> that a rule reads counts
+    /// as true and as an invalid signal. Host fields declare theirs with <see cref="FieldDefinition.Default"/>.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SignalDefaultsDefinition? SignalDefaults { get; set; }
+
     /// <summary>The route when a signal is invalid or a host accessor throws. Must be review or stricter.</summary>
     /// <value>The default value is <see cref="RouteLevel.Review"/>.</value>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -57,4 +65,16 @@ public sealed class PolicyDefinition : DefinitionNode
     /// <summary>Where each part of the definition stands in the JSON it was read from (null for builder-made policies).</summary>
     [JsonIgnore]
     internal Json.JsonSourceMap? Source { get; set; }
+}
+
+/// <summary>Values for standard flags that the host leaves out; see <see cref="PolicyDefinition.SignalDefaults"/>.</summary>
+public sealed class SignalDefaultsDefinition : DefinitionNode
+{
+    /// <summary>The value of <c>sensitive</c> when the host leaves it out; none when null.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? Sensitive { get; set; }
+
+    /// <summary>The value of <c>vulnerable</c> when the host leaves it out; none when null.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? Vulnerable { get; set; }
 }

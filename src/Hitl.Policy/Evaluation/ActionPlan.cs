@@ -49,6 +49,17 @@ internal sealed class ActionPlan<TContext>
 
     public required bool KilledByPolicy { get; init; }
 
+    /// <summary>Presence checks of host fields that some rule may skip, with the first rule that reads each (for fault attribution).</summary>
+    public FieldCheck<TContext>[] Checks { get; init; } = [];
+
+    public int[] CheckRules { get; init; } = [];
+
+    /// <summary>The policy's value for a left-out <c>sensitive</c>; null when it declares none.</summary>
+    public bool? SensitiveDefault { get; init; }
+
+    /// <summary>The policy's value for a left-out <c>vulnerable</c>; null when it declares none.</summary>
+    public bool? VulnerableDefault { get; init; }
+
 
     /// <summary>How <c>Route()</c> evaluates <see cref="Rules"/>; built by <see cref="Prepare"/> when the policy is constructed.</summary>
     public EvaluationProgram<TContext> Program { get; private set; } = null!;

@@ -134,6 +134,17 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
         try
         {
             ReadSignals(plan, in context, ref frame);
+            var checks = plan.Checks;
+            for (var k = 0; k < checks.Length; k++)
+            {
+                current = plan.CheckRules[k];
+                if (checks[k].IsInvalid(in context))
+                {
+                    frame.MarkInvalid(checks[k].SignalIndex);
+                }
+            }
+
+            current = -1;
             foreach (ref readonly var rule in program.General.AsSpan())
             {
                 current = rule.Index;
@@ -322,13 +333,29 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
 
         if ((reads & SignalReads.Sensitive) != 0)
         {
-            frame.Sensitive = _schema.SensitiveAccessor!(in context);
+            frame.Sensitive = _schema.SensitiveAccessor is { } sensitive
+                ? sensitive(in context)
+                : Optional(_schema.OptionalSensitiveAccessor!(in context) ?? plan.SensitiveDefault, StandardSignals.SensitiveIndex, ref frame);
         }
 
         if ((reads & SignalReads.Vulnerable) != 0)
         {
-            frame.Vulnerable = _schema.VulnerableAccessor!(in context);
+            frame.Vulnerable = _schema.VulnerableAccessor is { } vulnerable
+                ? vulnerable(in context)
+                : Optional(_schema.OptionalVulnerableAccessor!(in context) ?? plan.VulnerableDefault, StandardSignals.VulnerableIndex, ref frame);
         }
+    }
+
+    /// <summary>A standard flag the host may leave out: left out (and without a policy default) it is invalid and reads as true, its riskiest value.</summary>
+    private static bool Optional(bool? value, int signalIndex, ref SignalFrame frame)
+    {
+        if (value is { } given)
+        {
+            return given;
+        }
+
+        frame.MarkInvalid(signalIndex);
+        return true;
     }
 
     /// <summary>Checks a signal that must lie in [0, 1]; an invalid one is marked and read as its riskiest value.</summary>

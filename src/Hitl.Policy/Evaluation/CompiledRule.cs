@@ -15,4 +15,7 @@ internal sealed class CompiledRule<TContext>(string id, RuleKind kind, Condition
     public SignalReads Reads { get; } = reads;
 
     public string? Description { get; } = description;
+
+    /// <summary>Host fields the condition may skip (later parts of all/any): checked before any rule runs.</summary>
+    public FieldCheck<TContext>[] Checks { get; init; } = [];
 }

@@ -169,6 +169,9 @@ internal sealed class ReversibilityCondition<TContext>(int mask, string descript
 internal abstract class HostNumberCondition<TContext>(NumberAccessor<TContext> accessor, int signalIndex, string name, double min, double max)
     : Condition<TContext>
 {
+    /// <summary>The policy's value for a left-out (NaN) number; NaN when it declares none.</summary>
+    public double Default { get; init; } = double.NaN;
+
     protected string Name => name;
 
     protected NumberAccessor<TContext> Accessor => accessor;
@@ -184,8 +187,13 @@ internal abstract class HostNumberCondition<TContext>(NumberAccessor<TContext> a
         var value = accessor(in context);
         if (!(value >= min && value <= max && double.IsFinite(value)))
         {
-            frame.MarkInvalid(signalIndex);
-            return false;
+            if (!double.IsNaN(value) || double.IsNaN(Default))
+            {
+                frame.MarkInvalid(signalIndex);
+                return false;
+            }
+
+            value = Default;
         }
 
         return Test(value);
@@ -231,8 +239,13 @@ internal sealed class HostNumberCompareCondition<TContext> : HostNumberCondition
         var value = Accessor(in context);
         if (!(value >= Min && value <= Max && double.IsFinite(value)))
         {
-            frame.MarkInvalid(SignalIndex);
-            return false;
+            if (!double.IsNaN(value) || double.IsNaN(Default))
+            {
+                frame.MarkInvalid(SignalIndex);
+                return false;
+            }
+
+            value = Default;
         }
 
         return (value >= _low && value < _high) != _negate;
@@ -281,9 +294,12 @@ internal sealed class HostNumberInCondition<TContext>(
 internal sealed class HostTextInCondition<TContext>(TextAccessor<TContext> accessor, int signalIndex, string name, bool required, TextSet values)
     : Condition<TContext>
 {
+    /// <summary>The policy's value for a left-out (null) text; null when it declares none.</summary>
+    public string? Default { get; init; }
+
     public override bool Evaluate(in TContext context, ref SignalFrame frame)
     {
-        var value = accessor(in context);
+        var value = accessor(in context) ?? Default;
         if (value is null && required)
         {
             frame.MarkInvalid(signalIndex);
@@ -307,6 +323,62 @@ internal sealed class HostFlagCondition<TContext>(FlagAccessor<TContext> accesso
 
     public override void CollectInputs(in TContext context, ref SignalFrame frame, List<TraceInput> inputs) =>
         AddInput(inputs, name, accessor(in context) ? "true" : "false");
+}
+
+/// <summary>
+/// A host-defined flag that the host may leave out (null). Left out and without a policy default, it is an invalid
+/// signal and the condition takes the value that makes its rule apply: true where the rule needs it true, false under an
+/// odd number of <c>not</c>s (<paramref name="positive"/>), so a missing flag never relaxes a decision.
+/// </summary>
+internal sealed class HostOptionalFlagCondition<TContext>(
+    OptionalFlagAccessor<TContext> accessor, int signalIndex, string name, bool expected, bool positive, bool? defaultValue) : Condition<TContext>
+{
+    public override bool Evaluate(in TContext context, ref SignalFrame frame)
+    {
+        if ((accessor(in context) ?? defaultValue) is { } value)
+        {
+            return value == expected;
+        }
+
+        frame.MarkInvalid(signalIndex);
+        return positive;
+    }
+
+    public override void Describe(StringBuilder text) => text.Append(name).Append(" == ").Append(expected ? "true" : "false");
+
+    public override void CollectInputs(in TContext context, ref SignalFrame frame, List<TraceInput> inputs) =>
+        AddInput(inputs, name, accessor(in context) is { } value ? (value ? "true" : "false") : defaultValue is { } d ? (d ? "true (default)" : "false (default)") : "(missing)");
+}
+
+/// <summary>
+/// Checks, before any rule runs, that a host field a rule may skip (a later part of an <c>all</c> or <c>any</c>) is present
+/// and valid, so that short-circuit evaluation never hides a missing field: the decision is flagged either way.
+/// </summary>
+internal abstract class FieldCheck<TContext>(int signalIndex)
+{
+    public int SignalIndex { get; } = signalIndex;
+
+    public abstract bool IsInvalid(in TContext context);
+}
+
+internal sealed class NumberFieldCheck<TContext>(NumberAccessor<TContext> accessor, int signalIndex, double min, double max, double defaultValue)
+    : FieldCheck<TContext>(signalIndex)
+{
+    public override bool IsInvalid(in TContext context)
+    {
+        var value = accessor(in context);
+        return !(value >= min && value <= max && double.IsFinite(value)) && !(double.IsNaN(value) && !double.IsNaN(defaultValue));
+    }
+}
+
+internal sealed class TextFieldCheck<TContext>(TextAccessor<TContext> accessor, int signalIndex) : FieldCheck<TContext>(signalIndex)
+{
+    public override bool IsInvalid(in TContext context) => accessor(in context) is null;
+}
+
+internal sealed class FlagFieldCheck<TContext>(OptionalFlagAccessor<TContext> accessor, int signalIndex) : FieldCheck<TContext>(signalIndex)
+{
+    public override bool IsInvalid(in TContext context) => accessor(in context) is null;
 }
 
 internal sealed class AllCondition<TContext>(Condition<TContext>[] parts) : Condition<TContext>

@@ -18,6 +18,16 @@ public delegate string? TextAccessor<TContext>(in TContext context);
 /// <returns>The value.</returns>
 public delegate bool FlagAccessor<TContext>(in TContext context);
 
+/// <summary>
+/// Reads a yes/no value that the host may not know. Return <see langword="null"/> when the value was left out: unless
+/// the policy declares a default for it, a left-out flag that a rule reads is an invalid signal and counts as its
+/// riskiest value (the value that makes the rule apply).
+/// </summary>
+/// <typeparam name="TContext">The host's context type.</typeparam>
+/// <param name="context">The context.</param>
+/// <returns>The value, or <see langword="null"/> when it was left out.</returns>
+public delegate bool? OptionalFlagAccessor<TContext>(in TContext context);
+
 /// <summary>Reads how reversible the action is from the host's context.</summary>
 /// <typeparam name="TContext">The host's context type.</typeparam>
 /// <param name="context">The context.</param>

@@ -37,7 +37,11 @@ public sealed class SignalSchema<TContext>
 
     internal FlagAccessor<TContext>? SensitiveAccessor { get; private set; }
 
+    internal OptionalFlagAccessor<TContext>? OptionalSensitiveAccessor { get; private set; }
+
     internal FlagAccessor<TContext>? VulnerableAccessor { get; private set; }
+
+    internal OptionalFlagAccessor<TContext>? OptionalVulnerableAccessor { get; private set; }
 
     /// <summary>Reads the action type, for example <c>loan.approve</c>. Required.</summary>
     /// <param name="accessor">The accessor.</param>
@@ -82,12 +86,32 @@ public sealed class SignalSchema<TContext>
     /// <summary>Reads whether the output touches sensitive matters.</summary>
     /// <param name="accessor">The accessor.</param>
     /// <returns>This schema.</returns>
-    public SignalSchema<TContext> Sensitive(FlagAccessor<TContext> accessor) => Set(() => SensitiveAccessor = accessor, accessor);
+    public SignalSchema<TContext> Sensitive(FlagAccessor<TContext> accessor) =>
+        Set(() => (SensitiveAccessor, OptionalSensitiveAccessor) = (accessor, null), accessor);
+
+    /// <summary>
+    /// Reads whether the output touches sensitive matters, when the host may not know: <see langword="null"/> means left
+    /// out, which counts as sensitive and as an invalid signal unless the policy declares a default (<c>signalDefaults</c>).
+    /// </summary>
+    /// <param name="accessor">The accessor.</param>
+    /// <returns>This schema.</returns>
+    public SignalSchema<TContext> Sensitive(OptionalFlagAccessor<TContext> accessor) =>
+        Set(() => (SensitiveAccessor, OptionalSensitiveAccessor) = (null, accessor), accessor);
 
     /// <summary>Reads whether the affected person is vulnerable.</summary>
     /// <param name="accessor">The accessor.</param>
     /// <returns>This schema.</returns>
-    public SignalSchema<TContext> Vulnerable(FlagAccessor<TContext> accessor) => Set(() => VulnerableAccessor = accessor, accessor);
+    public SignalSchema<TContext> Vulnerable(FlagAccessor<TContext> accessor) =>
+        Set(() => (VulnerableAccessor, OptionalVulnerableAccessor) = (accessor, null), accessor);
+
+    /// <summary>
+    /// Reads whether the affected person is vulnerable, when the host may not know: <see langword="null"/> means left
+    /// out, which counts as vulnerable and as an invalid signal unless the policy declares a default (<c>signalDefaults</c>).
+    /// </summary>
+    /// <param name="accessor">The accessor.</param>
+    /// <returns>This schema.</returns>
+    public SignalSchema<TContext> Vulnerable(OptionalFlagAccessor<TContext> accessor) =>
+        Set(() => (VulnerableAccessor, OptionalVulnerableAccessor) = (null, accessor), accessor);
 
     /// <summary>Registers a host-defined numeric field that rules can name.</summary>
     /// <param name="name">The field name rules use, for example <c>applicant.income</c>.</param>
@@ -107,6 +131,16 @@ public sealed class SignalSchema<TContext>
     /// <returns>This schema.</returns>
     public SignalSchema<TContext> Flag(string name, FlagAccessor<TContext> accessor) => Add(name, FieldType.Flag, accessor);
 
+    /// <summary>
+    /// Registers a host-defined yes/no field that the host may not know. <see langword="null"/> means left out: unless the
+    /// field declares a <c>default</c>, a rule that reads it counts it as the value that makes the rule apply, and the
+    /// decision is flagged <see cref="DecisionFlags.InvalidSignal"/>.
+    /// </summary>
+    /// <param name="name">The field name rules use.</param>
+    /// <param name="accessor">The accessor; return <see langword="null"/> when the value is missing.</param>
+    /// <returns>This schema.</returns>
+    public SignalSchema<TContext> Flag(string name, OptionalFlagAccessor<TContext> accessor) => Add(name, FieldType.Flag, accessor);
+
     /// <summary>The host-defined fields, in registration order.</summary>
     public IReadOnlyList<string> FieldNames => _order;
 
@@ -123,8 +157,8 @@ public sealed class SignalSchema<TContext>
         StandardSignals.Amount => AmountAccessor is not null,
         StandardSignals.Category => CategoryAccessor is not null,
         StandardSignals.Reversibility => ReversibilityAccessor is not null,
-        StandardSignals.Sensitive => SensitiveAccessor is not null,
-        StandardSignals.Vulnerable => VulnerableAccessor is not null,
+        StandardSignals.Sensitive => SensitiveAccessor is not null || OptionalSensitiveAccessor is not null,
+        StandardSignals.Vulnerable => VulnerableAccessor is not null || OptionalVulnerableAccessor is not null,
         _ => false,
     };
 

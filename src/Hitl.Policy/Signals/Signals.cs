@@ -5,8 +5,10 @@ namespace Hitl.Policy;
 /// <summary>
 /// A ready-made context: the standard signals as properties and host-defined fields by name. Use it when the host has
 /// no context type of its own, in tests, and wherever fields are only known from the policy file (as in the CLI).
-/// A missing number is NaN, and an unset reversibility is <see cref="Policy.Reversibility.Irreversible"/>, so that
-/// what was not given fails closed.
+/// A missing number is NaN, an unset reversibility is <see cref="Policy.Reversibility.Irreversible"/>, and a flag left
+/// unset (<see cref="Sensitive"/>, <see cref="Vulnerable"/>, or a name missing from <see cref="Flags"/>) is left out, so
+/// that what was not given fails closed: a rule that reads it counts it as its riskiest value and the decision is
+/// flagged <see cref="DecisionFlags.InvalidSignal"/>, unless the policy declares a default for it.
 /// </summary>
 public sealed class Signals
 {
@@ -35,11 +37,11 @@ public sealed class Signals
     /// <value>The default value is <see cref="Policy.Reversibility.Irreversible"/>.</value>
     public Reversibility Reversibility { get; set; } = Reversibility.Irreversible;
 
-    /// <summary>Whether the output touches sensitive matters.</summary>
-    public bool Sensitive { get; set; }
+    /// <summary>Whether the output touches sensitive matters; <see langword="null"/> (the default) when left out.</summary>
+    public bool? Sensitive { get; set; }
 
-    /// <summary>Whether the affected person is vulnerable.</summary>
-    public bool Vulnerable { get; set; }
+    /// <summary>Whether the affected person is vulnerable; <see langword="null"/> (the default) when left out.</summary>
+    public bool? Vulnerable { get; set; }
 
     /// <summary>Host-defined number fields by name.</summary>
     public Dictionary<string, double> Numbers { get; } = new(StringComparer.Ordinal);
@@ -47,7 +49,7 @@ public sealed class Signals
     /// <summary>Host-defined text fields by name.</summary>
     public Dictionary<string, string?> Texts { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Host-defined flag fields by name.</summary>
+    /// <summary>Host-defined flag fields by name; a name that is not here is left out.</summary>
     public Dictionary<string, bool> Flags { get; } = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -94,7 +96,7 @@ public sealed class Signals
                     schema.Text(name, (in Signals s) => s.Texts.GetValueOrDefault(name));
                     break;
                 case FieldType.Flag:
-                    schema.Flag(name, (in Signals s) => s.Flags.GetValueOrDefault(name));
+                    schema.Flag(name, (in Signals s) => s.Flags.TryGetValue(name, out var value) ? (bool?)value : null);
                     break;
                 default:
                     throw new ArgumentException($"Field '{name}' has type {type}; host fields are number, text or flag.", nameof(fields));

@@ -27,6 +27,29 @@ public class CaseReaderTests
     }
 
     [Fact]
+    public void A_left_out_flag_is_left_out_not_false_and_the_email_it_would_pass_stops_for_a_person()
+    {
+        // Issue 10 item 3: sensitive and email.mentionsLegal left out used to read as false and auto-execute.
+        var json = """
+            { "action": "email.send", "requestId": "r-1", "confidence": 0.97, "evidence": 0.95, "category": "retail",
+              "reversibility": "reversible", "vulnerable": false, "fields": { "email.externalRecipients": 1 } }
+            """;
+        var signals = CaseReader.Parse(json, Schema);
+        Assert.Null(signals.Sensitive);
+        Assert.False(signals.Flags.ContainsKey("email.mentionsLegal"));
+
+        var definition = PolicyJson.Load(Cli.Operations);
+        var decision = PolicyCompiler.Compile(definition, Signals.SchemaFor(definition)).Route(signals);
+
+        Assert.False(decision.MayAutoExecute, decision.ToString());
+        Assert.True((decision.Flags & DecisionFlags.InvalidSignal) != 0);
+
+        var result = Cli.RunWithInput(json.ReplaceLineEndings(" ") + "\n", "route", "--policy", Cli.Operations, "--cases", "-");
+        Assert.Contains("\"invalidSignal\":", result.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"route\":\"auto-execute\"", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Host_fields_are_typed_by_the_policys_declarations()
     {
         var signals = CaseReader.Parse("""
@@ -47,7 +70,8 @@ public class CaseReaderTests
         Assert.True(double.IsNaN(signals.Confidence));
         Assert.True(double.IsNaN(signals.Amount));
         Assert.Equal(Reversibility.Irreversible, signals.Reversibility);
-        Assert.False(signals.Sensitive);
+        Assert.Null(signals.Sensitive);
+        Assert.Null(signals.Vulnerable);
     }
 
     [Theory]

@@ -6,8 +6,8 @@ namespace Hitl.Policy.Cli.Tests.Commands;
 
 public class ShadowCommandTests
 {
-    private const string Email = "\"action\":\"email.send\",\"evidence\":0.9,\"reversibility\":\"reversible\",\"category\":\"marketing\",\"fields\":{\"email.externalRecipients\":2,\"email.mentionsLegal\":false}";
-    private const string Refund = "\"action\":\"refund.issue\",\"confidence\":0.97,\"evidence\":0.9,\"reversibility\":\"reversible\",\"fields\":{\"customer.isNew\":false,\"customer.segment\":\"retail\",\"customer.chargebacks\":0}";
+    private const string Email = "\"action\":\"email.send\",\"sensitive\":false,\"vulnerable\":false,\"evidence\":0.9,\"reversibility\":\"reversible\",\"category\":\"marketing\",\"fields\":{\"email.externalRecipients\":2,\"email.mentionsLegal\":false}";
+    private const string Refund = "\"action\":\"refund.issue\",\"sensitive\":false,\"vulnerable\":false,\"confidence\":0.97,\"evidence\":0.9,\"reversibility\":\"reversible\",\"fields\":{\"customer.isNew\":false,\"customer.segment\":\"retail\",\"customer.chargebacks\":0}";
 
     /// <summary>
     /// Six cases; the candidate differs on exactly two: it auto-executes e-mails from 0.80 (active: 0.85), so case-e2 at

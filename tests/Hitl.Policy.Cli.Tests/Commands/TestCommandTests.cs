@@ -67,9 +67,9 @@ public class TestCommandTests
         using var folder = new TempFolder();
         var path = folder.Write("TESTS.json", """
             { "tests": [
-              { "name": "drop table", "case": { "action": "agent.tool-call", "confidence": 0.99, "risk": 0.1, "evidence": 0.9, "reversibility": "reversible", "fields": { "tool.name": "drop_table" } },
+              { "name": "drop table", "case": { "action": "agent.tool-call", "sensitive": false, "vulnerable": false, "confidence": 0.99, "risk": 0.1, "evidence": 0.9, "reversibility": "reversible", "fields": { "tool.name": "drop_table", "tool.touchesProduction": false } },
                 "expect": { "route": "escalate", "tier": "director", "approvals": 2 } },
-              { "name": "shell is not automatic", "case": { "action": "agent.tool-call", "confidence": 0.99, "risk": 0.1, "evidence": 0.9, "reversibility": "reversible", "fields": { "tool.name": "shell" } },
+              { "name": "shell is not automatic", "case": { "action": "agent.tool-call", "sensitive": false, "vulnerable": false, "confidence": 0.99, "risk": 0.1, "evidence": 0.9, "reversibility": "reversible", "fields": { "tool.name": "shell", "tool.touchesProduction": false } },
                 "expect": { "route": "auto-execute" } },
               { "name": "broken", "case": { "action": 1 }, "expect": { "route": "review" } }
             ] }
@@ -100,7 +100,7 @@ public class TestCommandTests
         var path = folder.Write("TESTS.json", """
             { "tests": [ {
                 "name": "shell runs on its own",
-                "case": { "action": "agent.tool-call", "confidence": 0.99, "risk": 0.1, "evidence": 0.9, "reversibility": "reversible",
+                "case": { "action": "agent.tool-call", "sensitive": false, "vulnerable": false, "confidence": 0.99, "risk": 0.1, "evidence": 0.9, "reversibility": "reversible",
                           "fields": { "tool.name": "shell", "tool.touchesProduction": false } },
                 "expect": { "route": "auto-execute", "decidedBy": "hitl:default-route", "fired": ["tool.shel"], "flags": ["sampled-for-audit"] }
             } ] }
@@ -122,8 +122,8 @@ public class TestCommandTests
         using var folder = new TempFolder();
         var path = folder.Write("TESTS.json", """
             { "tests": [ { "name": "typo in tier",
-                "case": { "action": "agent.tool-call", "confidence": 0.99, "risk": 0.1, "evidence": 0.9, "reversibility": "reversible",
-                          "fields": { "tool.name": "drop_table" } },
+                "case": { "action": "agent.tool-call", "sensitive": false, "vulnerable": false, "confidence": 0.99, "risk": 0.1, "evidence": 0.9, "reversibility": "reversible",
+                          "fields": { "tool.name": "drop_table", "tool.touchesProduction": false } },
                 "expect": { "route": "escalate", "tier": "directr" } } ] }
             """);
 
@@ -141,11 +141,11 @@ public class TestCommandTests
             {
               "tests": [
                 { "name": "no route", "case": { "action": "agent.tool-call" }, "expect": { "tier": "operator" } },
-                { "name": "bad field type", "case": { "action": "agent.tool-call", "fields": { "agent.step": "one" } }, "expect": { "route": "review" } },
+                { "name": "bad field type", "case": { "action": "agent.tool-call", "sensitive": false, "vulnerable": false, "fields": { "agent.step": "one" } }, "expect": { "route": "review" } },
                 { "name": "typo in a key", "case": { "action": "agent.tool-call" }, "expected": { "route": "review" } },
                 { "name": "unknown route", "case": { "action": "agent.tool-call" }, "expect": { "route": "approve" } },
                 { "name": "a missing tool name fails closed",
-                  "case": { "action": "agent.tool-call", "confidence": 0.95, "reversibility": "reversible",
+                  "case": { "action": "agent.tool-call", "sensitive": false, "vulnerable": false, "confidence": 0.95, "reversibility": "reversible",
                             "fields": { "tool.access": "read", "tool.touchesProduction": false, "tool.externalRecipients": 0, "agent.step": 2 } },
                   "expect": { "route": "review", "flags": ["invalid-signal"] } }
               ]

@@ -145,11 +145,13 @@ public class HostileAccessorLaws
         _ => null,
     };
 
-    private static bool Flag(in Script s, int index) => s.Behaviours[index] switch
+    /// <summary>A flag the host may leave out (null), as <see cref="Signals"/> reads them; NaN stands for a plain bool here.</summary>
+    private static bool? Flag(in Script s, int index) => s.Behaviours[index] switch
     {
         Behaviour.Normal => false,
         Behaviour.Extreme => true,
         Behaviour.Throw => throw new InvalidOperationException("flag down"),
+        Behaviour.Null => null,
         _ => (s.Seed & 2) != 0,
     };
 }

@@ -29,6 +29,16 @@ public class PolicySchemaTests
     }
 
     [Fact]
+    public void The_schema_accepts_signal_and_field_defaults()
+    {
+        using var document = JsonDocument.Parse("""
+            { "id": "p", "version": "1", "signalDefaults": { "sensitive": false, "vulnerable": true },
+              "fields": { "f": { "type": "flag", "default": false }, "n": { "type": "number", "default": 0 } } }
+            """);
+        Assert.Empty(Checker.Check(document.RootElement));
+    }
+
+    [Fact]
     public void The_repository_has_policy_files_to_check() => Assert.True(PolicyFiles().Count >= 2);
 
     [Theory]
@@ -50,6 +60,10 @@ public class PolicySchemaTests
     [InlineData("""{ "id": "p", "version": "1", "defaults": { "rules": [ { "id": "r", "when": { "field": "x", "gt": 1, "lt": 2 }, "then": {} } ] } }""", "$.defaults.rules[0].when: matches 0 of oneOf")]
     [InlineData("""{ "id": "p", "version": "1", "defaults": { "impactTiers": [ { "id": "t" } ] } }""", "$.defaults.impactTiers[0]: matches 0 of oneOf")]
     [InlineData("""{ "id": "p", "version": "1", "defaults": { "review": { "deadline": "4 hours" } } }""", "does not match ^-?P")]
+    [InlineData("""{ "id": "p", "version": "1", "signalDefaults": { "sensitive": "no" } }""", "$.signalDefaults.sensitive")]
+    [InlineData("""{ "id": "p", "version": "1", "signalDefaults": { "confidence": 1 } }""", "$.signalDefaults.confidence: not allowed")]
+    [InlineData("""{ "id": "p", "version": "1", "fields": { "f": { "type": "flag", "default": null } } }""", "$.fields.f.default")]
+    [InlineData("""{ "id": "p", "version": "1", "defaults": { "route": 0 } }""", "$.defaults.route")]
     public void The_schema_rejects_what_the_format_does_not_allow(string json, string expected)
     {
         using var document = JsonDocument.Parse(json);

@@ -27,6 +27,8 @@ public class SeedExampleTests
         Amount = 20,
         Category = "general",
         Reversibility = Reversibility.Reversible,
+        Sensitive = false,
+        Vulnerable = false,
     };
 
     [Theory]
