@@ -37,6 +37,9 @@ internal sealed partial class PolicyCompilation<TContext>
 
     public List<PolicyError> Errors { get; } = [];
 
+    /// <summary>The key of the audit sample; null for the unkeyed (evadable) hash.</summary>
+    public SamplingKey? SamplingKey { get; init; }
+
     public CompiledPolicy<TContext>? Compile(KillSwitch killSwitch)
     {
         var d = _definition;
@@ -92,7 +95,7 @@ internal sealed partial class PolicyCompilation<TContext>
             return null;
         }
 
-        return new CompiledPolicy<TContext>(names, _schema, plans, unknownPlan, onInvalid, onUnknown, killSwitch, d.Description ?? "");
+        return new CompiledPolicy<TContext>(names, _schema, plans, unknownPlan, onInvalid, onUnknown, killSwitch, d.Description ?? "", SamplingKey);
     }
 
     private void CompileTiers()

@@ -15,11 +15,26 @@ public static class PolicyCompiler
     /// <param name="killSwitch">The kill switch to obey; pass the same one across reloads. A new one when omitted.</param>
     /// <returns>The compiled policy.</returns>
     /// <exception cref="PolicyValidationException">The policy is invalid; <see cref="PolicyValidationException.Errors"/> lists why.</exception>
-    public static CompiledPolicy<TContext> Compile<TContext>(PolicyDefinition definition, SignalSchema<TContext> schema, KillSwitch? killSwitch = null)
+    public static CompiledPolicy<TContext> Compile<TContext>(PolicyDefinition definition, SignalSchema<TContext> schema, KillSwitch? killSwitch = null) =>
+        Compile(definition, schema, killSwitch, samplingKey: null);
+
+    /// <summary>Compiles a policy whose audit sample is keyed with a deployment secret, or throws with every error found.</summary>
+    /// <typeparam name="TContext">The host's context type.</typeparam>
+    /// <param name="definition">The policy as written.</param>
+    /// <param name="schema">How to read signals from the host's context.</param>
+    /// <param name="killSwitch">The kill switch to obey; pass the same one across reloads. A new one when omitted.</param>
+    /// <param name="samplingKey">
+    /// The key of the audit sample. With <see langword="null"/>, the sample follows from a public hash of the request id,
+    /// which a submitter who chooses request ids can evade; see <see cref="SamplingKey"/>.
+    /// </param>
+    /// <returns>The compiled policy.</returns>
+    /// <exception cref="PolicyValidationException">The policy is invalid; <see cref="PolicyValidationException.Errors"/> lists why.</exception>
+    public static CompiledPolicy<TContext> Compile<TContext>(
+        PolicyDefinition definition, SignalSchema<TContext> schema, KillSwitch? killSwitch, SamplingKey? samplingKey)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(schema);
-        var compilation = new PolicyCompilation<TContext>(definition, schema);
+        var compilation = new PolicyCompilation<TContext>(definition, schema) { SamplingKey = samplingKey };
         var policy = compilation.Compile(killSwitch ?? new KillSwitch());
         if (compilation.Errors.Count > 0)
         {

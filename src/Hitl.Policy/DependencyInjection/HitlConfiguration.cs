@@ -31,6 +31,18 @@ internal static class HitlConfiguration
         options.PolicyPath = Text(configuration, nameof(HitlPolicyOptions.PolicyPath)) ?? options.PolicyPath;
         options.PolicyJson = Text(configuration, nameof(HitlPolicyOptions.PolicyJson)) ?? options.PolicyJson;
         options.WatchPolicyFile = Flag(configuration, nameof(HitlPolicyOptions.WatchPolicyFile), options.BindingProblems) ?? options.WatchPolicyFile;
+        if (Text(configuration, nameof(HitlPolicyOptions.SamplingKey)) is { } key)
+        {
+            try
+            {
+                options.SamplingKey = SamplingKey.FromBase64(key);
+            }
+            catch (ArgumentException ex)
+            {
+                // The value is a secret: name the key and the problem, never the value.
+                options.BindingProblems.Add($"{KeyOf(configuration, nameof(HitlPolicyOptions.SamplingKey))}: {ex.Message.Split(" (Parameter", StringSplitOptions.None)[0]}");
+            }
+        }
     }
 
     public static void BindGate(IConfiguration gate, ReviewGateOptions options)

@@ -165,7 +165,7 @@ public static class HitlPolicyServiceCollectionExtensions
         var time = services.GetRequiredService<TimeProvider>();
         var options = monitor.Get(optionsName);
         var definition = PolicySource.Load(options, out var errors) ?? throw new PolicyValidationException(errors);
-        var policy = new ReloadablePolicy<TContext>(definition, schema(definition), services.GetRequiredService<KillSwitch>());
+        var policy = new ReloadablePolicy<TContext>(definition, schema(definition), services.GetRequiredService<KillSwitch>(), options.SamplingKey);
         state.Started = true;
         var reloader = new PolicyReloader<TContext>(policy, schema, logger, audit, time);
         reloader.Activated(policy.PolicyId, policy.PolicyVersion, policy.PolicyHash);

@@ -24,11 +24,14 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
     private readonly TextAccessor<TContext>? _requestId;
     private readonly RouteLevel _onInvalid;
     private readonly RouteLevel _onUnknownAction;
+    private readonly SamplingKey? _samplingKey;
 
     internal CompiledPolicy(
         PolicyNames names, SignalSchema<TContext> schema, Dictionary<string, ActionPlan<TContext>> plans,
-        ActionPlan<TContext> unknownAction, RouteLevel onInvalid, RouteLevel onUnknownAction, KillSwitch killSwitch, string description)
+        ActionPlan<TContext> unknownAction, RouteLevel onInvalid, RouteLevel onUnknownAction, KillSwitch killSwitch, string description,
+        SamplingKey? samplingKey)
     {
+        _samplingKey = samplingKey;
         Names = names;
         _schema = schema;
         foreach (var plan in plans.Values)
@@ -64,6 +67,9 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
 
     /// <summary>The action types the policy declares.</summary>
     public IEnumerable<string> ActionTypes => _plans.Keys;
+
+    /// <summary>The fingerprint of the key the audit sample is keyed with, or <see langword="null"/> when the sample is unkeyed (evadable by chosen request ids).</summary>
+    public string? SamplingKeyFingerprint => _samplingKey?.Fingerprint;
 
     /// <summary>The kill switch this policy obeys (shared across reloads when the caller passes the same one).</summary>
     public KillSwitch KillSwitch { get; }
@@ -232,7 +238,7 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
             bool sampled;
             try
             {
-                sampled = RequestSampler.IsSampled(_requestId?.Invoke(in context), plan.SampleSalt, plan.SampleThreshold);
+                sampled = RequestSampler.IsSampled(_requestId?.Invoke(in context), plan.SampleSalt, plan.SampleThreshold, _samplingKey);
             }
 #pragma warning disable CA1031 // A request-id accessor that throws fails closed like every other accessor.
             catch (Exception)

@@ -21,9 +21,21 @@ public sealed class ReloadablePolicy<TContext> : IEscalationPolicy<TContext>, ID
     /// <param name="killSwitch">The kill switch every version obeys; a new one when omitted.</param>
     /// <exception cref="PolicyValidationException">The policy does not compile.</exception>
     public ReloadablePolicy(PolicyDefinition definition, SignalSchema<TContext> schema, KillSwitch? killSwitch = null)
+        : this(definition, schema, killSwitch, samplingKey: null)
+    {
+    }
+
+    /// <summary>Starts with a compiled policy whose audit sample, in this version and every reload, is keyed with <paramref name="samplingKey"/>.</summary>
+    /// <param name="definition">The policy as written (its hash is recorded with every decision).</param>
+    /// <param name="schema">How to read signals.</param>
+    /// <param name="killSwitch">The kill switch every version obeys; a new one when omitted.</param>
+    /// <param name="samplingKey">The key of the audit sample; <see langword="null"/> for the unkeyed, evadable hash (see <see cref="Policy.SamplingKey"/>).</param>
+    /// <exception cref="PolicyValidationException">The policy does not compile.</exception>
+    public ReloadablePolicy(PolicyDefinition definition, SignalSchema<TContext> schema, KillSwitch? killSwitch, SamplingKey? samplingKey)
     {
         KillSwitch = killSwitch ?? new KillSwitch();
-        var compiled = PolicyCompiler.Compile(definition, schema, KillSwitch);
+        SamplingKey = samplingKey;
+        var compiled = PolicyCompiler.Compile(definition, schema, KillSwitch, SamplingKey);
         _active = new Active(compiled, Hash(definition));
         _hashes[(compiled.PolicyId, compiled.PolicyVersion)] = _active.Hash;
     }
@@ -39,6 +51,9 @@ public sealed class ReloadablePolicy<TContext> : IEscalationPolicy<TContext>, ID
 
     /// <summary>The kill switch every version obeys.</summary>
     public KillSwitch KillSwitch { get; }
+
+    /// <summary>The key of the audit sample of every version, or <see langword="null"/> when the sample is unkeyed.</summary>
+    public SamplingKey? SamplingKey { get; }
 
     /// <inheritdoc />
     public string PolicyId => _active.Policy.PolicyId;
@@ -69,7 +84,7 @@ public sealed class ReloadablePolicy<TContext> : IEscalationPolicy<TContext>, ID
         Active active;
         try
         {
-            var compiled = PolicyCompiler.Compile(definition, schema, KillSwitch);
+            var compiled = PolicyCompiler.Compile(definition, schema, KillSwitch, SamplingKey);
             active = new Active(compiled, Hash(definition));
         }
         catch (PolicyValidationException ex)
