@@ -169,7 +169,7 @@ public static class HitlPolicyServiceCollectionExtensions
         state.Started = true;
         var reloader = new PolicyReloader<TContext>(policy, schema, logger, audit, time);
         reloader.Activated(policy.PolicyId, policy.PolicyVersion, policy.PolicyHash);
-        var watcher = new PolicyFileWatcher(() => reloader.Reload(monitor.Get(optionsName)));
+        var watcher = new PolicyFileWatcher(() => reloader.Reload(() => monitor.Get(optionsName)), reloader.Failed);
         watcher.Watch(options.WatchPolicyFile ? options.PolicyPath : null);
         var subscription = monitor.OnChange((changed, changedName) =>
         {

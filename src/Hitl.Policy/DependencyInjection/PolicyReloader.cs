@@ -12,14 +12,17 @@ internal sealed class PolicyReloader<TContext>(
 {
     private readonly Lock _gate = new();
 
-    public void Reload(HitlPolicyOptions options)
+    public void Reload(HitlPolicyOptions options) => Reload(() => options);
+
+    /// <summary>Reloads from the options <paramref name="read"/> returns; reading them may fail too, and is then a rejected reload.</summary>
+    public void Reload(Func<HitlPolicyOptions> read)
     {
         lock (_gate)
         {
             IReadOnlyList<PolicyError> errors;
             try
             {
-                var definition = PolicySource.Load(options, out errors);
+                var definition = PolicySource.Load(read(), out errors);
                 if (definition is not null && policy.TryReload(definition, schema(definition), out errors))
                 {
                     Activated(policy.PolicyId, policy.PolicyVersion, policy.PolicyHash);
@@ -35,6 +38,21 @@ internal sealed class PolicyReloader<TContext>(
 
             HitlLog.PolicyReloadRejected(logger, policy.PolicyId, policy.PolicyVersion, errors.Count,
                 string.Concat(errors.Select(e => Environment.NewLine + "  " + e)));
+        }
+    }
+
+    /// <summary>Logs a failure around a reload (watching the file, an event of the watcher) as a rejected reload.</summary>
+    public void Failed(string? path, Exception exception)
+    {
+        try
+        {
+            HitlLog.PolicyReloadRejected(logger, policy.PolicyId, policy.PolicyVersion, 1,
+                $"{Environment.NewLine}  watching policy file '{path}' failed: {exception.GetType().Name}: {exception.Message}");
+        }
+#pragma warning disable CA1031 // A logger that throws must not end the watching either.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
         }
     }
 

@@ -146,6 +146,38 @@ public class ReloadRejectionTests
         }
     }
 
+    [Fact]
+    public async Task A_policy_path_that_cannot_be_watched_is_logged_as_rejected_and_later_changes_still_reload()
+    {
+        var directory = Directory.CreateTempSubdirectory("hitl-reload-");
+        try
+        {
+            var path = Path.Combine(directory.FullName, "policy.json");
+            await File.WriteAllTextAsync(path, Policy("1", "review"));
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["PolicyPath"] = path }).Build();
+            var logs = new CapturingLoggerFactory();
+            using var provider = Build(configuration, logs);
+            var policy = provider.GetRequiredService<ReloadablePolicy<Signals>>();
+
+            configuration["PolicyPath"] = "bad\0path.json";
+            configuration.Reload();
+
+            Assert.Equal("1", policy.PolicyVersion);
+            Assert.Contains(logs.Messages, m => m.Event.Id == Rejected && m.Message.Contains("watching policy file", StringComparison.Ordinal));
+
+            await File.WriteAllTextAsync(path, Policy("2", "block"));
+            configuration["PolicyPath"] = path;
+            configuration.Reload();
+            Assert.Equal("2", policy.PolicyVersion);
+            await File.WriteAllTextAsync(path, Policy("3", "block"));
+            await WaitUntil(() => policy.PolicyVersion == "3");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         for (var i = 0; i < 500 && !condition(); i++)
