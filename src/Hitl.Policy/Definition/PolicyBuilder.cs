@@ -66,6 +66,38 @@ public sealed class PolicyBuilder
     /// <returns>This builder.</returns>
     public PolicyBuilder FlagField(string name) => Field(name, new FieldDefinition { Type = FieldType.Flag });
 
+    /// <summary>
+    /// Declares the value a declared host field takes when the host leaves it out (see <see cref="FieldDefinition.Default"/>).
+    /// Declare the field first.
+    /// </summary>
+    /// <param name="name">The field name.</param>
+    /// <param name="value">The value, of the field's type.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="InvalidOperationException">The field is not declared.</exception>
+    public PolicyBuilder FieldDefault(string name, ScalarValue value)
+    {
+        if (_definition.Fields?.GetValueOrDefault(name) is not { } field)
+        {
+            throw new InvalidOperationException($"Declare field '{name}' (NumberField, TextField or FlagField) before its default.");
+        }
+
+        field.Default = value;
+        return this;
+    }
+
+    /// <summary>
+    /// Declares the values of the standard flags when the host leaves them out (see <see cref="PolicyDefinition.SignalDefaults"/>);
+    /// <see langword="null"/> leaves a flag without a default, so that leaving it out fails closed.
+    /// </summary>
+    /// <param name="sensitive">The value of <c>sensitive</c> when left out.</param>
+    /// <param name="vulnerable">The value of <c>vulnerable</c> when left out.</param>
+    /// <returns>This builder.</returns>
+    public PolicyBuilder SignalDefaults(bool? sensitive = null, bool? vulnerable = null)
+    {
+        _definition.SignalDefaults = new SignalDefaultsDefinition { Sensitive = sensitive, Vulnerable = vulnerable };
+        return this;
+    }
+
     /// <summary>Sets the route when a signal is invalid or a host accessor throws (review or stricter).</summary>
     /// <param name="route">The route.</param>
     /// <returns>This builder.</returns>

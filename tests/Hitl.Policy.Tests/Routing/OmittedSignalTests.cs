@@ -99,6 +99,20 @@ public class OmittedSignalTests
     }
 
     [Fact]
+    public void The_builder_declares_defaults_too()
+    {
+        var definition = new PolicyBuilder("p", "1").FlagField("verified").FieldDefault("verified", true).SignalDefaults(sensitive: false)
+            .Action("pay", a => a.Sensitive(RouteLevel.Review).Rule("unverified", Conditions.Field("verified").IsFalse(), RouteLevel.Block))
+            .Build();
+        var policy = PolicyCompiler.Compile(definition, Signals.SchemaFor(definition));
+
+        var decision = policy.Route(new Signals { ActionType = "pay", Reversibility = Reversibility.Reversible });
+
+        Assert.Equal(RouteLevel.AutoExecute, decision.Route);
+        Assert.Throws<InvalidOperationException>(() => new PolicyBuilder("p", "1").FieldDefault("nowhere", 1));
+    }
+
+    [Fact]
     public void Defaults_are_read_from_json_and_checked_against_the_field_type()
     {
         var definition = PolicyJson.Parse("""
