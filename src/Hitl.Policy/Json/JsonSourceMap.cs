@@ -130,6 +130,53 @@ internal sealed class JsonSourceMap
         problems.Add(new PolicyError(PolicyErrorCode.MalformedJson, path, message, value) { Line = line + 1, Column = (int)(offset - lineStarts[line]) + 1 });
     }
 
+    /// <summary>The JSON text of the value at <paramref name="path"/> in <paramref name="utf8"/> (shortened), or null when unknown.</summary>
+    public string? RawValue(string path, ReadOnlySpan<byte> utf8)
+    {
+        if (!_offsets.TryGetValue(path, out var offset) || offset < 0 || offset >= utf8.Length)
+        {
+            return null;
+        }
+
+        try
+        {
+            var rest = utf8[(int)offset..];
+            var options = new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+            var reader = new Utf8JsonReader(rest, options);
+            if (!reader.Read())
+            {
+                return null;
+            }
+
+            // A property's path starts at its name: the value follows the colon.
+            var after = rest[(int)reader.BytesConsumed..];
+            var colon = after.IndexOfAnyExcept(" \t\r\n"u8);
+            if (reader.TokenType == JsonTokenType.String && colon >= 0 && after[colon] == (byte)':')
+            {
+                rest = after[(colon + 1)..];
+                rest = rest[Math.Max(0, rest.IndexOfAnyExcept(" \t\r\n"u8))..];
+                reader = new Utf8JsonReader(rest, options);
+                if (!reader.Read())
+                {
+                    return null;
+                }
+            }
+
+            if (!reader.TrySkip())
+            {
+                return null;
+            }
+
+            var raw = rest[..(int)reader.BytesConsumed];
+            var text = Encoding.UTF8.GetString(raw.Length > 60 ? raw[..57] : raw);
+            return raw.Length > 60 ? text + "..." : text;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Adds the line and column of the error's path, or of its nearest enclosing path that the source has.</summary>
     public PolicyError Locate(PolicyError error)
     {

@@ -33,7 +33,7 @@ public static class PolicyJson
         }
 
         PolicyDefinition? definition;
-        JsonSourceMap source;
+        JsonSourceMap? source = null;
         try
         {
             // One reader pass first: it maps paths to lines and refuses what the serializer would let through
@@ -51,7 +51,9 @@ public static class PolicyJson
         {
             var line = ex.LineNumber is { } l ? (int)l + 1 : (int?)null;
             var column = ex.BytePositionInLine is { } c ? (int)c + 1 : (int?)null;
-            var error = new PolicyError(PolicyErrorCode.MalformedJson, ex.Path ?? JsonPath.Root, Clean(ex.Message)) { Line = line, Column = column };
+            var path = ex.Path ?? JsonPath.Root;
+            var value = source?.RawValue(path, utf8Json);
+            var error = new PolicyError(PolicyErrorCode.MalformedJson, path, Clean(ex.Message), value) { Line = line, Column = column };
             throw new PolicyValidationException([error], ex);
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException or OverflowException or ArgumentException or NotSupportedException)
@@ -66,7 +68,7 @@ public static class PolicyJson
             throw new PolicyValidationException([new PolicyError(PolicyErrorCode.MalformedJson, JsonPath.Root, "the document is null; a policy is a JSON object") { Line = 1, Column = 1 }]);
         }
 
-        definition.Source = source;
+        definition.Source = source!;
         return definition;
     }
 

@@ -68,6 +68,7 @@ public class LoaderRefusalTests
         var error = Refused(Valid.Replace("\"type\": \"number\"", "\"type\": " + type, StringComparison.Ordinal));
 
         Assert.Equal("$.fields.f.type", error.Path);
+        Assert.Equal(shown, error.Value);
         Assert.Equal(2, error.Line);
         Assert.Contains(shown.Trim('"'), (error.Value ?? "") + error.Message, StringComparison.Ordinal);
     }
@@ -85,6 +86,7 @@ public class LoaderRefusalTests
 
         Assert.Equal(PolicyErrorCode.MalformedJson, error.Code);
         Assert.Equal("$.defaults.route", error.Path);
+        Assert.Equal(route, error.Value);
         Assert.Equal(3, error.Line);
     }
 

@@ -47,6 +47,30 @@ public class OmittedSignalTests
         Assert.Contains("email.send.sensitive", decision.FiredRules.ToArray());
     }
 
+    [Fact]
+    public void Routing_with_left_out_flags_allocates_nothing()
+    {
+        var inputs = new[]
+        {
+            Email(), Email(s => s.Sensitive = null), Email(s => s.Flags.Remove("email.mentionsLegal")),
+            Email(s => { s.Sensitive = null; s.Flags.Remove("email.mentionsLegal"); }),
+        };
+        foreach (var input in inputs)
+        {
+            Operations.Route(input);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var stopped = 0;
+        for (var i = 0; i < 20_000; i++)
+        {
+            stopped += Operations.Route(inputs[i & 3]).MayAutoExecute ? 0 : 1;
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(15_000, stopped);
+    }
+
     [Theory]
     [InlineData("sensitive")]
     [InlineData("email.mentionsLegal")]
