@@ -55,6 +55,34 @@ public class ValidateCommandTests
         Assert.Contains("2 errors; the policy is not valid.", result.Out, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("{ \"field\": \"applicant.debtRatio\", \"weight\": 2 }", "{ \"field\": \"applicant.debtRatio\", \"weight\": 1e308 }", "{ \"field\": \"fraud.signal\", \"weight\": 3 }", "{ \"field\": \"fraud.signal\", \"weight\": 1e308 }", "$.actions['loan.approve'].risk.factors")]
+    [InlineData("\"route\": \"auto-execute\"", "\"route\": \"0\"", "", "", "$.defaults.route")]
+    [InlineData("\"route\": \"auto-execute\"", "\"route\": 42", "", "", "$.defaults.route")]
+    [InlineData("\"type\": \"flag\"", "\"type\": \"reversibility\"", "", "", "$.fields['customer.isNew'].type")]
+    [InlineData("\"min\": 0,", "\"min\": -1e309,", "", "", "$.fields['applicant.income'].min")]
+    public void What_issue_10_found_valid_is_not_valid(string from, string to, string from2, string to2, string path)
+    {
+        using var folder = new TempFolder();
+        var text = File.ReadAllText(Cli.Operations);
+        var changed = ReplaceFirst(text, from, to);
+        changed = from2.Length == 0 ? changed : ReplaceFirst(changed, from2, to2);
+        Assert.NotEqual(text, changed);
+        var file = folder.Write("policy.json", changed);
+
+        var result = Cli.Run("validate", file);
+
+        Assert.Equal(ExitCodes.Failed, result.Exit);
+        Assert.Contains(path, result.Out, StringComparison.Ordinal);
+        Assert.Matches(@"policy\.json:\d+:\d+: \$", result.Out);
+
+        static string ReplaceFirst(string text, string from, string to)
+        {
+            var at = text.IndexOf(from, StringComparison.Ordinal);
+            return at < 0 ? text : string.Concat(text.AsSpan(0, at), to, text.AsSpan(at + from.Length));
+        }
+    }
+
     [Fact]
     public void The_line_of_an_error_is_the_line_of_the_offending_value()
     {
