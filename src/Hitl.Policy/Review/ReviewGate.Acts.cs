@@ -51,31 +51,16 @@ public sealed partial class ReviewGate<TContext>
         CheckReason(act, requireText: true);
         var reviewer = await ResolveAsync(act, cancellationToken).ConfigureAwait(false);
         var c = Find(act.CaseId, act.ActorId);
-        await c.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        return await InTimeAsync(c, act, orHeld: true, async () =>
         {
-            if (c.State != CaseState.Held)
-            {
-                RequirePending(c, act);
-            }
-
-            if (!PastDeadline(c))
-            {
-                RequireTier(c, reviewer, c.Tier, act);
-                RequireFreshEyes(c, act);
-                var now = _time.GetUtcNow();
-                await RecordAsync(c, ActKind.Rejected, reviewer, act, now, cancellationToken).ConfigureAwait(false);
-                c.LastDecider = reviewer.Id;
-                Close(c, CaseState.Rejected, execute: false, reviewer.Id, act.ReasonCode, act.Reason, now);
-                return c.View();
-            }
-        }
-        finally
-        {
-            c.Lock.Release();
-        }
-
-        throw await LateAsync(c, act, cancellationToken).ConfigureAwait(false);
+            RequireTier(c, reviewer, c.Tier, act);
+            RequireFreshEyes(c, act);
+            var now = _time.GetUtcNow();
+            await RecordAsync(c, ActKind.Rejected, reviewer, act, now, cancellationToken).ConfigureAwait(false);
+            c.LastDecider = reviewer.Id;
+            Close(c, CaseState.Rejected, execute: false, reviewer.Id, act.ReasonCode, act.Reason, now);
+            return c.View();
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -91,45 +76,29 @@ public sealed partial class ReviewGate<TContext>
         CheckReason(act, requireText: false);
         var reviewer = await ResolveAsync(act, cancellationToken).ConfigureAwait(false);
         var c = Find(act.CaseId, act.ActorId);
-        ReviewTicket? ticket = null;
-        string? previousTier = null;
-        var now = default(DateTimeOffset);
-        await c.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        var (ticket, previousTier, now) = await InTimeAsync(c, act, orHeld: false, async () =>
         {
-            RequirePending(c, act);
-            if (!PastDeadline(c))
+            RequireTier(c, reviewer, c.Tier, act);
+            if (c.Tier + 1 >= c.Tiers.Count)
             {
-                RequireTier(c, reviewer, c.Tier, act);
-                if (c.Tier + 1 >= c.Tiers.Count)
-                {
-                    throw Refuse(ReviewErrorCode.NoHigherTier, c.Id, act.ActorId,
-                        $"Case '{c.Id}' already needs tier '{c.TierName}', the highest of the policy; reject it instead.");
-                }
-
-                now = _time.GetUtcNow();
-                previousTier = c.TierName;
-                var entry = ActEntry(c, ActKind.Escalated, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, now) with
-                {
-                    Route = RouteLevel.Escalate,
-                    RequiredTier = c.Tiers[c.Tier + 1],
-                };
-                await AppendAsync(entry, c.Id, cancellationToken).ConfigureAwait(false);
-                Escalate(c, now);
-                ticket = c.Ticket = Reticket(c, TicketReason.Escalated, now);
-                Recorded(c, ActKind.Escalated, reviewer.Id, act.ReasonCode);
-                _metrics.Escalation(c.ActionType, "reviewer");
+                throw Refuse(ReviewErrorCode.NoHigherTier, c.Id, act.ActorId,
+                    $"Case '{c.Id}' already needs tier '{c.TierName}', the highest of the policy; reject it instead.");
             }
-        }
-        finally
-        {
-            c.Lock.Release();
-        }
 
-        if (ticket is null)
-        {
-            throw await LateAsync(c, act, cancellationToken).ConfigureAwait(false);
-        }
+            var at = _time.GetUtcNow();
+            var from = c.TierName;
+            var entry = ActEntry(c, ActKind.Escalated, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, at) with
+            {
+                Route = RouteLevel.Escalate,
+                RequiredTier = c.Tiers[c.Tier + 1],
+            };
+            await AppendAsync(entry, c.Id, cancellationToken).ConfigureAwait(false);
+            Escalate(c, at);
+            var reticket = c.Ticket = Reticket(c, TicketReason.Escalated, at);
+            Recorded(c, ActKind.Escalated, reviewer.Id, act.ReasonCode);
+            _metrics.Escalation(c.ActionType, "reviewer");
+            return (reticket, from, at);
+        }, cancellationToken).ConfigureAwait(false);
 
         await SendTicketAsync(c, ticket, cancellationToken).ConfigureAwait(false);
         await RunEscalationHandlersAsync(c, ticket, previousTier, EscalationCause.Reviewer, reviewer.Id, now, cancellationToken).ConfigureAwait(false);
@@ -366,21 +335,7 @@ public sealed partial class ReviewGate<TContext>
         CheckReason(act, requireText: false);
         var reviewer = await ResolveAsync(act, cancellationToken).ConfigureAwait(false);
         var c = Find(act.CaseId, act.ActorId);
-        await c.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            RequirePending(c, act);
-            if (!PastDeadline(c))
-            {
-                return await DecideLockedAsync(c, reviewer, act, editedPayload, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            c.Lock.Release();
-        }
-
-        throw await LateAsync(c, act, cancellationToken).ConfigureAwait(false);
+        return await InTimeAsync(c, act, orHeld: false, () => DecideLockedAsync(c, reviewer, act, editedPayload, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<ReviewCaseView> DecideLockedAsync(ReviewCase c, Reviewer reviewer, HumanAct act, string? editedPayload, CancellationToken cancellationToken)
@@ -537,6 +492,34 @@ public sealed partial class ReviewGate<TContext>
         }
 
         return role;
+    }
+
+    /// <summary>
+    /// Runs an act on a pending case (or, with <paramref name="orHeld"/>, a held one) under the case's lock. When the
+    /// deadline has passed by the gate's clock, the act does not run: the fallback applies and the act is refused
+    /// (<see cref="ReviewErrorCode.DeadlinePassed"/>), whether or not a sweep ran.
+    /// </summary>
+    private async ValueTask<T> InTimeAsync<T>(ReviewCase c, HumanAct act, bool orHeld, Func<ValueTask<T>> body, CancellationToken cancellationToken)
+    {
+        await c.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!(orHeld && c.State == CaseState.Held))
+            {
+                RequirePending(c, act);
+            }
+
+            if (!PastDeadline(c))
+            {
+                return await body().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            c.Lock.Release();
+        }
+
+        throw await LateAsync(c, act, cancellationToken).ConfigureAwait(false);
     }
 
     private void RequirePending(ReviewCase c, HumanAct act)

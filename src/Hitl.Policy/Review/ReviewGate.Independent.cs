@@ -29,37 +29,25 @@ public sealed partial class ReviewGate<TContext>
 
         var reviewer = await ResolveAsync(act, cancellationToken).ConfigureAwait(false);
         var c = Find(act.CaseId, act.ActorId);
-        await c.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        return await InTimeAsync(c, act, orHeld: false, async () =>
         {
-            RequirePending(c, act);
-            if (!PastDeadline(c))
+            RequireMayDecide(c, reviewer, act);
+            if (!c.SuggestionWithheld)
             {
-                RequireMayDecide(c, reviewer, act);
-                if (!c.SuggestionWithheld)
-                {
-                    throw Refuse(ReviewErrorCode.InvalidState, c.Id, act.ActorId,
-                        $"The suggestion of case '{c.Id}' ('{c.ActionType}') is not withheld; approve, edit or reject it directly.");
-                }
-
-                var digest = PayloadDigest.Of(decision, _options);
-                var now = _time.GetUtcNow();
-                var entry = ActEntry(c, ActKind.IndependentDecision, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, now) with
-                {
-                    Data = new Dictionary<string, string>(StringComparer.Ordinal) { ["decisionDigest"] = digest },
-                };
-                await AppendAsync(entry, c.Id, cancellationToken).ConfigureAwait(false);
-                c.IndependentDecisions[reviewer.Id] = digest;
-                Recorded(c, ActKind.IndependentDecision, reviewer.Id, act.ReasonCode);
-                return c.View();
+                throw Refuse(ReviewErrorCode.InvalidState, c.Id, act.ActorId,
+                    $"The suggestion of case '{c.Id}' ('{c.ActionType}') is not withheld; approve, edit or reject it directly.");
             }
-        }
-        finally
-        {
-            c.Lock.Release();
-        }
 
-        throw await LateAsync(c, act, cancellationToken).ConfigureAwait(false);
+            var digest = PayloadDigest.Of(decision, _options);
+            var entry = ActEntry(c, ActKind.IndependentDecision, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, _time.GetUtcNow()) with
+            {
+                Data = new Dictionary<string, string>(StringComparer.Ordinal) { ["decisionDigest"] = digest },
+            };
+            await AppendAsync(entry, c.Id, cancellationToken).ConfigureAwait(false);
+            c.IndependentDecisions[reviewer.Id] = digest;
+            Recorded(c, ActKind.IndependentDecision, reviewer.Id, act.ReasonCode);
+            return c.View();
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -78,35 +66,23 @@ public sealed partial class ReviewGate<TContext>
         CheckReason(act, requireText: false);
         var reviewer = await ResolveAsync(act, cancellationToken).ConfigureAwait(false);
         var c = Find(act.CaseId, act.ActorId);
-        await c.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        return await InTimeAsync(c, act, orHeld: false, async () =>
         {
-            RequirePending(c, act);
-            if (!PastDeadline(c))
+            RequireMayDecide(c, reviewer, act);
+            if (c.SuggestionWithheld)
             {
-                RequireMayDecide(c, reviewer, act);
-                if (c.SuggestionWithheld)
-                {
-                    RequireIndependentDecision(c, reviewer, seen: false);
-                }
-
-                var now = _time.GetUtcNow();
-                var entry = ActEntry(c, ActKind.SuggestionRevealed, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, now) with
-                {
-                    Data = new Dictionary<string, string>(StringComparer.Ordinal) { ["revealedDigest"] = c.ExecutedDigest },
-                };
-                await AppendAsync(entry, c.Id, cancellationToken).ConfigureAwait(false);
-                c.RevealedTo[reviewer.Id] = c.ExecutedDigest;
-                Recorded(c, ActKind.SuggestionRevealed, reviewer.Id, act.ReasonCode);
-                return c.ExecutedPayload;
+                RequireIndependentDecision(c, reviewer, seen: false);
             }
-        }
-        finally
-        {
-            c.Lock.Release();
-        }
 
-        throw await LateAsync(c, act, cancellationToken).ConfigureAwait(false);
+            var entry = ActEntry(c, ActKind.SuggestionRevealed, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, _time.GetUtcNow()) with
+            {
+                Data = new Dictionary<string, string>(StringComparer.Ordinal) { ["revealedDigest"] = c.ExecutedDigest },
+            };
+            await AppendAsync(entry, c.Id, cancellationToken).ConfigureAwait(false);
+            c.RevealedTo[reviewer.Id] = c.ExecutedDigest;
+            Recorded(c, ActKind.SuggestionRevealed, reviewer.Id, act.ReasonCode);
+            return c.ExecutedPayload;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The checks an approval makes of the reviewer, before the act itself: tier, separation of duties, fresh eyes.</summary>

@@ -2,6 +2,7 @@ using Hitl.Policy.Audit;
 using Hitl.Policy.DependencyInjection;
 using Hitl.Policy.Review;
 using Hitl.Policy.Tests.Review;
+using Hitl.Policy.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -190,7 +191,7 @@ public sealed class AddHitlPolicyTests
         Assert.Equal("2", policy.PolicyVersion);
         Assert.Equal(2, logs.Messages.Count(m => m.Event.Id == 1031));
 
-        await WaitUntil(() => audit.Records.Count(r => r.Entry.Act == ActKind.PolicyActivated) == 2);
+        await Eventually.True(() => audit.Records.Count(r => r.Entry.Act == ActKind.PolicyActivated) == 2);
         Assert.Equal(["1", "2"], audit.Records.Where(r => r.Entry.Act == ActKind.PolicyActivated).Select(r => r.Entry.PolicyVersion));
     }
 
@@ -314,26 +315,16 @@ public sealed class AddHitlPolicyTests
             Assert.Equal("1", policy.PolicyVersion);
 
             await File.WriteAllTextAsync(path, Policy("2", "block"));
-            await WaitUntil(() => policy.PolicyVersion == "2");
+            await Eventually.True(() => policy.PolicyVersion == "2");
             Assert.Equal(RouteLevel.Block, policy.Route(new Signals { ActionType = "refund.issue", Amount = 5000 }).Route);
 
             await File.WriteAllTextAsync(path, BrokenPolicy);
-            await WaitUntil(() => logs.Messages.Any(m => m.Event.Id == 1031 && m.Message.Contains("galactic", StringComparison.Ordinal)));
+            await Eventually.True(() => logs.Messages.Any(m => m.Event.Id == 1031 && m.Message.Contains("galactic", StringComparison.Ordinal)));
             Assert.Equal("2", policy.PolicyVersion);
         }
         finally
         {
             directory.Delete(recursive: true);
         }
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        for (var i = 0; i < 500 && !condition(); i++)
-        {
-            await Task.Delay(10);
-        }
-
-        Assert.True(condition());
     }
 }

@@ -1,6 +1,7 @@
 using Hitl.Policy.Definition;
 using Hitl.Policy.DependencyInjection;
 using Hitl.Policy.Review;
+using Hitl.Policy.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -120,71 +121,75 @@ public class ReloadRejectionTests
     [Fact]
     public async Task A_bad_file_is_logged_as_rejected_and_the_file_stays_watched()
     {
-        var directory = Directory.CreateTempSubdirectory("hitl-reload-");
-        try
-        {
-            var path = Path.Combine(directory.FullName, "policy.json");
-            await File.WriteAllTextAsync(path, Policy("1", "review"));
-            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["PolicyPath"] = path }).Build();
-            var logs = new CapturingLoggerFactory();
-            using var provider = Build(configuration, logs);
-            var policy = provider.GetRequiredService<ReloadablePolicy<Signals>>();
+        using var watched = await WatchedPolicyFile.CreateAsync(Policy("1", "review"));
+        var (path, logs, policy) = (watched.Path, watched.Logs, watched.Policy);
 
-            await File.WriteAllTextAsync(path, Policy("2", "review", "1e309"));
-            await WaitUntil(() => logs.Messages.Any(m => m.Event.Id == Rejected && m.Message.Contains("finite", StringComparison.Ordinal)));
-            Assert.Equal("1", policy.PolicyVersion);
+        await File.WriteAllTextAsync(path, Policy("2", "review", "1e309"));
+        await Eventually.True(() => logs.Messages.Any(m => m.Event.Id == Rejected && m.Message.Contains("finite", StringComparison.Ordinal)));
+        Assert.Equal("1", policy.PolicyVersion);
 
-            await File.WriteAllBytesAsync(path, [0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D]);
-            await WaitUntil(() => logs.Messages.Any(m => m.Event.Id == Rejected && m.Message.Contains("UTF-8", StringComparison.Ordinal)));
+        await File.WriteAllBytesAsync(path, [0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D]);
+        await Eventually.True(() => logs.Messages.Any(m => m.Event.Id == Rejected && m.Message.Contains("UTF-8", StringComparison.Ordinal)));
 
-            await File.WriteAllTextAsync(path, Policy("3", "block"));
-            await WaitUntil(() => policy.PolicyVersion == "3");
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        await File.WriteAllTextAsync(path, Policy("3", "block"));
+        await Eventually.True(() => policy.PolicyVersion == "3");
     }
 
     [Fact]
     public async Task A_policy_path_that_cannot_be_watched_is_logged_as_rejected_and_later_changes_still_reload()
     {
-        var directory = Directory.CreateTempSubdirectory("hitl-reload-");
-        try
-        {
-            var path = Path.Combine(directory.FullName, "policy.json");
-            await File.WriteAllTextAsync(path, Policy("1", "review"));
-            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["PolicyPath"] = path }).Build();
-            var logs = new CapturingLoggerFactory();
-            using var provider = Build(configuration, logs);
-            var policy = provider.GetRequiredService<ReloadablePolicy<Signals>>();
+        using var watched = await WatchedPolicyFile.CreateAsync(Policy("1", "review"));
+        var (path, configuration, logs, policy) = (watched.Path, watched.Configuration, watched.Logs, watched.Policy);
 
-            configuration["PolicyPath"] = "bad\0path.json";
-            configuration.Reload();
+        configuration["PolicyPath"] = "bad\0path.json";
+        configuration.Reload();
 
-            Assert.Equal("1", policy.PolicyVersion);
-            Assert.Contains(logs.Messages, m => m.Event.Id == Rejected && m.Message.Contains("watching policy file", StringComparison.Ordinal));
+        Assert.Equal("1", policy.PolicyVersion);
+        Assert.Contains(logs.Messages, m => m.Event.Id == Rejected && m.Message.Contains("watching policy file", StringComparison.Ordinal));
 
-            await File.WriteAllTextAsync(path, Policy("2", "block"));
-            configuration["PolicyPath"] = path;
-            configuration.Reload();
-            Assert.Equal("2", policy.PolicyVersion);
-            await File.WriteAllTextAsync(path, Policy("3", "block"));
-            await WaitUntil(() => policy.PolicyVersion == "3");
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        await File.WriteAllTextAsync(path, Policy("2", "block"));
+        configuration["PolicyPath"] = path;
+        configuration.Reload();
+        Assert.Equal("2", policy.PolicyVersion);
+        await File.WriteAllTextAsync(path, Policy("3", "block"));
+        await Eventually.True(() => policy.PolicyVersion == "3");
     }
 
-    private static async Task WaitUntil(Func<bool> condition)
+    /// <summary>A policy file in a temporary folder, watched through <c>PolicyPath</c>, with the logs captured.</summary>
+    private sealed class WatchedPolicyFile : IDisposable
     {
-        for (var i = 0; i < 500 && !condition(); i++)
+        private readonly DirectoryInfo _directory;
+        private readonly ServiceProvider _provider;
+
+        private WatchedPolicyFile(DirectoryInfo directory, string path)
         {
-            await Task.Delay(10);
+            _directory = directory;
+            Path = path;
+            Configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["PolicyPath"] = path }).Build();
+            _provider = Build(Configuration, Logs);
+            Policy = _provider.GetRequiredService<ReloadablePolicy<Signals>>();
         }
 
-        Assert.True(condition());
+        public string Path { get; }
+
+        public IConfigurationRoot Configuration { get; }
+
+        public CapturingLoggerFactory Logs { get; } = new();
+
+        public ReloadablePolicy<Signals> Policy { get; }
+
+        public static async Task<WatchedPolicyFile> CreateAsync(string json)
+        {
+            var directory = Directory.CreateTempSubdirectory("hitl-reload-");
+            var path = System.IO.Path.Combine(directory.FullName, "policy.json");
+            await File.WriteAllTextAsync(path, json);
+            return new WatchedPolicyFile(directory, path);
+        }
+
+        public void Dispose()
+        {
+            _provider.Dispose();
+            _directory.Delete(recursive: true);
+        }
     }
 }
