@@ -247,6 +247,7 @@ internal sealed class EvaluationProgram<TContext>
                     continue;
                 }
 
+                FoldingWork.Evaluations++;
                 var frame = new SignalFrame { InvalidSignal = -1 };
                 FrameValues.SetScalar(ref frame, signal, start == 0 ? double.NegativeInfinity : cutArray[start - 1]);
                 TContext context = default!;
@@ -300,5 +301,21 @@ internal sealed class EvaluationProgram<TContext>
         }
 
         return effect;
+    }
+}
+
+/// <summary>
+/// How many rule evaluations folding numeric tables took on this thread: the build's work, counted exactly, so a test
+/// can hold the fold to near-linear without timing it. Build time only; <c>Route()</c> never touches it.
+/// </summary>
+internal static class FoldingWork
+{
+    [ThreadStatic]
+    private static long _evaluations;
+
+    public static long Evaluations
+    {
+        get => _evaluations;
+        set => _evaluations = value;
     }
 }

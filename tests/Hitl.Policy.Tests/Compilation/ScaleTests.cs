@@ -1,12 +1,12 @@
-using System.Diagnostics;
 using Hitl.Policy.Definition;
+using Hitl.Policy.Evaluation;
 
 namespace Hitl.Policy.Tests.Compilation;
 
 /// <summary>
 /// Issue 10 item 7: a large policy must not stall a build or a reload, and a large set must not slow <c>Route()</c>.
-/// The limits are far above what the code needs (about 50x) and far below what the quadratic folding and the linear
-/// set scan took (318 s for 64k rules; 1.7 ms per call for a million values), so a shared machine does not make them flaky.
+/// The fold's work is counted exactly (rule evaluations, not time); the speed itself is measured by
+/// <c>DenialOfServiceBenchmarks</c> (benchmarks/README.md).
 /// </summary>
 public class ScaleTests
 {
@@ -23,11 +23,13 @@ public class ScaleTests
         });
         var definition = builder.Build();
 
-        var clock = Stopwatch.StartNew();
+        var before = FoldingWork.Evaluations;
         var policy = PolicyCompiler.Compile(definition, Signals.SchemaFor(definition));
-        clock.Stop();
+        var work = FoldingWork.Evaluations - before;
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"compiling {Rules} rules took {clock.Elapsed}");
+        // Each impact tier has one cut point, so two pieces: 128,000 evaluations. Evaluating every rule at every segment
+        // (the quadratic fold that took 318 s) would be 64,000 x 64,001.
+        Assert.Equal(2L * Rules, work);
         Signals At(double amount) => new() { ActionType = "pay", Amount = amount, Reversibility = Reversibility.Reversible };
         Assert.Equal(RouteLevel.AutoExecute, policy.Route(At(9.99)).Route);
         var first = policy.Route(At(10));
@@ -65,17 +67,14 @@ public class ScaleTests
 
         const int Calls = 20_000;
         var before = GC.GetAllocatedBytesForCurrentThread();
-        var clock = Stopwatch.StartNew();
         var blocked = 0;
         for (var i = 0; i < Calls; i++)
         {
             blocked += policy.Route((i & 1) == 0 ? member : other).Route == RouteLevel.Block ? 1 : 0;
         }
 
-        clock.Stop();
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         Assert.Equal(Calls / 2, blocked);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"{Calls} calls took {clock.Elapsed}");
 
         static Signals Input(double id)
         {

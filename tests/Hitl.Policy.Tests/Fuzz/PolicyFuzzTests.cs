@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -62,7 +61,6 @@ public partial class PolicyFuzzTests
         var random = new SplitMix64(Seed ^ Fnv(sample));
         var failures = new List<string>();
         int accepted = 0, refused = 0;
-        var clock = Stopwatch.StartNew();
         for (var n = 0; n < MutantsPerSample; n++)
         {
             var (mutant, how) = Mutate(original, ref random);
@@ -85,7 +83,6 @@ public partial class PolicyFuzzTests
 
         Assert.True(failures.Count == 0, $"{failures.Count} of {MutantsPerSample} mutants of {sample} failed:{Environment.NewLine}" + string.Join(Environment.NewLine, failures.Take(15)));
         Assert.True(accepted > 10 && refused > MutantsPerSample / 4, $"{accepted} accepted, {refused} refused: the mutants should exercise both");
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"{MutantsPerSample} mutants took {clock.Elapsed}");
     }
 
     [Fact]
