@@ -95,4 +95,12 @@ public enum ActKind
     /// <summary>A withheld AI suggestion was shown to a reviewer who had recorded an independent decision.</summary>
     [JsonStringEnumMemberName("suggestion-revealed")]
     SuggestionRevealed,
+
+    /// <summary>A closed case was deleted from the case store at the end of its retention; its audit records stay.</summary>
+    [JsonStringEnumMemberName("purged")]
+    Purged,
+
+    /// <summary>A legal hold was put on a case (it is kept whatever its retention says) or lifted (<see cref="AuditEntry.Data"/> <c>legalHold</c>).</summary>
+    [JsonStringEnumMemberName("legal-hold")]
+    LegalHold,
 }

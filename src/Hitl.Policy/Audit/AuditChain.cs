@@ -182,6 +182,45 @@ public static class AuditChain
             : $"sequence {record.Sequence}: the content does not match the record's hash '{record.Hash}' (it hashes to '{actual}'): the record was changed after it was written.";
     }
 
+    /// <summary>
+    /// Makes the next record of a chain for a store of its own (a database, a queue): checks the entry (as every store
+    /// here does), freezes its lists, and hashes it in the canonical form, keyed with <paramref name="key"/> when one is
+    /// given. <see cref="SealedAuditRecord.Line"/> is the record as a JSON Lines trail holds it; store that text and read
+    /// it back with <see cref="ParseLine"/>, and the trail verifies and exports exactly as the file store's does.
+    /// </summary>
+    /// <param name="entry">What happened.</param>
+    /// <param name="sequence">The record's sequence number: one more than the last.</param>
+    /// <param name="previousHash">The last record's hash, or <see cref="GenesisHash"/> for the first.</param>
+    /// <param name="key">The key of a keyed trail, or <see langword="null"/> for a plain SHA-256 chain.</param>
+    /// <returns>The record and its line.</returns>
+    /// <exception cref="ArgumentException">The entry is not valid (the message names the field and the value), or a hash is malformed.</exception>
+    public static SealedAuditRecord Seal(AuditEntry entry, long sequence, string previousHash, AuditKey? key)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentOutOfRangeException.ThrowIfLessThan(sequence, 1);
+        RequireHash(previousHash, nameof(previousHash));
+        AuditEntryRules.Validate(entry, sequence - 1);
+        var frozen = AuditEntryRules.Freeze(entry);
+        var entryJson = SerializeEntry(frozen);
+        var hash = ComputeHash(sequence, previousHash, key, entryJson);
+        var record = new AuditRecord(sequence, frozen, previousHash, hash) { KeyId = key?.Id };
+        var buffer = new ArrayBufferWriter<byte>(EnvelopeLength(entryJson.Length, withHash: true, key?.Id) + 1);
+        AuditJsonLine.Write(buffer, sequence, previousHash, key?.Id, hash, entryJson);
+        return new SealedAuditRecord(record, System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan[..^1]));
+    }
+
+    /// <summary>Reads a record from the line <see cref="Seal"/> made (one line of a JSON Lines trail, without its line feed).</summary>
+    /// <param name="line">The line.</param>
+    /// <returns>The record. Its hash is not checked here: verify the chain with <see cref="VerifyAsync(IAsyncEnumerable{AuditRecord}, AuditKeyRing?, AuditCheckpoint?, CancellationToken)"/>.</returns>
+    /// <exception cref="FormatException">The line is not a record (the message says why).</exception>
+    public static AuditRecord ParseLine(string line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        return AuditJsonLine.TryParse(System.Text.Encoding.UTF8.GetBytes(line), checkCanonical: false, out var parsed, out var problem)
+            ? parsed.Record
+            : throw new FormatException("The audit line is " + problem + ".");
+    }
+
     /// <summary>The entry in canonical JSON (UTF-8).</summary>
     internal static byte[] SerializeEntry(AuditEntry entry) => JsonSerializer.SerializeToUtf8Bytes(entry, AuditJsonContext.Default.AuditEntry);
 

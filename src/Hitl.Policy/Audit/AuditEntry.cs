@@ -83,4 +83,25 @@ public sealed record AuditEntry
 
     /// <summary>Further host-defined facts, kept as text.</summary>
     public IReadOnlyDictionary<string, string>? Data { get; init; }
+
+    /// <summary>The model that produced the output the case is about (from the gate request).</summary>
+    public string? ModelId { get; init; }
+
+    /// <summary>The model's version.</summary>
+    public string? ModelVersion { get; init; }
+
+    /// <summary>Who asked for the action (on the decision record).</summary>
+    public string? Requester { get; init; }
+
+    /// <summary>The person the action affects (on the decision record).</summary>
+    public string? Subject { get; init; }
+
+    /// <summary>When the host received the model's output (on the decision record; <see cref="At"/> is when it was routed).</summary>
+    public DateTimeOffset? ReceivedAt { get; init; }
+
+    /// <summary>
+    /// For a person's act on a ticket: when the ticket was shown to them (from the act, or when the ticket was issued), so
+    /// that <see cref="At"/> minus this is the time they took.
+    /// </summary>
+    public DateTimeOffset? ShownAt { get; init; }
 }

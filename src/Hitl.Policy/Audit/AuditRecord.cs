@@ -13,3 +13,8 @@ public sealed record AuditRecord(long Sequence, AuditEntry Entry, string Previou
     /// <summary>The id of the <see cref="AuditKey"/> whose HMAC <see cref="Hash"/> is; <see langword="null"/> for an unkeyed (plain SHA-256) record.</summary>
     public string? KeyId { get; init; }
 }
+
+/// <summary>A record made by <see cref="AuditChain.Seal"/>, with its line as a JSON Lines trail holds it.</summary>
+/// <param name="Record">The record.</param>
+/// <param name="Line">The record's canonical line (no line feed): what to store, and what <see cref="AuditChain.ParseLine"/> reads.</param>
+public sealed record SealedAuditRecord(AuditRecord Record, string Line);

@@ -38,4 +38,19 @@ public sealed record GateRequest<TContext>
 
     /// <summary>The risk score, for the record and the ticket; taken from the trace when omitted and a ticket is made.</summary>
     public double? Risk { get; init; }
+
+    /// <summary>The model that produced the output (for example <c>gpt-4.1</c> or the host's own model name); on record with the decision.</summary>
+    public string? ModelId { get; init; }
+
+    /// <summary>The model's version; on record with the decision.</summary>
+    public string? ModelVersion { get; init; }
+
+    /// <summary>When the host received the model's output (before routing); on record with the decision. The submit time when omitted.</summary>
+    public DateTimeOffset? ReceivedAt { get; init; }
+
+    /// <summary>
+    /// The retention class of the case (see <see cref="ReviewGateOptions.RetentionClasses"/>): how long the closed case is
+    /// kept before a sweep purges it. <see cref="ReviewGateOptions.ClosedCaseRetention"/> when omitted or not listed.
+    /// </summary>
+    public string? RetentionClass { get; init; }
 }

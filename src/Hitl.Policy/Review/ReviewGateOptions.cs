@@ -42,9 +42,30 @@ public sealed class ReviewGateOptions
     /// <value>The default value is <see langword="null"/>.</value>
     public TimeSpan? SweepInterval { get; set; }
 
-    /// <summary>How long a closed case stays in memory (for override, reversal and contest) before a sweep drops it.</summary>
+    /// <summary>
+    /// How long a closed case stays in the case store (open to override, reversal, contest and an examiner's export)
+    /// when its retention class names no other period. A sweep then purges it, as an audited act (<see cref="Audit.ActKind.Purged"/>),
+    /// unless a legal hold keeps it; the audit trail keeps its records either way.
+    /// </summary>
     /// <value>The default value is 30 days.</value>
     public TimeSpan ClosedCaseRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// Retention periods by class (<see cref="GateRequest{TContext}.RetentionClass"/>), for example <c>credit</c> kept
+    /// seven years (<c>P2555D</c>). A case whose class is not listed keeps <see cref="ClosedCaseRetention"/>.
+    /// </summary>
+    public Dictionary<string, TimeSpan> RetentionClasses { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The role a person needs to put a case under legal hold or lift it (<c>SetLegalHoldAsync</c>).</summary>
+    /// <value>The default value is <c>records-officer</c>.</value>
+    public string RecordsRole { get; set; } = "records-officer";
+
+    /// <summary>
+    /// How often <see cref="ReviewGate{TContext}.WaitForOutcomeAsync"/> reads the case store again for a decision made
+    /// elsewhere (another gate on the same store, another instance). Decisions made through the same gate wake the wait at once.
+    /// </summary>
+    /// <value>The default value is 1 second.</value>
+    public TimeSpan StorePollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// The deployment secret that keys the payload digests the audit trail keeps (<see cref="Audit.AuditEntry.InputDigest"/>,
@@ -68,6 +89,9 @@ public sealed class ReviewGateOptions
 
     /// <summary>Values that could not be bound from configuration, each naming its key and value; reported at start.</summary>
     internal List<string> BindingProblems { get; } = [];
+
+    internal TimeSpan RetentionFor(string? retentionClass) =>
+        retentionClass is not null && RetentionClasses.TryGetValue(retentionClass, out var period) ? period : ClosedCaseRetention;
 
     internal ActionReviewOptions For(string? actionType) =>
         actionType is not null && Actions.TryGetValue(actionType, out var options) ? options : Defaults;
