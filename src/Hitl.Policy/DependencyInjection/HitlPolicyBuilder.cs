@@ -102,6 +102,32 @@ public sealed class HitlPolicyBuilder<TContext>
         return this;
     }
 
+    /// <summary>
+    /// Registers the case store the gate keeps its cases in, and its trail as the audit store (a case change and its
+    /// records commit together). Without one the gate keeps cases in an <see cref="InMemoryCaseStore"/> over the audit
+    /// store. Packages add their own: <c>UseSqlite(...)</c> in <c>Hitl.Policy.Sqlite</c>.
+    /// </summary>
+    /// <param name="store">The store.</param>
+    /// <returns>This builder.</returns>
+    public HitlPolicyBuilder<TContext> AddCaseStore(ICaseStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return AddCaseStore(_ => store);
+    }
+
+    /// <summary>
+    /// Registers the case store made at first use by <paramref name="factory"/> (registering opens nothing), and its
+    /// trail as the audit store.
+    /// </summary>
+    /// <param name="factory">Makes the store.</param>
+    /// <returns>This builder.</returns>
+    public HitlPolicyBuilder<TContext> AddCaseStore(Func<IServiceProvider, ICaseStore> factory)
+    {
+        Register(Checked(factory));
+        var name = Name;
+        return Register<IAuditStore>(sp => Need<ICaseStore>(sp, name, "AddCaseStore").Audit);
+    }
+
     /// <summary>Registers the audit store (required by the gate).</summary>
     /// <param name="store">The store.</param>
     /// <returns>This builder.</returns>
@@ -230,8 +256,17 @@ public sealed class HitlPolicyBuilder<TContext>
         var policy = name is null
             ? sp.GetRequiredService<ReloadablePolicy<TContext>>()
             : sp.GetRequiredKeyedService<ReloadablePolicy<TContext>>(name);
-        var builder = new ReviewGateBuilder<TContext>(policy)
-            .AddAuditStore(Need<IAuditStore>(sp, name, "AddAuditStore"))
+        var builder = new ReviewGateBuilder<TContext>(policy);
+        if (Find<ICaseStore>(sp, name) is { } cases)
+        {
+            builder.UseCaseStore(cases);
+        }
+        else
+        {
+            builder.AddAuditStore(Need<IAuditStore>(sp, name, "AddAuditStore"));
+        }
+
+        builder
             .AddReviewSink(Need<IReviewSink>(sp, name, "AddReviewSink"))
             .AddReviewerDirectory(Need<IReviewerDirectory>(sp, name, "AddReviewerDirectory"))
             .AddEscalationHandlers(name is null ? sp.GetServices<EscalationHandlerRegistration>() : sp.GetKeyedServices<EscalationHandlerRegistration>(name))

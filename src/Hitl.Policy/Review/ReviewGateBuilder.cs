@@ -41,6 +41,8 @@ public sealed class ReviewGateBuilder<TContext>
 
     internal IAuditStore? AuditStore { get; private set; }
 
+    internal ICaseStore? CaseStore { get; private set; }
+
     internal IReviewSink? ReviewSink { get; private set; }
 
     internal IReviewerDirectory? Reviewers { get; private set; }
@@ -63,6 +65,15 @@ public sealed class ReviewGateBuilder<TContext>
     /// <param name="store">The store.</param>
     /// <returns>This builder.</returns>
     public ReviewGateBuilder<TContext> AddAuditStore(IAuditStore store) => Set(store, s => AuditStore = s);
+
+    /// <summary>
+    /// Keeps the gate's cases in this store (the source of truth: a restart, or another gate on the same store, goes on
+    /// with them), and records to its trail (<see cref="ICaseStore.Audit"/>): an act, its record and the case change commit
+    /// together. Without it the gate keeps cases in an <see cref="InMemoryCaseStore"/> over the audit store.
+    /// </summary>
+    /// <param name="store">The case store.</param>
+    /// <returns>This builder.</returns>
+    public ReviewGateBuilder<TContext> UseCaseStore(ICaseStore store) => Set(store, s => CaseStore = s);
 
     /// <summary>Sets where review tickets go (required).</summary>
     /// <param name="sink">The sink.</param>
@@ -165,9 +176,14 @@ public sealed class ReviewGateBuilder<TContext>
     {
         var options = BuildOptions();
         var problems = new List<string>();
-        if (AuditStore is null)
+        if (CaseStore is not null && AuditStore is not null && !ReferenceEquals(AuditStore, CaseStore.Audit))
         {
-            problems.Add("No audit store: call AddAuditStore(...) (every decision and act is recorded before it takes effect).");
+            problems.Add("Both a case store and another audit store: the case store records to its own trail (ICaseStore.Audit); leave AddAuditStore(...) out.");
+        }
+
+        if (AuditStore is null && CaseStore is null)
+        {
+            problems.Add("No audit store: call UseCaseStore(...) or AddAuditStore(...) (every decision and act is recorded before it takes effect).");
         }
 
         if (ReviewSink is null)

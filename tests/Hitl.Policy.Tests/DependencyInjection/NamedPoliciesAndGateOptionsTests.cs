@@ -329,7 +329,7 @@ public sealed class NamedPoliciesAndGateOptionsTests
             string.Join(
                 Environment.NewLine,
                 "The review gate cannot be built:",
-                "  No audit store: call AddAuditStore(...) (every decision and act is recorded before it takes effect).",
+                "  No audit store: call UseCaseStore(...) or AddAuditStore(...) (every decision and act is recorded before it takes effect).",
                 "  No review sink: call AddReviewSink(...) (where review tickets go).",
                 "  No reviewer directory: call AddReviewerDirectory(...) (who holds which role and tier).",
                 "  ReviewGateOptions.ReviewerRole: a role name is required, found ''.",
