@@ -1,3 +1,4 @@
+using Hitl.Policy.Review;
 using Hitl.Policy.Definition;
 
 namespace Hitl.Policy;
@@ -41,7 +42,8 @@ public static class PolicyCompiler
             throw new PolicyValidationException(Locate(definition, compilation.Errors));
         }
 
-        return policy!;
+        policy!.PolicyHash = ReloadablePolicy<TContext>.Hash(definition);
+        return policy;
     }
 
     /// <summary>Checks a policy against a schema without throwing.</summary>

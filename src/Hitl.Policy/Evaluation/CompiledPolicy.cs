@@ -59,6 +59,13 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
     /// <inheritdoc />
     public string PolicyVersion => Names.Version;
 
+    /// <summary>
+    /// The SHA-256 digest (lower-case hex) of the policy definition this was compiled from, in its canonical JSON: the
+    /// same digest a <see cref="Review.ReloadablePolicy{TContext}"/> records, so a decision record names exactly the
+    /// policy content that made it.
+    /// </summary>
+    public string PolicyHash { get; internal set; } = "";
+
     /// <summary>What the policy is for, from its definition.</summary>
     public string Description { get; }
 

@@ -36,7 +36,7 @@ public sealed class ReloadablePolicy<TContext> : IEscalationPolicy<TContext>, ID
         KillSwitch = killSwitch ?? new KillSwitch();
         SamplingKey = samplingKey;
         var compiled = PolicyCompiler.Compile(definition, schema, KillSwitch, SamplingKey);
-        _active = new Active(compiled, Hash(definition));
+        _active = new Active(compiled, compiled.PolicyHash);
         _hashes[(compiled.PolicyId, compiled.PolicyVersion)] = _active.Hash;
     }
 
@@ -85,7 +85,7 @@ public sealed class ReloadablePolicy<TContext> : IEscalationPolicy<TContext>, ID
         try
         {
             var compiled = PolicyCompiler.Compile(definition, schema, KillSwitch, SamplingKey);
-            active = new Active(compiled, Hash(definition));
+            active = new Active(compiled, compiled.PolicyHash);
         }
         catch (PolicyValidationException ex)
         {

@@ -6,6 +6,9 @@ public sealed record ReviewCaseView
     /// <summary>The case id.</summary>
     public required string CaseId { get; init; }
 
+    /// <summary>The case's version in the case store (one more at every committed change).</summary>
+    public long Version { get; init; }
+
     /// <summary>Where the case stands.</summary>
     public required CaseState State { get; init; }
 
@@ -38,4 +41,13 @@ public sealed record ReviewCaseView
 
     /// <summary>The last ticket sent for the case.</summary>
     public ReviewTicket? Ticket { get; init; }
+
+    /// <summary>When the host reported that the action ran (<c>ReportExecutedAsync</c>), if it did.</summary>
+    public DateTimeOffset? ExecutionReportedAt { get; init; }
+
+    /// <summary>Until when the closed case is kept in the store before a sweep purges it.</summary>
+    public DateTimeOffset? RetainUntil { get; init; }
+
+    /// <summary>Whether a legal hold keeps the case whatever its retention says.</summary>
+    public bool LegalHold { get; init; }
 }

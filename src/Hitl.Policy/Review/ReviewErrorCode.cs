@@ -71,4 +71,16 @@ public enum ReviewErrorCode
     /// approve the suggestion as it is, see it) before approving.
     /// </summary>
     IndependentDecisionRequired,
+
+    /// <summary>
+    /// The case kept changing under the act (other gates or instances on the same case store acted at the same time),
+    /// and the act gave up after reading it again many times; nothing was done by this act.
+    /// </summary>
+    Conflict,
+
+    /// <summary>The case store could not be read, so the act was not checked and nothing was done.</summary>
+    StoreUnavailable,
+
+    /// <summary>The host reported an execution the gate did not allow, or reported it twice.</summary>
+    NotExecutable,
 }

@@ -50,15 +50,16 @@ public sealed partial class ReviewGate<TContext>
     {
         CheckReason(act, requireText: true);
         var reviewer = await ResolveAsync(act, cancellationToken).ConfigureAwait(false);
-        var c = Find(act.CaseId, act.ActorId);
-        return await InTimeAsync(c, act, orHeld: true, async () =>
+        return await InTimeAsync(act, orHeld: true, async c =>
         {
             RequireTier(c, reviewer, c.Tier, act);
             RequireFreshEyes(c, act);
             var now = _time.GetUtcNow();
-            await RecordAsync(c, ActKind.Rejected, reviewer, act, now, cancellationToken).ConfigureAwait(false);
+            var entry = OnTicket(ActEntry(c, ActKind.Rejected, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, now), c, act);
             c.LastDecider = reviewer.Id;
             Close(c, CaseState.Rejected, execute: false, reviewer.Id, act.ReasonCode, act.Reason, now);
+            await CommitAsync(c, cancellationToken, entry).ConfigureAwait(false);
+            Recorded(c, ActKind.Rejected, reviewer.Id, act.ReasonCode);
             return c.View();
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -75,8 +76,7 @@ public sealed partial class ReviewGate<TContext>
     {
         CheckReason(act, requireText: false);
         var reviewer = await ResolveAsync(act, cancellationToken).ConfigureAwait(false);
-        var c = Find(act.CaseId, act.ActorId);
-        var (ticket, previousTier, now) = await InTimeAsync(c, act, orHeld: false, async () =>
+        var (c, ticket, previousTier, now) = await InTimeAsync(act, orHeld: false, async c =>
         {
             RequireTier(c, reviewer, c.Tier, act);
             if (c.Tier + 1 >= c.Tiers.Count)
@@ -87,22 +87,22 @@ public sealed partial class ReviewGate<TContext>
 
             var at = _time.GetUtcNow();
             var from = c.TierName;
-            var entry = ActEntry(c, ActKind.Escalated, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, at) with
+            var entry = OnTicket(ActEntry(c, ActKind.Escalated, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, at), c, act) with
             {
                 Route = RouteLevel.Escalate,
                 RequiredTier = c.Tiers[c.Tier + 1],
             };
-            await AppendAsync(entry, c.Id, cancellationToken).ConfigureAwait(false);
             Escalate(c, at);
             var reticket = c.Ticket = Reticket(c, TicketReason.Escalated, at);
+            await CommitAsync(c, cancellationToken, entry).ConfigureAwait(false);
             Recorded(c, ActKind.Escalated, reviewer.Id, act.ReasonCode);
             _metrics.Escalation(c.ActionType, "reviewer");
-            return (reticket, from, at);
+            return (c, reticket, from, at);
         }, cancellationToken).ConfigureAwait(false);
 
         await SendTicketAsync(c, ticket, cancellationToken).ConfigureAwait(false);
         await RunEscalationHandlersAsync(c, ticket, previousTier, EscalationCause.Reviewer, reviewer.Id, now, cancellationToken).ConfigureAwait(false);
-        return (await GetCaseAsync(c.Id, cancellationToken).ConfigureAwait(false))!;
+        return await ViewAsync(c.Id, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -117,9 +117,7 @@ public sealed partial class ReviewGate<TContext>
     {
         CheckReason(act, requireText: false);
         var reviewer = await ResolveAsync(act, cancellationToken).ConfigureAwait(false);
-        var c = Find(act.CaseId, act.ActorId);
-        await c.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        var (c, now) = await ActOnAsync(act.CaseId, act.ActorId, async c =>
         {
             if (c.State is CaseState.Overridden or CaseState.Reversed)
             {
@@ -134,28 +132,26 @@ public sealed partial class ReviewGate<TContext>
 
             var minimum = _options.OverrideTier is { } tierName ? TierIndex(c, tierName) : 0;
             RequireTier(c, reviewer, minimum < 0 ? int.MaxValue : minimum, act);
-            var now = _time.GetUtcNow();
-            var record = await AppendAsync(
-                ActEntry(c, ActKind.Overridden, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, now) with { Route = RouteLevel.Block },
-                c.Id, cancellationToken).ConfigureAwait(false);
+            var at = _time.GetUtcNow();
+            var entry = ActEntry(c, ActKind.Overridden, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, at) with { Route = RouteLevel.Block, ShownAt = ShownAt(act, at) };
+            var before = ReviewCase.From(c.ToRecord());
+            c.LastDecider = reviewer.Id;
+            var executed = c.Executed;
+            Close(c, CaseState.Overridden, execute: false, reviewer.Id, act.ReasonCode, act.Reason, at);
+            c.Executed = executed && _compensation is null;
+            var records = await CommitAsync(c, cancellationToken, entry).ConfigureAwait(false);
             if (_compensation is not null)
             {
-                await CompensateAsync(c, record, isOverride: true, reviewer.Id, act, cancellationToken).ConfigureAwait(false);
+                await CompensateAsync(c, before, records[0], isOverride: true, reviewer.Id, act, cancellationToken).ConfigureAwait(false);
             }
 
             Recorded(c, ActKind.Overridden, reviewer.Id, act.ReasonCode);
             _metrics.Override(c.ActionType);
-            c.LastDecider = reviewer.Id;
-            var executed = c.Executed;
-            Close(c, CaseState.Overridden, execute: false, reviewer.Id, act.ReasonCode, act.Reason, now);
-            c.Executed = executed && _compensation is null;
-            await NotifyQuietlyAsync(Notice(c, NoticeKind.Overridden, reviewer.Id, now, $"Case {c.Id} was overridden by {reviewer.Id} ({act.ReasonCode})."), cancellationToken).ConfigureAwait(false);
-            return c.View();
-        }
-        finally
-        {
-            c.Lock.Release();
-        }
+            return (c, at);
+        }, cancellationToken).ConfigureAwait(false);
+
+        await NotifyQuietlyAsync(Notice(c, NoticeKind.Overridden, reviewer.Id, now, $"Case {c.Id} was overridden by {reviewer.Id} ({act.ReasonCode})."), cancellationToken).ConfigureAwait(false);
+        return c.View();
     }
 
     /// <summary>
@@ -176,9 +172,7 @@ public sealed partial class ReviewGate<TContext>
         }
 
         var reviewer = await ResolveAsync(act, cancellationToken).ConfigureAwait(false);
-        var c = Find(act.CaseId, act.ActorId);
-        await c.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        var (c, now) = await ActOnAsync(act.CaseId, act.ActorId, async c =>
         {
             if (c.State is CaseState.Overridden or CaseState.Reversed)
             {
@@ -192,22 +186,20 @@ public sealed partial class ReviewGate<TContext>
             }
 
             RequireTier(c, reviewer, c.Tier, act);
-            var now = _time.GetUtcNow();
-            var record = await AppendAsync(
-                ActEntry(c, ActKind.Reversed, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, now),
-                c.Id, cancellationToken).ConfigureAwait(false);
-            await CompensateAsync(c, record, isOverride: false, reviewer.Id, act, cancellationToken).ConfigureAwait(false);
-            Recorded(c, ActKind.Reversed, reviewer.Id, act.ReasonCode);
+            var at = _time.GetUtcNow();
+            var entry = ActEntry(c, ActKind.Reversed, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, at) with { ShownAt = ShownAt(act, at) };
+            var before = ReviewCase.From(c.ToRecord());
             c.LastDecider = reviewer.Id;
-            Close(c, CaseState.Reversed, execute: false, reviewer.Id, act.ReasonCode, act.Reason, now);
+            Close(c, CaseState.Reversed, execute: false, reviewer.Id, act.ReasonCode, act.Reason, at);
             c.Executed = false;
-            await NotifyQuietlyAsync(Notice(c, NoticeKind.Reversed, reviewer.Id, now, $"Case {c.Id} was reversed by {reviewer.Id} ({act.ReasonCode})."), cancellationToken).ConfigureAwait(false);
-            return c.View();
-        }
-        finally
-        {
-            c.Lock.Release();
-        }
+            var records = await CommitAsync(c, cancellationToken, entry).ConfigureAwait(false);
+            await CompensateAsync(c, before, records[0], isOverride: false, reviewer.Id, act, cancellationToken).ConfigureAwait(false);
+            Recorded(c, ActKind.Reversed, reviewer.Id, act.ReasonCode);
+            return (c, at);
+        }, cancellationToken).ConfigureAwait(false);
+
+        await NotifyQuietlyAsync(Notice(c, NoticeKind.Reversed, reviewer.Id, now, $"Case {c.Id} was reversed by {reviewer.Id} ({act.ReasonCode})."), cancellationToken).ConfigureAwait(false);
+        return c.View();
     }
 
     /// <summary>
@@ -224,11 +216,9 @@ public sealed partial class ReviewGate<TContext>
     public async ValueTask<ReviewCaseView> ContestAsync(HumanAct act, CancellationToken cancellationToken = default)
     {
         CheckReason(act, requireText: false);
-        var c = Find(act.CaseId, act.ActorId);
-        var role = c.Subject is null ? await ResolveIntakeAsync(c, act, cancellationToken).ConfigureAwait(false) : SubjectRole;
-        ReviewTicket ticket;
-        await c.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        var subject = (await LoadAsync(act.CaseId, act.ActorId, cancellationToken).ConfigureAwait(false)).Subject;
+        var role = subject is null ? await ResolveIntakeAsync(act, cancellationToken).ConfigureAwait(false) : SubjectRole;
+        var (c, ticket) = await ActOnAsync(act.CaseId, act.ActorId, async c =>
         {
             if (c.State is CaseState.Overridden or CaseState.Reversed)
             {
@@ -249,7 +239,7 @@ public sealed partial class ReviewGate<TContext>
             }
 
             var now = _time.GetUtcNow();
-            await AppendAsync(ActEntry(c, ActKind.Contested, act.ActorId, role, null, act.ReasonCode, act.Reason, now), c.Id, cancellationToken).ConfigureAwait(false);
+            var entry = ActEntry(c, ActKind.Contested, act.ActorId, role, null, act.ReasonCode, act.Reason, now);
             c.PriorDeciders.UnionWith(c.Approvers);
             if (c.LastDecider is { } decider)
             {
@@ -272,28 +262,27 @@ public sealed partial class ReviewGate<TContext>
 
             c.State = CaseState.Pending;
             c.ClosedAt = null;
+            c.RetainUntil = null;
             c.Outcome = null;
             c.RequiredApprovals = Math.Max(1, c.RequiredApprovals);
             c.ReviewDeadline = _options.ContestReviewDeadline;
             c.DeadlineAt = now + _options.ContestReviewDeadline;
             c.Fallback = RouteLevel.Escalate;
             c.TimeoutEscalated = false;
-            c.Round = new TaskCompletionSource<CaseOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+            c.Round++;
             c.RoundOpenedAt = now;
-            ticket = c.Ticket = Reticket(c, TicketReason.Contested, now);
+            var reticket = c.Ticket = Reticket(c, TicketReason.Contested, now);
+            await CommitAsync(c, cancellationToken, entry).ConfigureAwait(false);
             Recorded(c, ActKind.Contested, act.ActorId, act.ReasonCode);
-        }
-        finally
-        {
-            c.Lock.Release();
-        }
+            return (c, reticket);
+        }, cancellationToken).ConfigureAwait(false);
 
         var message = c.Subject is null
             ? $"Case {c.Id} was contested by {act.ActorId} for the person it affects ({act.ReasonCode})."
             : $"Case {c.Id} was contested by its subject ({act.ReasonCode}).";
         await NotifyQuietlyAsync(Notice(c, NoticeKind.Contested, act.ActorId, ticket.At, message), cancellationToken).ConfigureAwait(false);
         await SendTicketAsync(c, ticket, cancellationToken).ConfigureAwait(false);
-        return (await GetCaseAsync(c.Id, cancellationToken).ConfigureAwait(false))!;
+        return await ViewAsync(c.Id, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -310,9 +299,7 @@ public sealed partial class ReviewGate<TContext>
     {
         CheckReason(act, requireText: false);
         var reviewer = await ResolveAsync(act, cancellationToken).ConfigureAwait(false);
-        var c = Find(act.CaseId, act.ActorId);
-        await c.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        return await ActOnAsync(act.CaseId, act.ActorId, async c =>
         {
             if (c.State != CaseState.AutoExecuted)
             {
@@ -321,21 +308,18 @@ public sealed partial class ReviewGate<TContext>
             }
 
             var kind = passed ? ActKind.AuditPassed : ActKind.AuditFailed;
-            await RecordAsync(c, kind, reviewer, act, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            var now = _time.GetUtcNow();
+            await CommitAsync(c, cancellationToken, ActEntry(c, kind, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, now) with { ShownAt = ShownAt(act, now) }).ConfigureAwait(false);
+            Recorded(c, kind, reviewer.Id, act.ReasonCode);
             return c.View();
-        }
-        finally
-        {
-            c.Lock.Release();
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<ReviewCaseView> DecideAsync(HumanAct act, string? editedPayload, CancellationToken cancellationToken)
     {
         CheckReason(act, requireText: false);
         var reviewer = await ResolveAsync(act, cancellationToken).ConfigureAwait(false);
-        var c = Find(act.CaseId, act.ActorId);
-        return await InTimeAsync(c, act, orHeld: false, () => DecideLockedAsync(c, reviewer, act, editedPayload, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return await InTimeAsync(act, orHeld: false, c => DecideLockedAsync(c, reviewer, act, editedPayload, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<ReviewCaseView> DecideLockedAsync(ReviewCase c, Reviewer reviewer, HumanAct act, string? editedPayload, CancellationToken cancellationToken)
@@ -355,28 +339,23 @@ public sealed partial class ReviewGate<TContext>
 
         var now = _time.GetUtcNow();
         var kind = changes ? ActKind.Edited : ActKind.Approved;
-        var entry = ActEntry(c, kind, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, now);
+        var entry = OnTicket(ActEntry(c, kind, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, now), c, act);
         if (changes)
         {
             entry = entry with { EditedDigest = editedDigest };
-        }
-
-        await AppendAsync(entry, c.Id, cancellationToken).ConfigureAwait(false);
-        if (changes)
-        {
             c.EditedPayload = editedPayload;
             c.EditedDigest = editedDigest;
             c.Approvers.Clear();
         }
 
         c.Approvers.Add(reviewer.Id);
-        Recorded(c, kind, reviewer.Id, act.ReasonCode);
+        AuditEntry? held = null;
         if (c.Approvers.Count >= c.RequiredApprovals)
         {
             c.LastDecider = reviewer.Id;
             if (KillSwitch.IsEngaged(c.ActionType))
             {
-                await HoldAsync(c, now, cancellationToken).ConfigureAwait(false);
+                held = Hold(c, now);
             }
             else
             {
@@ -384,10 +363,22 @@ public sealed partial class ReviewGate<TContext>
             }
         }
 
+        await CommitAsync(c, cancellationToken, held is null ? [entry] : [entry, held]).ConfigureAwait(false);
+        Recorded(c, kind, reviewer.Id, act.ReasonCode);
+        if (held is not null)
+        {
+            Recorded(c, ActKind.Held, SystemActor, "kill-switch-engaged");
+        }
+
         return c.View();
     }
 
-    private async ValueTask CompensateAsync(ReviewCase c, AuditRecord record, bool isOverride, string actor, HumanAct act, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the compensation hook after an override or reversal is on record. When the hook fails, the case goes back
+    /// to how it was (<paramref name="before"/>) with a correction that supersedes the act's record, and the act is
+    /// refused with <see cref="ReviewErrorCode.CompensationFailed"/>.
+    /// </summary>
+    private async ValueTask CompensateAsync(ReviewCase c, ReviewCase before, AuditRecord record, bool isOverride, string actor, HumanAct act, CancellationToken cancellationToken)
     {
         try
         {
@@ -406,7 +397,7 @@ public sealed partial class ReviewGate<TContext>
         }
         catch (Exception ex)
         {
-            HitlLog.CompensationFailed(_logger, ex, c.Id, c.State.ToString());
+            HitlLog.CompensationFailed(_logger, ex, c.Id, before.State.ToString());
             var correction = new AuditEntry
             {
                 Act = ActKind.Corrected,
@@ -419,18 +410,30 @@ public sealed partial class ReviewGate<TContext>
                 Reason = $"The {record.Entry.Act} act did not take effect: the compensation hook failed: {ex.Message}",
                 Supersedes = record.Sequence,
             };
-            await AppendAsync(correction, c.Id, CancellationToken.None).ConfigureAwait(false);
+            before.Version = c.Version;
+            try
+            {
+                await CommitAsync(before, CancellationToken.None, correction).ConfigureAwait(false);
+            }
+            catch (CaseConflictException conflict)
+            {
+                throw new ReviewException(ReviewErrorCode.CompensationFailed, c.Id, actor,
+                    $"The compensation hook failed for case '{c.Id}' and the case changed before the correction could be recorded; record {record.Sequence} stands uncorrected: {ex.Message}", conflict);
+            }
+
             _metrics.Refusal(nameof(ReviewErrorCode.CompensationFailed));
             throw new ReviewException(ReviewErrorCode.CompensationFailed, c.Id, actor,
-                $"The compensation hook failed for case '{c.Id}'; the case stays {c.State} and record {record.Sequence} is superseded by a correction: {ex.Message}", ex);
+                $"The compensation hook failed for case '{c.Id}'; the case stays {before.State} and record {record.Sequence} is superseded by a correction: {ex.Message}", ex);
         }
     }
 
-    private async ValueTask RecordAsync(ReviewCase c, ActKind act, Reviewer reviewer, HumanAct request, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await AppendAsync(ActEntry(c, act, reviewer.Id, _options.ReviewerRole, reviewer.Tier, request.ReasonCode, request.Reason, now), c.Id, cancellationToken).ConfigureAwait(false);
-        Recorded(c, act, reviewer.Id, request.ReasonCode);
-    }
+    /// <summary>An act on a ticket: the record says when the ticket was shown to the actor (from the act, else when it was issued).</summary>
+    private static AuditEntry OnTicket(AuditEntry entry, ReviewCase c, HumanAct act) =>
+        entry with { ShownAt = ShownAt(act, entry.At) ?? c.Ticket?.At };
+
+    /// <summary>When the act says its ticket was shown, never later than the act itself.</summary>
+    private static DateTimeOffset? ShownAt(HumanAct act, DateTimeOffset now) =>
+        act.ShownAt is { } shown ? (shown > now ? now : shown) : null;
 
     private void Recorded(ReviewCase c, ActKind act, string actor, string? reasonCode)
     {
@@ -480,14 +483,14 @@ public sealed partial class ReviewGate<TContext>
         return reviewer;
     }
 
-    private async ValueTask<string> ResolveIntakeAsync(ReviewCase c, HumanAct act, CancellationToken cancellationToken)
+    private async ValueTask<string> ResolveIntakeAsync(HumanAct act, CancellationToken cancellationToken)
     {
         var role = _options.ContestIntakeRole;
         var person = await _reviewers.FindAsync(act.ActorId, cancellationToken).ConfigureAwait(false);
         if (person is null || !person.HasRole(role))
         {
-            throw Refuse(person is null ? ReviewErrorCode.UnknownReviewer : ReviewErrorCode.MissingRole, c.Id, act.ActorId,
-                $"Case '{c.Id}' names no subject, so only someone holding the role '{role}' may contest it for the person it affects; " +
+            throw Refuse(person is null ? ReviewErrorCode.UnknownReviewer : ReviewErrorCode.MissingRole, act.CaseId, act.ActorId,
+                $"Case '{act.CaseId}' names no subject, so only someone holding the role '{role}' may contest it for the person it affects; " +
                 $"'{act.ActorId}' {(person is null ? "is not in the reviewer directory" : "does not hold that role")}.");
         }
 
@@ -499,27 +502,30 @@ public sealed partial class ReviewGate<TContext>
     /// deadline has passed by the gate's clock, the act does not run: the fallback applies and the act is refused
     /// (<see cref="ReviewErrorCode.DeadlinePassed"/>), whether or not a sweep ran.
     /// </summary>
-    private async ValueTask<T> InTimeAsync<T>(ReviewCase c, HumanAct act, bool orHeld, Func<ValueTask<T>> body, CancellationToken cancellationToken)
+    private async ValueTask<T> InTimeAsync<T>(HumanAct act, bool orHeld, Func<ReviewCase, ValueTask<T>> body, CancellationToken cancellationToken)
     {
-        await c.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        var late = false;
+        var result = await ActOnAsync(act.CaseId, act.ActorId, c =>
         {
             if (!(orHeld && c.State == CaseState.Held))
             {
                 RequirePending(c, act);
             }
 
-            if (!PastDeadline(c))
+            if (PastDeadline(c))
             {
-                return await body().ConfigureAwait(false);
+                late = true;
+                return ValueTask.FromResult(default(T)!);
             }
-        }
-        finally
+
+            return body(c);
+        }, cancellationToken).ConfigureAwait(false);
+        if (late)
         {
-            c.Lock.Release();
+            throw await LateAsync(act, cancellationToken).ConfigureAwait(false);
         }
 
-        throw await LateAsync(c, act, cancellationToken).ConfigureAwait(false);
+        return result;
     }
 
     private void RequirePending(ReviewCase c, HumanAct act)
@@ -539,7 +545,7 @@ public sealed partial class ReviewGate<TContext>
         if (held < 0)
         {
             throw Refuse(ReviewErrorCode.TierTooLow, c.Id, reviewer.Id,
-                $"'{reviewer.Id}' holds tier '{reviewer.Tier}', which policy '{c.Decision.PolicyId}' does not know (tiers: {string.Join(", ", c.Tiers)}).");
+                $"'{reviewer.Id}' holds tier '{reviewer.Tier}', which policy '{c.PolicyId}' does not know (tiers: {string.Join(", ", c.Tiers)}).");
         }
 
         if (held < requiredTier)
@@ -578,7 +584,7 @@ public sealed partial class ReviewGate<TContext>
         CaseId = c.Id,
         ActionType = c.ActionType,
         Route = c.Route,
-        DecidedBy = c.Decision.DecidedBy,
+        DecidedBy = c.DecidedBy,
         Actor = actor,
         At = now,
         Message = message,

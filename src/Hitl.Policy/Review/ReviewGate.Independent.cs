@@ -28,8 +28,7 @@ public sealed partial class ReviewGate<TContext>
         }
 
         var reviewer = await ResolveAsync(act, cancellationToken).ConfigureAwait(false);
-        var c = Find(act.CaseId, act.ActorId);
-        return await InTimeAsync(c, act, orHeld: false, async () =>
+        return await InTimeAsync(act, orHeld: false, async c =>
         {
             RequireMayDecide(c, reviewer, act);
             if (!c.SuggestionWithheld)
@@ -39,12 +38,12 @@ public sealed partial class ReviewGate<TContext>
             }
 
             var digest = PayloadDigest.Of(decision, _options);
-            var entry = ActEntry(c, ActKind.IndependentDecision, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, _time.GetUtcNow()) with
+            var entry = OnTicket(ActEntry(c, ActKind.IndependentDecision, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, _time.GetUtcNow()), c, act) with
             {
                 Data = new Dictionary<string, string>(StringComparer.Ordinal) { ["decisionDigest"] = digest },
             };
-            await AppendAsync(entry, c.Id, cancellationToken).ConfigureAwait(false);
             c.IndependentDecisions[reviewer.Id] = digest;
+            await CommitAsync(c, cancellationToken, entry).ConfigureAwait(false);
             Recorded(c, ActKind.IndependentDecision, reviewer.Id, act.ReasonCode);
             return c.View();
         }, cancellationToken).ConfigureAwait(false);
@@ -65,8 +64,7 @@ public sealed partial class ReviewGate<TContext>
     {
         CheckReason(act, requireText: false);
         var reviewer = await ResolveAsync(act, cancellationToken).ConfigureAwait(false);
-        var c = Find(act.CaseId, act.ActorId);
-        return await InTimeAsync(c, act, orHeld: false, async () =>
+        return await InTimeAsync(act, orHeld: false, async c =>
         {
             RequireMayDecide(c, reviewer, act);
             if (c.SuggestionWithheld)
@@ -74,12 +72,12 @@ public sealed partial class ReviewGate<TContext>
                 RequireIndependentDecision(c, reviewer, seen: false);
             }
 
-            var entry = ActEntry(c, ActKind.SuggestionRevealed, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, _time.GetUtcNow()) with
+            var entry = OnTicket(ActEntry(c, ActKind.SuggestionRevealed, reviewer.Id, _options.ReviewerRole, reviewer.Tier, act.ReasonCode, act.Reason, _time.GetUtcNow()), c, act) with
             {
                 Data = new Dictionary<string, string>(StringComparer.Ordinal) { ["revealedDigest"] = c.ExecutedDigest },
             };
-            await AppendAsync(entry, c.Id, cancellationToken).ConfigureAwait(false);
             c.RevealedTo[reviewer.Id] = c.ExecutedDigest;
+            await CommitAsync(c, cancellationToken, entry).ConfigureAwait(false);
             Recorded(c, ActKind.SuggestionRevealed, reviewer.Id, act.ReasonCode);
             return c.ExecutedPayload;
         }, cancellationToken).ConfigureAwait(false);

@@ -17,17 +17,16 @@ public sealed partial class ReviewGate<TContext>
     {
         Volatile.Write(ref _releaseDue, 0);
         var released = 0;
-        foreach (var c in _cases.Values)
+        await foreach (var c in ListAsync(new CaseQuery { States = [CaseState.Held], Limit = SweepPage }, cancellationToken).ConfigureAwait(false))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (c.State != CaseState.Held || KillSwitch.IsEngaged(c.ActionType))
+            if (KillSwitch.IsEngaged(c.ActionType))
             {
                 continue;
             }
 
             try
             {
-                if (await ReleaseAsync(c, cancellationToken).ConfigureAwait(false))
+                if (await ReleaseAsync(c.Id, cancellationToken).ConfigureAwait(false))
                 {
                     released++;
                 }
@@ -41,21 +40,19 @@ public sealed partial class ReviewGate<TContext>
         return released;
     }
 
-    /// <summary>An approval completed while the kill switch covers the action type: on record as held, not executed.</summary>
-    private async ValueTask HoldAsync(ReviewCase c, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>An approval completed while the kill switch covers the action type: held, not executed; the record to commit with it.</summary>
+    private AuditEntry Hold(ReviewCase c, DateTimeOffset now)
     {
         var scope = KillSwitch.IsGlobalEngaged ? "the global kill switch" : $"the kill switch of '{c.ActionType}'";
-        await AppendAsync(ActEntry(c, ActKind.Held, SystemActor, SystemActor, null, "kill-switch-engaged",
-            $"Approved, but {scope} is engaged: held, not executed, until it is released.", now), c.Id, cancellationToken).ConfigureAwait(false);
+        var entry = ActEntry(c, ActKind.Held, SystemActor, SystemActor, null, "kill-switch-engaged",
+            $"Approved, but {scope} is engaged: held, not executed, until it is released.", now);
         c.State = CaseState.Held;
         c.DeadlineAt = null;
-        Recorded(c, ActKind.Held, SystemActor, "kill-switch-engaged");
+        return entry with { RequiredApprovals = null };
     }
 
-    private async ValueTask<bool> ReleaseAsync(ReviewCase c, CancellationToken cancellationToken)
-    {
-        await c.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+    private async ValueTask<bool> ReleaseAsync(string caseId, CancellationToken cancellationToken) =>
+        await ActOnAsync(caseId, SystemActor, async c =>
         {
             if (c.State != CaseState.Held || KillSwitch.IsEngaged(c.ActionType))
             {
@@ -63,17 +60,13 @@ public sealed partial class ReviewGate<TContext>
             }
 
             var now = _time.GetUtcNow();
-            await AppendAsync(ActEntry(c, ActKind.HoldReleased, SystemActor, SystemActor, null, "kill-switch-released",
-                "The kill switch was released; the approved case executes now.", now), c.Id, cancellationToken).ConfigureAwait(false);
-            Recorded(c, ActKind.HoldReleased, SystemActor, "kill-switch-released");
+            var entry = ActEntry(c, ActKind.HoldReleased, SystemActor, SystemActor, null, "kill-switch-released",
+                "The kill switch was released; the approved case executes now.", now);
             Close(c, CaseState.Approved, execute: true, c.LastDecider ?? SystemActor, "kill-switch-released", null, now);
+            await CommitAsync(c, cancellationToken, entry).ConfigureAwait(false);
+            Recorded(c, ActKind.HoldReleased, SystemActor, "kill-switch-released");
             return true;
-        }
-        finally
-        {
-            c.Lock.Release();
-        }
-    }
+        }, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// A release is not acted on inside the switch's event (that runs on the releasing thread, mid-act): it is noted,

@@ -33,9 +33,10 @@ public sealed partial class ReviewGate<TContext> : IDisposable
 {
     private const string SystemActor = "system";
     private static readonly TimeSpan RetryAfterFailedTimeout = TimeSpan.FromSeconds(5);
-    private readonly ConcurrentDictionary<string, ReviewCase> _cases = new(StringComparer.Ordinal);
+    private readonly ICaseStore _store;
+    private readonly CaseLocks _locks = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _changed = new(StringComparer.Ordinal);
     private readonly IEscalationPolicy<TContext> _policy;
-    private readonly IAuditStore _audit;
     private readonly IReviewSink _reviewSink;
     private readonly IReviewerDirectory _reviewers;
     private readonly INotificationSink? _notifications;
@@ -54,7 +55,7 @@ public sealed partial class ReviewGate<TContext> : IDisposable
     internal ReviewGate(ReviewGateBuilder<TContext> parts, ReviewGateOptions options)
     {
         _policy = parts.Policy;
-        _audit = parts.AuditStore!;
+        _store = parts.CaseStore ?? new InMemoryCaseStore(parts.AuditStore!);
         _reviewSink = parts.ReviewSink!;
         _reviewers = parts.Reviewers!;
         _options = options;
@@ -76,16 +77,27 @@ public sealed partial class ReviewGate<TContext> : IDisposable
         {
             _sweepTimer = _time.CreateTimer(static state => ((ReviewGate<TContext>)state!).SweepFromTimer(), this, interval, interval);
         }
+
+        Recovery = RecoverAsync();
     }
+
+    /// <summary>
+    /// The sweep the gate runs as it starts, over the cases already in its store (opened before a restart, or by another
+    /// instance): deadlines that passed while no gate ran take their fallback (escalate or block, never approve), held
+    /// cases whose kill switch is off execute, and closed cases past their retention are purged. Await it to know it
+    /// is done; it never throws (a case whose fallback cannot be recorded is logged and tried again by the next act,
+    /// wait or sweep).
+    /// </summary>
+    public Task Recovery { get; }
+
+    /// <summary>The case store the gate keeps its cases in (its trail is <see cref="ICaseStore.Audit"/>).</summary>
+    public ICaseStore Cases => _store;
 
     /// <summary>
     /// The kill switch the gate obeys: while it covers an action type, nothing of that type executes through the gate
     /// (auto-execute opens a review; an approval is held, <see cref="CaseState.Held"/>, until the switch is released).
     /// </summary>
     public KillSwitch KillSwitch { get; }
-
-    /// <summary>The number of cases held (open, and closed within the retention).</summary>
-    public int CaseCount => _cases.Count;
 
     /// <summary>
     /// Takes one decision through the gate. Auto-execute: recorded and returned as <see cref="GateDisposition.Execute"/>
@@ -125,7 +137,14 @@ public sealed partial class ReviewGate<TContext> : IDisposable
         var c = new ReviewCase
         {
             Id = caseId,
-            Decision = decision,
+            ActionType = decision.ActionType,
+            PolicyId = decision.PolicyId,
+            PolicyVersion = decision.PolicyVersion,
+            PolicyHash = PolicyHashOf(decision),
+            DecidedBy = decision.DecidedBy,
+            FiredRules = decision.FiredRules.ToArray(),
+            Flags = decision.Flags,
+            DecidedRoute = decision.Route,
             Tiers = decision.PolicyTiers,
             Payload = request.Payload,
             PayloadDigest = PayloadDigest.Of(request.Payload, _options),
@@ -133,7 +152,10 @@ public sealed partial class ReviewGate<TContext> : IDisposable
             Requester = request.Requester,
             Subject = request.Subject,
             Summary = request.Summary,
-            PolicyHash = (_policy as ReloadablePolicy<TContext>)?.HashFor(decision.PolicyId, decision.PolicyVersion),
+            ModelId = request.ModelId,
+            ModelVersion = request.ModelVersion,
+            ReceivedAt = request.ReceivedAt,
+            RetentionClass = request.RetentionClass,
             Confidence = request.Confidence,
             Risk = request.Risk,
             OpenedAt = now,
@@ -141,35 +163,18 @@ public sealed partial class ReviewGate<TContext> : IDisposable
             RoundOpenedAt = now,
         };
 
-        // The case is held locked from the start, so that an act on a reused id, or on a ticket delivered before
-        // this method returns, waits until the decision is on record.
-        await c.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        if (!_cases.TryAdd(caseId, c))
-        {
-            c.Lock.Release();
-            throw Refuse(ReviewErrorCode.InvalidState, caseId, null, $"Case id '{caseId}' is already in use; give each model output its own case.");
-        }
-
         try
         {
-            return await ProcessAsync(c, request, cancellationToken).ConfigureAwait(false);
+            return await ProcessAsync(c, decision, request, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception) when (!c.Recorded)
+        catch (CaseConflictException)
         {
-            // Nothing is on record, so nothing may run: the case is closed and forgotten.
-            c.State = CaseState.Blocked;
-            _cases.TryRemove(caseId, out _);
-            throw;
-        }
-        finally
-        {
-            c.Lock.Release();
+            throw Refuse(ReviewErrorCode.InvalidState, caseId, null, $"Case id '{caseId}' is already in use; give each model output its own case.");
         }
     }
 
-    private async ValueTask<GateResult> ProcessAsync(ReviewCase c, GateRequest<TContext> request, CancellationToken cancellationToken)
+    private async ValueTask<GateResult> ProcessAsync(ReviewCase c, Decision decision, GateRequest<TContext> request, CancellationToken cancellationToken)
     {
-        var decision = c.Decision;
         var caseId = c.Id;
         var now = c.OpenedAt;
         _metrics.Decision(decision.Route, decision.ActionType);
@@ -196,27 +201,19 @@ public sealed partial class ReviewGate<TContext> : IDisposable
             }
             else
             {
-                var record = await AppendAsync(DecidedEntry(c, route, now, null), c.Id, cancellationToken).ConfigureAwait(false);
-                c.Recorded = true;
-                c.State = CaseState.AutoExecuted;
-                c.Executed = true;
-                c.ClosedAt = now;
-                c.Outcome = new CaseOutcome { CaseId = caseId, Execute = true, Payload = c.Payload, State = c.State, DecidedBy = decision.DecidedBy, At = now };
-                c.Round.TrySetResult(c.Outcome);
-                return new GateResult { CaseId = caseId, Disposition = GateDisposition.Execute, Route = route, Decision = decision, AuditSequence = record.Sequence };
+                c.Route = route;
+                Close(c, CaseState.AutoExecuted, execute: true, decision.DecidedBy, null, null, now, atSubmit: true);
+                var records = await CommitAsync(c, cancellationToken, DecidedEntry(c, route, now, null)).ConfigureAwait(false);
+                return new GateResult { CaseId = caseId, Disposition = GateDisposition.Execute, Route = route, Decision = decision, AuditSequence = records[0].Sequence };
             }
         }
 
         if (route == RouteLevel.Block)
         {
-            var record = await AppendAsync(DecidedEntry(c, route, now, null), c.Id, cancellationToken).ConfigureAwait(false);
-            c.Recorded = true;
-            c.State = CaseState.Blocked;
-            c.ClosedAt = now;
-            c.Outcome = new CaseOutcome { CaseId = caseId, Execute = false, State = c.State, DecidedBy = decision.DecidedBy, ReasonCode = "policy-block", At = now };
-            c.Round.TrySetResult(c.Outcome);
+            Close(c, CaseState.Blocked, execute: false, decision.DecidedBy, "policy-block", null, now, atSubmit: true);
+            var records = await CommitAsync(c, cancellationToken, DecidedEntry(c, route, now, null)).ConfigureAwait(false);
             HitlLog.CaseBlocked(_logger, caseId, decision.ActionType, decision.DecidedBy);
-            return new GateResult { CaseId = caseId, Disposition = GateDisposition.Blocked, Route = route, Decision = decision, AuditSequence = record.Sequence };
+            return new GateResult { CaseId = caseId, Disposition = GateDisposition.Blocked, Route = route, Decision = decision, AuditSequence = records[0].Sequence };
         }
 
         c.Route = route;
@@ -244,9 +241,8 @@ public sealed partial class ReviewGate<TContext> : IDisposable
             TicketReason.KillSwitch => new Dictionary<string, string>(StringComparer.Ordinal) { ["raisedFrom"] = decision.Route.ToJsonName(), ["why"] = "kill switch engaged" },
             _ => null,
         };
-        var decided = await AppendAsync(DecidedEntry(c, route, now, data), c.Id, cancellationToken).ConfigureAwait(false);
-        c.Recorded = true;
         c.Ticket = BuildTicket(c, ticketReason, trace, now);
+        var decided = await CommitAsync(c, cancellationToken, DecidedEntry(c, route, now, data)).ConfigureAwait(false);
         var routeName = route.ToJsonName();
         var tierName = c.TierName ?? "";
         HitlLog.CaseOpened(_logger, caseId, decision.ActionType, routeName, tierName, c.RequiredApprovals, decision.DecidedBy);
@@ -257,8 +253,16 @@ public sealed partial class ReviewGate<TContext> : IDisposable
             await RunEscalationHandlersAsync(c, c.Ticket, null, EscalationCause.Policy, null, now, cancellationToken).ConfigureAwait(false);
         }
 
-        return new GateResult { CaseId = caseId, Disposition = GateDisposition.Pending, Route = route, Decision = decision, Ticket = c.Ticket, AuditSequence = decided.Sequence };
+        return new GateResult { CaseId = caseId, Disposition = GateDisposition.Pending, Route = route, Decision = decision, Ticket = c.Ticket, AuditSequence = decided[0].Sequence };
     }
+
+    private string? PolicyHashOf(in Decision decision) => _policy switch
+    {
+        ReloadablePolicy<TContext> reloadable => reloadable.HashFor(decision.PolicyId, decision.PolicyVersion),
+        CompiledPolicy<TContext> compiled when string.Equals(compiled.PolicyId, decision.PolicyId, StringComparison.Ordinal)
+            && string.Equals(compiled.PolicyVersion, decision.PolicyVersion, StringComparison.Ordinal) => compiled.PolicyHash,
+        _ => null,
+    };
 
     /// <summary>Waits for the outcome of a case (of its current round: a contest opens a new one).</summary>
     /// <param name="caseId">The case id.</param>
@@ -271,99 +275,74 @@ public sealed partial class ReviewGate<TContext> : IDisposable
     /// </remarks>
     public async ValueTask<CaseOutcome> WaitForOutcomeAsync(string caseId, CancellationToken cancellationToken = default)
     {
-        var c = Find(caseId, null);
+        ArgumentNullException.ThrowIfNull(caseId);
         while (true)
         {
-            Task<CaseOutcome> round;
-            DateTimeOffset? deadline;
-            bool held;
+            var changed = NextChange(caseId);
             var released = Volatile.Read(ref _switchReleased).Task;
-            await c.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
+            var c = await LoadAsync(caseId, null, cancellationToken).ConfigureAwait(false);
+            if (c.State is not (CaseState.Pending or CaseState.Held) && c.Outcome is { } outcome)
             {
-                round = c.Round.Task;
-                deadline = c.State == CaseState.Pending ? c.DeadlineAt : null;
-                held = c.State == CaseState.Held;
-            }
-            finally
-            {
-                c.Lock.Release();
+                return outcome;
             }
 
-            if (held && !round.IsCompleted)
+            Task? retry = null;
+            if (c.State == CaseState.Held && !KillSwitch.IsEngaged(c.ActionType))
             {
-                // Held by the kill switch: wake when it is released, then release this case (if the switch allows).
                 try
                 {
-                    await ReleaseAsync(c, cancellationToken).ConfigureAwait(false);
-                    await Task.WhenAny(round, released).WaitAsync(cancellationToken).ConfigureAwait(false);
+                    await ReleaseAsync(c.Id, cancellationToken).ConfigureAwait(false);
+                    continue;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     // The release could not be recorded: the case stays held (never run unrecorded); try again later.
                     HitlLog.SweepFailed(_logger, ex, c.Id);
-                    await Task.WhenAny(round, Task.Delay(RetryAfterFailedTimeout, _time, cancellationToken)).ConfigureAwait(false);
-                    cancellationToken.ThrowIfCancellationRequested();
+                    retry = Task.Delay(RetryAfterFailedTimeout, _time, cancellationToken);
                 }
-
-                continue;
             }
-
-            if (round.IsCompleted || deadline is not { } due)
+            else if (c.State == CaseState.Pending && c.DeadlineAt is { } due && due <= _time.GetUtcNow())
             {
-                return await round.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            var wait = due - _time.GetUtcNow();
-            if (wait > TimeSpan.Zero)
-            {
-                using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                var timer = Task.Delay(wait, _time, stop.Token);
-                var first = await Task.WhenAny(round, timer).ConfigureAwait(false);
-                await stop.CancelAsync().ConfigureAwait(false);
-                cancellationToken.ThrowIfCancellationRequested();
-                if (first == round)
+                try
                 {
-                    return await round.ConfigureAwait(false);
+                    await TimeOutAsync(c.Id, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The record failed: the case stays pending (never approved); try again a little later.
+                    HitlLog.SweepFailed(_logger, ex, c.Id);
+                    retry = Task.Delay(RetryAfterFailedTimeout, _time, cancellationToken);
                 }
             }
 
-            try
+            // Wake at this gate's next change of the case, the deadline, a kill switch release, or the poll for
+            // changes made elsewhere (another gate on the store, another instance), whichever comes first.
+            var wait = _options.StorePollInterval;
+            if (c.State == CaseState.Pending && c.DeadlineAt is { } deadline)
             {
-                await TimeOutAsync(c, cancellationToken).ConfigureAwait(false);
+                var left = deadline - _time.GetUtcNow();
+                wait = left < wait ? (left > TimeSpan.Zero ? left : TimeSpan.Zero) : wait;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The record failed: the case stays pending (never approved); try again a little later.
-                HitlLog.SweepFailed(_logger, ex, c.Id);
-                await Task.WhenAny(round, Task.Delay(RetryAfterFailedTimeout, _time, cancellationToken)).ConfigureAwait(false);
-                cancellationToken.ThrowIfCancellationRequested();
-            }
+
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var timer = retry ?? Task.Delay(wait, _time, stop.Token);
+            await Task.WhenAny(changed, released, timer).ConfigureAwait(false);
+            await stop.CancelAsync().ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 
     /// <summary>Looks a case up.</summary>
     /// <param name="caseId">The case id.</param>
-    /// <param name="cancellationToken">Cancels the wait for the case's lock.</param>
-    /// <returns>The case as it stands, or <see langword="null"/> when there is no such case.</returns>
-    public async ValueTask<ReviewCaseView?> GetCaseAsync(string caseId, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(caseId);
-        if (!_cases.TryGetValue(caseId, out var c))
-        {
-            return null;
-        }
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The case as it stands in the store, or <see langword="null"/> when there is no such case (or it was purged).</returns>
+    /// <exception cref="ReviewException">The case store could not be read (<see cref="ReviewErrorCode.StoreUnavailable"/>).</exception>
+    public async ValueTask<ReviewCaseView?> GetCaseAsync(string caseId, CancellationToken cancellationToken = default) =>
+        (await TryLoadAsync(caseId, null, cancellationToken).ConfigureAwait(false))?.View();
 
-        await c.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return c.View();
-        }
-        finally
-        {
-            c.Lock.Release();
-        }
-    }
+    private async ValueTask<ReviewCaseView> ViewAsync(string caseId, CancellationToken cancellationToken) =>
+        (await LoadAsync(caseId, null, cancellationToken).ConfigureAwait(false)).View();
 
     /// <summary>Stops the deadline timer, when there is one, and releases the gate's own instruments.</summary>
     public void Dispose()
@@ -376,14 +355,6 @@ public sealed partial class ReviewGate<TContext> : IDisposable
         }
     }
 
-    private ReviewCase Find(string caseId, string? actor)
-    {
-        ArgumentNullException.ThrowIfNull(caseId);
-        return _cases.TryGetValue(caseId, out var c)
-            ? c
-            : throw Refuse(ReviewErrorCode.CaseNotFound, caseId, actor, $"No case has id '{caseId}'.");
-    }
-
     private ReviewException Refuse(ReviewErrorCode code, string? caseId, string? actor, string message)
     {
         _metrics.Refusal(code.ToString());
@@ -391,46 +362,35 @@ public sealed partial class ReviewGate<TContext> : IDisposable
         return new ReviewException(code, caseId, actor, message);
     }
 
-    private async ValueTask<AuditRecord> AppendAsync(AuditEntry entry, string caseId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _audit.AppendAsync(entry, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            HitlLog.AuditAppendFailed(_logger, ex, entry.Act.ToString(), caseId);
-            _metrics.Refusal(nameof(ReviewErrorCode.AuditAppendFailed));
-            throw new ReviewException(ReviewErrorCode.AuditAppendFailed, caseId, entry.Actor,
-                $"The audit store could not record the {entry.Act} act on case '{caseId}', so it did not take effect: {ex.Message}", ex);
-        }
-    }
-
     private static AuditEntry DecidedEntry(ReviewCase c, RouteLevel route, DateTimeOffset now, IReadOnlyDictionary<string, string>? data)
     {
-        var decision = c.Decision;
         var needsPerson = route is RouteLevel.Review or RouteLevel.Escalate;
         return new AuditEntry
         {
             Act = ActKind.Decided,
             CaseId = c.Id,
             At = now,
-            ActionType = decision.ActionType,
+            ActionType = c.ActionType,
             RequestId = c.RequestId,
-            PolicyId = decision.PolicyId,
-            PolicyVersion = decision.PolicyVersion,
+            PolicyId = c.PolicyId,
+            PolicyVersion = c.PolicyVersion,
             PolicyHash = c.PolicyHash,
             InputDigest = c.PayloadDigest,
             Route = route,
             RequiredTier = needsPerson ? c.TierName : null,
             RequiredApprovals = needsPerson ? c.RequiredApprovals : null,
-            RulesFired = decision.FiredRules.ToArray(),
-            DecidedBy = decision.DecidedBy,
-            Flags = decision.Flags,
+            RulesFired = c.FiredRules,
+            DecidedBy = c.DecidedBy,
+            Flags = c.Flags,
             Confidence = c.Confidence,
             Risk = c.Risk,
             Actor = SystemActor,
             Data = data,
+            ModelId = c.ModelId,
+            ModelVersion = c.ModelVersion,
+            Requester = c.Requester,
+            Subject = c.Subject,
+            ReceivedAt = c.ReceivedAt,
         };
     }
 
@@ -441,15 +401,15 @@ public sealed partial class ReviewGate<TContext> : IDisposable
         At = now,
         ActionType = c.ActionType,
         RequestId = c.RequestId,
-        PolicyId = c.Decision.PolicyId,
-        PolicyVersion = c.Decision.PolicyVersion,
+        PolicyId = c.PolicyId,
+        PolicyVersion = c.PolicyVersion,
         PolicyHash = c.PolicyHash,
         InputDigest = c.PayloadDigest,
         EditedDigest = c.EditedDigest,
         Route = c.Route,
         RequiredTier = c.TierName,
         RequiredApprovals = c.State == CaseState.Pending ? c.RequiredApprovals : null,
-        DecidedBy = c.Decision.DecidedBy,
+        DecidedBy = c.DecidedBy,
         Confidence = c.Confidence,
         Actor = actor,
         ActorRole = actorRole,
@@ -508,18 +468,18 @@ public sealed partial class ReviewGate<TContext> : IDisposable
             TimeoutFallback = c.DeadlineAt is null ? null : c.Fallback ?? RouteLevel.Block,
             Confidence = c.Confidence,
             Risk = c.Risk,
-            FiredRules = c.Decision.FiredRules.ToArray(),
+            FiredRules = c.FiredRules,
             FiredRuleDetails = fired,
-            DecidedBy = c.Decision.DecidedBy,
-            Why = trace?.Why ?? c.Decision.ToString(),
+            DecidedBy = c.DecidedBy,
+            Why = trace?.Why ?? $"{c.DecidedRoute.ToJsonName()} by {c.DecidedBy}",
             ModelWeaknesses = settings.Weaknesses,
             Summary = c.Summary,
             SuggestionWithheld = settings.WithholdSuggestion,
             Suggestion = settings.WithholdSuggestion ? null : c.ExecutedPayload,
             Requester = c.Requester,
             Subject = c.Subject,
-            PolicyId = c.Decision.PolicyId,
-            PolicyVersion = c.Decision.PolicyVersion,
+            PolicyId = c.PolicyId,
+            PolicyVersion = c.PolicyVersion,
             At = now,
         };
     }
@@ -568,7 +528,7 @@ public sealed partial class ReviewGate<TContext> : IDisposable
                 CaseId = c.Id,
                 ActionType = c.ActionType,
                 Route = RouteLevel.AutoExecuteWithNotice,
-                DecidedBy = c.Decision.DecidedBy,
+                DecidedBy = c.DecidedBy,
                 At = now,
                 Message = $"'{c.ActionType}' runs without review (case {c.Id}); override or reverse it if it is wrong.",
             }, cancellationToken).ConfigureAwait(false);
@@ -640,12 +600,14 @@ public sealed partial class ReviewGate<TContext> : IDisposable
         }
     }
 
-    private void Close(ReviewCase c, CaseState state, bool execute, string decidedBy, string? reasonCode, string? reason, DateTimeOffset now)
+    /// <summary>Closes the working copy (the caller commits it): state, outcome, retention; the review's latency unless decided at submit.</summary>
+    private void Close(ReviewCase c, CaseState state, bool execute, string decidedBy, string? reasonCode, string? reason, DateTimeOffset now, bool atSubmit = false)
     {
         var alreadyExecuted = c.Executed;
         c.State = state;
         c.ClosedAt = now;
         c.DeadlineAt = null;
+        c.RetainUntil = now + _options.RetentionFor(c.RetentionClass);
         if (execute)
         {
             c.Executed = true;
@@ -664,7 +626,9 @@ public sealed partial class ReviewGate<TContext> : IDisposable
             Reason = reason,
             At = now,
         };
-        _metrics.Latency(c.ActionType, state.ToString().ToLowerInvariant(), now - c.RoundOpenedAt);
-        c.Round.TrySetResult(c.Outcome);
+        if (!atSubmit)
+        {
+            _metrics.Latency(c.ActionType, state.ToString().ToLowerInvariant(), now - c.RoundOpenedAt);
+        }
     }
 }

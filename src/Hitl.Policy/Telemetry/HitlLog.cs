@@ -43,4 +43,10 @@ internal static partial class HitlLog
 
     [LoggerMessage(EventId = 1031, Level = LogLevel.Error, Message = "Policy reload rejected; {PolicyId} {PolicyVersion} stays active. {ErrorCount} error(s):{Errors}")]
     public static partial void PolicyReloadRejected(ILogger logger, string policyId, string policyVersion, int errorCount, string errors);
+
+    [LoggerMessage(EventId = 1040, Level = LogLevel.Debug, Message = "Case {CaseId} changed under an act (version {ExpectedVersion} read, {ActualVersion} stored); reading it again")]
+    public static partial void ConflictRetried(ILogger logger, string caseId, long expectedVersion, long actualVersion);
+
+    [LoggerMessage(EventId = 1041, Level = LogLevel.Information, Message = "Case {CaseId} purged at the end of its retention")]
+    public static partial void CasePurged(ILogger logger, string caseId);
 }

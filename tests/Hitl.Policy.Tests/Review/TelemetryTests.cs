@@ -101,10 +101,13 @@ public sealed class TelemetryTests
 
         var result = await f.SubmitAsync(GateFixture.Refund(2000), caseId: "traced");
 
-        var activity = Assert.Single(activities, a => (string?)a.GetTagItem(HitlTelemetry.CaseIdTag) == "traced");
-        Assert.Equal("hitl.gate.submit", activity.OperationName);
+        var activity = Assert.Single(activities, a => (string?)a.GetTagItem(HitlTelemetry.CaseIdTag) == "traced" && a.OperationName == "hitl.gate.submit");
         Assert.Equal("review", activity.GetTagItem(HitlTelemetry.RouteTag));
         Assert.Equal(GateDisposition.Pending, result.Disposition);
+
+        // The case and its decision record commit to the store in a span of their own, under the submit's.
+        var commit = Assert.Single(activities, a => (string?)a.GetTagItem(HitlTelemetry.CaseIdTag) == "traced" && a.OperationName == "hitl.store.commit");
+        Assert.Equal(activity.SpanId, commit.ParentSpanId);
     }
 
     private static Dictionary<string, object?> Tags(ReadOnlySpan<KeyValuePair<string, object?>> tags)
