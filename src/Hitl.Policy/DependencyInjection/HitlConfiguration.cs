@@ -19,6 +19,7 @@ internal static class HitlConfiguration
         nameof(ReviewGateOptions.OverrideTier), nameof(ReviewGateOptions.PayloadDigestKey),
         nameof(ReviewGateOptions.ContestReviewDeadline), nameof(ReviewGateOptions.SweepInterval),
         nameof(ReviewGateOptions.ClosedCaseRetention), nameof(ReviewGateOptions.Actions),
+        nameof(ReviewGateOptions.RetentionClasses), nameof(ReviewGateOptions.RecordsRole), nameof(ReviewGateOptions.StorePollInterval),
     };
 
     private static readonly HashSet<string> ActionKeys = new(StringComparer.OrdinalIgnoreCase)
@@ -65,6 +66,16 @@ internal static class HitlConfiguration
         options.ContestReviewDeadline = Duration(gate, nameof(ReviewGateOptions.ContestReviewDeadline), problems) ?? options.ContestReviewDeadline;
         options.SweepInterval = Duration(gate, nameof(ReviewGateOptions.SweepInterval), problems) ?? options.SweepInterval;
         options.ClosedCaseRetention = Duration(gate, nameof(ReviewGateOptions.ClosedCaseRetention), problems) ?? options.ClosedCaseRetention;
+        options.RecordsRole = gate[nameof(ReviewGateOptions.RecordsRole)] ?? options.RecordsRole;
+        options.StorePollInterval = Duration(gate, nameof(ReviewGateOptions.StorePollInterval), problems) ?? options.StorePollInterval;
+        foreach (var retention in gate.GetSection(nameof(ReviewGateOptions.RetentionClasses)).GetChildren())
+        {
+            if (Duration(gate.GetSection(nameof(ReviewGateOptions.RetentionClasses)), retention.Key, problems) is { } period)
+            {
+                options.RetentionClasses[retention.Key] = period;
+            }
+        }
+
         foreach (var action in gate.GetSection(nameof(ReviewGateOptions.Actions)).GetChildren())
         {
             foreach (var child in action.GetChildren())

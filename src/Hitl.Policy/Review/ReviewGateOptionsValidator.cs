@@ -67,6 +67,29 @@ internal sealed class ReviewGateOptionsValidator(string optionsName) : IValidate
             problems.Add($"{Key(nameof(options.ClosedCaseRetention))}: must not be negative, found {Text(options.ClosedCaseRetention)}.");
         }
 
+        foreach (var (retentionClass, period) in options.RetentionClasses)
+        {
+            if (string.IsNullOrWhiteSpace(retentionClass))
+            {
+                problems.Add($"{Key(nameof(options.RetentionClasses))}: a class name is required as the key, found '{retentionClass}'.");
+            }
+
+            if (period < TimeSpan.Zero)
+            {
+                problems.Add($"{Key(nameof(options.RetentionClasses))}:{retentionClass}: must not be negative, found {Text(period)}.");
+            }
+        }
+
+        if (options.StorePollInterval <= TimeSpan.Zero)
+        {
+            problems.Add($"{Key(nameof(options.StorePollInterval))}: must be longer than zero, found {Text(options.StorePollInterval)}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.RecordsRole))
+        {
+            problems.Add($"{Key(nameof(options.RecordsRole))}: a role name is required, found '{options.RecordsRole}'.");
+        }
+
         foreach (var (actionType, settings) in options.Actions)
         {
             if (string.IsNullOrWhiteSpace(actionType))

@@ -117,11 +117,18 @@ public sealed class NamedPoliciesAndGateOptionsTests
             ("Hitl:PolicyJson", AddHitlPolicyTests.Policy("1", "review")),
             ("Hitl:Gate:SweepInterval", sweep),
             ("Hitl:Gate:ContestReviewDeadline", contest),
-            ("Hitl:Gate:ClosedCaseRetention", "P30D"));
+            ("Hitl:Gate:ClosedCaseRetention", "P30D"),
+            ("Hitl:Gate:RetentionClasses:credit", "P2555D"),
+            ("Hitl:Gate:StorePollInterval", "PT0.5S"),
+            ("Hitl:Gate:RecordsRole", "dpo"));
         using var provider = WithGate(configuration, out var builder);
         provider.GetRequiredService<IStartupValidator>().Validate();
 
         var options = provider.GetRequiredService<IOptionsMonitor<ReviewGateOptions>>().Get(builder.OptionsName);
+
+        Assert.Equal(TimeSpan.FromDays(2555), options.RetentionClasses["credit"]);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), options.StorePollInterval);
+        Assert.Equal("dpo", options.RecordsRole);
 
         Assert.Equal(TimeSpan.FromSeconds(sweepSeconds), options.SweepInterval);
         Assert.Equal(TimeSpan.FromSeconds(contestSeconds), options.ContestReviewDeadline);
@@ -137,6 +144,7 @@ public sealed class NamedPoliciesAndGateOptionsTests
             ("Hitl:Gate:ContestReviewDeadline", "-PT1H"),
             ("Hitl:Gate:ClosedCaseRetention", "36:00:00"),
             ("Hitl:Gate:Actions:refund.issue:WithholdSuggestion", "yes"),
+            ("Hitl:Gate:RetentionClasses:credit", "seven years"),
             ("Hitl:Gate:SweepIntervall", "PT5S"));
         using var provider = WithGate(configuration, out _);
 
@@ -144,9 +152,10 @@ public sealed class NamedPoliciesAndGateOptionsTests
 
         Assert.Equal(
             [
-                "Hitl:Gate:SweepIntervall: is not a setting of the review gate (known: Actions, ClosedCaseRetention, ContestIntakeRole, ContestReviewDeadline, OperatorRole, OverrideTier, PayloadDigestKey, ReviewerRole, SweepInterval).",
+                "Hitl:Gate:SweepIntervall: is not a setting of the review gate (known: Actions, ClosedCaseRetention, ContestIntakeRole, ContestReviewDeadline, OperatorRole, OverrideTier, PayloadDigestKey, RecordsRole, RetentionClasses, ReviewerRole, StorePollInterval, SweepInterval).",
                 "Hitl:Gate:SweepInterval: 'every five seconds' is not a duration; write an ISO 8601 duration (PT5S, PT4H, P7D) or TimeSpan text (00:00:05, 7.00:00:00).",
                 "Hitl:Gate:ClosedCaseRetention: '36:00:00' is not a duration; write an ISO 8601 duration (PT5S, PT4H, P7D) or TimeSpan text (00:00:05, 7.00:00:00).",
+                "Hitl:Gate:RetentionClasses:credit: 'seven years' is not a duration; write an ISO 8601 duration (PT5S, PT4H, P7D) or TimeSpan text (00:00:05, 7.00:00:00).",
                 "Hitl:Gate:Actions:refund.issue:WithholdSuggestion: 'yes' is not true or false.",
                 "Hitl:Gate:ContestReviewDeadline: must be longer than zero, found -PT1H (-01:00:00).",
             ],
