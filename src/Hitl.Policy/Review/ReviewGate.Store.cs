@@ -72,8 +72,8 @@ public sealed partial class ReviewGate<TContext>
     }
 
     /// <summary>A task that completes at the next commit this gate makes on the case (take it before reading the case).</summary>
-    private Task NextChange(string caseId) =>
-        _changed.GetOrAdd(caseId, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+    private TaskCompletionSource NextChange(string caseId) =>
+        _changed.GetOrAdd(caseId, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
     /// <summary>
     /// Runs an act on a fresh copy of the case under this gate's lock for the case. When another gate changed the case

@@ -283,6 +283,8 @@ public sealed partial class ReviewGate<TContext> : IDisposable
             var c = await LoadAsync(caseId, null, cancellationToken).ConfigureAwait(false);
             if (c.State is not (CaseState.Pending or CaseState.Held) && c.Outcome is { } outcome)
             {
+                // Decided (here or elsewhere): drop the wake-up this wait may have left for a commit that will not come.
+                _changed.TryRemove(KeyValuePair.Create(caseId, changed));
                 return outcome;
             }
 
@@ -327,7 +329,7 @@ public sealed partial class ReviewGate<TContext> : IDisposable
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var timer = retry ?? Task.Delay(wait, _time, stop.Token);
-            await Task.WhenAny(changed, released, timer).ConfigureAwait(false);
+            await Task.WhenAny(changed.Task, released, timer).ConfigureAwait(false);
             await stop.CancelAsync().ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
         }
