@@ -257,6 +257,12 @@ public sealed partial class SqliteCaseStore : ICaseStore, IAsyncDisposable, IDis
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Every filter is SQL with parameters, ordered by the order's key (<see cref="CaseCursor.SortKey"/>) and then the case
+    /// id compared as SQLite's <c>BINARY</c> collation does: by UTF-8 bytes, which is <see cref="StringComparison.Ordinal"/>
+    /// order except between characters above U+FFFF and those from U+E000 to U+FFFF. Paging is keyset paging on that
+    /// order, so a walk of the pages never repeats or skips a case that did not change.
+    /// </remarks>
     /// <exception cref="ArgumentException">The query is not valid (the message names the field and the value).</exception>
     /// <exception cref="CaseStoreException">The file cannot be read.</exception>
     public async ValueTask<CasePage> QueryAsync(CaseQuery query, CancellationToken cancellationToken = default)
