@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Hitl.Policy.Audit;
+using Hitl.Policy.Review;
+
+namespace Hitl.Policy.Sqlite;
+
+/// <summary>The audit trail of a <see cref="SqliteCaseStore"/>, in the same file as its cases.</summary>
+internal sealed class SqliteAuditTrail(SqliteCaseStore store) : IAuditStore
+{
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">The entry is not valid (the message names the field and the value); nothing was written.</exception>
+    /// <exception cref="AuditStoreException">The record could not be written (the message names the file and the cause); nothing was written.</exception>
+    public ValueTask<AuditRecord> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return store.AppendAsync(entry, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="AuditStoreException">The file cannot be read, or a stored line is not a record (the message names the sequence).</exception>
+    public async IAsyncEnumerable<AuditRecord> ReadAsync(long fromSequence = 1, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(fromSequence, 1);
+        await foreach (var (sequence, line) in Lines(fromSequence, cancellationToken).ConfigureAwait(false))
+        {
+            yield return Parse(sequence, line);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Reads the file again (records other stores appended count) and checks every MAC with the store's keys.</remarks>
+    public async ValueTask<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default)
+    {
+        var reading = new CheckedRead(this);
+        var result = await AuditChain.VerifyAsync(reading.RecordsAsync(cancellationToken), store.Keys, checkpoint: null, cancellationToken).ConfigureAwait(false);
+        if (result.IsIntact && reading.Problem is { } problem)
+        {
+            return new AuditVerification(false, result.RecordCount, reading.ProblemSequence, null, problem, TornTail: false)
+            {
+                KeyedRecords = result.KeyedRecords,
+                UncheckedMacs = result.UncheckedMacs,
+            };
+        }
+
+        return result;
+    }
+
+    private async IAsyncEnumerable<(long Sequence, string Line)> Lines(long fromSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var lines = store.ReadLinesAsync(fromSequence, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await lines.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        yield break;
+                    }
+                }
+                catch (CaseStoreException ex)
+                {
+                    throw new AuditStoreException(ex.Message, ex);
+                }
+
+                yield return lines.Current;
+            }
+        }
+        finally
+        {
+            await lines.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private AuditRecord Parse(long sequence, string line)
+    {
+        try
+        {
+            return AuditChain.ParseLine(line);
+        }
+        catch (FormatException ex)
+        {
+            throw new AuditStoreException(string.Create(CultureInfo.InvariantCulture, $"The audit record {sequence} in the case store '{store.Path}' is not a record: {ex.Message}"), ex);
+        }
+    }
+
+    /// <summary>Reads records for a check, stopping (and remembering why) at a stored line that is not a record.</summary>
+    private sealed class CheckedRead(SqliteAuditTrail trail)
+    {
+        public string? Problem { get; private set; }
+
+        public long? ProblemSequence { get; private set; }
+
+        public async IAsyncEnumerable<AuditRecord> RecordsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            await foreach (var (sequence, line) in trail.Lines(1, cancellationToken).ConfigureAwait(false))
+            {
+                AuditRecord record;
+                try
+                {
+                    record = AuditChain.ParseLine(line);
+                }
+                catch (FormatException ex)
+                {
+                    Problem = string.Create(CultureInfo.InvariantCulture, $"sequence {sequence}: the stored line is not a record ({ex.Message})");
+                    ProblemSequence = sequence;
+                    yield break;
+                }
+
+                yield return record;
+            }
+        }
+    }
+}
