@@ -8,9 +8,18 @@ using Hitl.Policy.Sqlite;
 //   two audit records; after each commit that returned it prints "PREFIX-w VERSION". Runs until it is killed.
 // probe count PATH CASE TIMES: increments the counter case CASE (created by whoever comes first) TIMES times,
 //   reading it, committing from the version read and retrying on a conflict; prints "done CONFLICTS" at the end.
+// probe gate-open PATH PREFIX N: a review gate on the file submits N cases to review (PREFIX-0 ...), printing
+//   "opened ID" after each submit returned, then "ready", and waits to be killed.
+// probe gate-acts PATH PREFIX WORKERS: WORKERS tasks each submit a case to review, approve it and report its execution,
+//   over and over, printing "submitted ID", "approved ID", "executed ID" after each call returned. Runs until killed.
+if (args.Length == 4 && args[0] is "gate-open" or "gate-acts")
+{
+    return await GateProbe.RunAsync(args[0], args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture));
+}
+
 if (args.Length != 4 || args[0] is not ("crash" or "count"))
 {
-    Console.Error.WriteLine("usage: probe crash PATH PREFIX WRITERS | probe count PATH CASE TIMES");
+    Console.Error.WriteLine("usage: probe crash PATH PREFIX WRITERS | probe count PATH CASE TIMES | probe gate-open PATH PREFIX N | probe gate-acts PATH PREFIX WORKERS");
     return 2;
 }
 
