@@ -3,6 +3,7 @@ using System.Globalization;
 using Hitl.Policy.Audit;
 using Hitl.Policy.Feedback;
 using Hitl.Policy.Review;
+using Hitl.Policy.Sqlite;
 
 namespace Hitl.Policy.Quickstart;
 
@@ -13,8 +14,11 @@ namespace Hitl.Policy.Quickstart;
 /// </summary>
 public static class QuickstartApp
 {
-    /// <summary>The trail's file name inside the output folder.</summary>
+    /// <summary>The trail's file name inside the output folder: written by the JSON Lines store, or exported from the database.</summary>
     public const string TrailFileName = "audit.jsonl";
+
+    /// <summary>The SQLite file (cases and trail) inside the output folder.</summary>
+    public const string DatabaseFileName = "hitl.db";
 
     /// <summary>The action type whose kill switch is engaged and released during the run.</summary>
     public const string KillSwitchAction = "agent.tool-call";
@@ -53,7 +57,8 @@ public static class QuickstartApp
         var stopwatch = Stopwatch.StartNew();
         Directory.CreateDirectory(options.OutDirectory);
         var trailPath = Path.Combine(options.OutDirectory, TrailFileName);
-        var kept = KeepPreviousTrail(trailPath);
+        var databasePath = Path.Combine(options.OutDirectory, DatabaseFileName);
+        var kept = new[] { KeepPrevious(trailPath), options.UseSqlite ? KeepPrevious(databasePath) : null }.OfType<string>().ToList();
 
         var definition = SamplePolicy.Load();
         var clock = new VirtualClock(Start);
@@ -64,30 +69,37 @@ public static class QuickstartApp
 
         output.WriteLine(string.Create(Invariant, $"Hitl.Policy quickstart: {options.Count:N0} model outputs (seed {options.Seed}) through policy '{policy.PolicyId}' {policy.PolicyVersion}"));
         output.WriteLine(string.Create(Invariant, $"  action types: {string.Join(", ", policy.ActionTypes)}; reviewer tiers: {string.Join(" < ", policy.Tiers)}"));
-        if (kept is not null)
+        output.WriteLine(options.UseSqlite
+            ? string.Create(Invariant, $"  cases and audit trail in {databasePath} (SQLite); the trail is exported to {TrailFileName} at the end")
+            : string.Create(Invariant, $"  audit trail in {trailPath} (JSON Lines); cases in memory, so there is no restart in this run"));
+        foreach (var previous in kept)
         {
-            output.WriteLine(string.Create(Invariant, $"  the previous trail was kept as {kept}"));
+            output.WriteLine(string.Create(Invariant, $"  the previous file was kept as {previous}"));
         }
 
         var items = ModelOutputStream.Generate(options.Count, options.Seed).ToArray();
         var engageAt = options.Count * 4 / 10;
         var releaseAt = options.Count / 2;
+        var restartAt = options.UseSqlite ? options.Count * 6 / 10 : -1;
         var contestAt = options.Count * 7 / 10;
         ModelOutput? escalatedExample = null;
         List<string> pendingAtEnd;
         List<AuditRecord> records;
+        Restart? restart = null;
         var line = new ProgressLine(progress, items.Length);
-        await using (var store = await JsonLinesAuditStore.OpenAsync(new JsonLinesAuditStoreOptions { Path = trailPath }, clock).ConfigureAwait(false))
+        var stores = await Stores.OpenAsync(options.UseSqlite, databasePath, trailPath, clock).ConfigureAwait(false);
+        try
         {
-            using var gate = new ReviewGateBuilder<ModelOutput>(policy)
-                .AddAuditStore(store)
+            ReviewGate<ModelOutput> NewGate() => stores.Gate(new ReviewGateBuilder<ModelOutput>(policy)
                 .AddReviewSink(new ReviewerDesk(simulation.OnTicket))
                 .AddReviewerDirectory(directory)
                 .AddNotificationSink(new InMemoryNotificationSink())
-                .UseTimeProvider(clock)
-                .Build();
+                .UseTimeProvider(clock));
+
+            var gate = NewGate();
+            await gate.Recovery.ConfigureAwait(false);
             simulation.Gate = gate;
-            var switches = new AuditedKillSwitch(killSwitch, store, directory);
+            var switches = new AuditedKillSwitch(killSwitch, stores.Audit, directory);
             for (var i = 0; i < items.Length; i++)
             {
                 if (i == engageAt)
@@ -99,6 +111,20 @@ public static class QuickstartApp
                 if (i == releaseAt)
                 {
                     await switches.ReleaseAsync(KillSwitchAction, ReviewerPool.Operator, "Prompt change rolled back; failure rate back to normal.").ConfigureAwait(false);
+                }
+
+                if (i == restartAt)
+                {
+                    // A deploy in the middle of the day: the gate and its store go away with cases waiting for people; a
+                    // new gate opens the same file and the reviewers, who never noticed, go on deciding them.
+                    var before = await stores.OpenCasesAsync().ConfigureAwait(false);
+                    gate.Dispose();
+                    stores = await stores.ReopenAsync().ConfigureAwait(false);
+                    gate = NewGate();
+                    await gate.Recovery.ConfigureAwait(false);
+                    simulation.Gate = gate;
+                    switches = new AuditedKillSwitch(killSwitch, stores.Audit, directory);
+                    restart = new Restart(i, clock.GetUtcNow(), before, await stores.OpenCasesAsync().ConfigureAwait(false));
                 }
 
                 if (i == contestAt)
@@ -130,11 +156,29 @@ public static class QuickstartApp
                 }
             }
 
+            if (restart is not null)
+            {
+                var outcomes = new List<CaseState>();
+                foreach (var id in restart.CarriedOver)
+                {
+                    outcomes.Add((await gate.GetCaseAsync(id).ConfigureAwait(false))?.State ?? CaseState.Pending);
+                }
+
+                restart = restart with { OutcomesAfter = outcomes };
+            }
+
+            gate.Dispose();
             records = [];
-            await foreach (var record in store.ReadAsync().ConfigureAwait(false))
+            await foreach (var record in stores.Audit.ReadAsync().ConfigureAwait(false))
             {
                 records.Add(record);
             }
+
+            await stores.ExportTrailAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            await stores.DisposeAsync().ConfigureAwait(false);
         }
 
         var verification = await JsonLinesAuditStore.VerifyFileAsync(trailPath).ConfigureAwait(false);
@@ -144,29 +188,47 @@ public static class QuickstartApp
         report.Reviews(summary);
         report.Timeouts(summary);
         report.KillSwitchAndContest(summary, simulation.ContestedCase);
+        if (restart is not null)
+        {
+            report.Restart(restart, databasePath);
+        }
+
         report.Explain(escalatedExample is null ? null : policy.Explain(escalatedExample));
         report.Calibration(Calibrator.Calibrate(ObservedCases.Collect(records).Cases, definition,
             new CalibrationOptions { Target = SummaryWriter.CalibrationTarget, MinimumSample = SummaryWriter.CalibrationMinimumSample }, clock));
         report.Problems(simulation.Refusals, pendingAtEnd);
-        report.Trail(trailPath, verification, clock.GetUtcNow() - Start, stopwatch.Elapsed);
+        report.Trail(options.UseSqlite ? databasePath : null, trailPath, verification, clock.GetUtcNow() - Start, stopwatch.Elapsed);
         return verification.IsIntact ? 0 : 1;
     }
 
-    /// <summary>Each run starts a fresh trail; an existing one is never overwritten but renamed to the next free audit.N.jsonl.</summary>
-    private static string? KeepPreviousTrail(string trailPath)
+    /// <summary>
+    /// Each run starts fresh files; an existing one is never overwritten but renamed to the next free name
+    /// (<c>audit.1.jsonl</c>, <c>hitl.1.db</c>, with a database's <c>-wal</c> and <c>-shm</c> files).
+    /// </summary>
+    private static string? KeepPrevious(string path)
     {
-        if (!File.Exists(trailPath))
+        if (!File.Exists(path))
         {
             return null;
         }
 
-        var folder = Path.GetDirectoryName(trailPath)!;
+        var folder = Path.GetDirectoryName(path)!;
+        var stem = Path.GetFileNameWithoutExtension(path);
+        var extension = Path.GetExtension(path);
         for (var n = 1; ; n++)
         {
-            var target = Path.Combine(folder, string.Create(Invariant, $"audit.{n}.jsonl"));
+            var target = Path.Combine(folder, string.Create(Invariant, $"{stem}.{n}{extension}"));
             if (!File.Exists(target))
             {
-                File.Move(trailPath, target);
+                File.Move(path, target);
+                foreach (var side in new[] { "-wal", "-shm" })
+                {
+                    if (File.Exists(path + side))
+                    {
+                        File.Move(path + side, target + side);
+                    }
+                }
+
                 return target;
             }
         }

@@ -2,18 +2,21 @@ using System.Globalization;
 
 namespace Hitl.Policy.Quickstart;
 
-/// <summary>The command line: <c>[--out DIR] [--count N] [--seed S]</c>.</summary>
-internal sealed record QuickstartOptions(string OutDirectory, int Count, int Seed, bool Help)
+/// <summary>The command line: <c>[--out DIR] [--count N] [--seed S] [--store sqlite|jsonl]</c>.</summary>
+internal sealed record QuickstartOptions(string OutDirectory, int Count, int Seed, bool Help, bool UseSqlite = true)
 {
     public const int DefaultCount = 3000;
     public const int DefaultSeed = 2026;
 
     public const string Usage = """
-        Usage: dotnet run -c Release --project samples/Hitl.Policy.Quickstart -- [--out DIR] [--count N] [--seed S]
+        Usage: dotnet run -c Release --project samples/Hitl.Policy.Quickstart -- [--out DIR] [--count N] [--seed S] [--store sqlite|jsonl]
 
-          --out DIR    where audit.jsonl is written (default: hitl-data under the current directory; created when
-                       missing). An audit.jsonl already there is kept: it is renamed to audit.1.jsonl (or the next free
-                       number) and the run starts a fresh trail.
+          --out DIR    where hitl.db and audit.jsonl are written (default: hitl-data under the current directory;
+                       created when missing). Files already there are kept: renamed to hitl.1.db, audit.1.jsonl (or
+                       the next free number), and the run starts fresh ones.
+          --store S    sqlite (default): cases and trail in hitl.db, the gate restarted in the middle of the run, the
+                       trail exported to audit.jsonl at the end; jsonl: the trail in audit.jsonl, cases in memory, no
+                       restart.
           --count N    how many model outputs to generate (default 3000; 1 to 1000000)
           --seed S     the random seed; the same seed gives the same trail, byte for byte (default 2026)
           --help       this text
@@ -24,6 +27,7 @@ internal sealed record QuickstartOptions(string OutDirectory, int Count, int See
         var outDirectory = Path.Combine(Directory.GetCurrentDirectory(), "hitl-data");
         var count = DefaultCount;
         var seed = DefaultSeed;
+        var sqlite = true;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -40,12 +44,21 @@ internal sealed record QuickstartOptions(string OutDirectory, int Count, int See
                 case "--seed":
                     seed = Number(args, ref i, min: int.MinValue, max: int.MaxValue);
                     break;
+                case "--store":
+                    var store = Value(args, ref i);
+                    sqlite = store switch
+                    {
+                        "sqlite" => true,
+                        "jsonl" => false,
+                        _ => throw new ArgumentException($"Option '--store' takes sqlite or jsonl; got '{store}'."),
+                    };
+                    break;
                 default:
-                    throw new ArgumentException($"Unknown option '{arg}'. Options: --out DIR, --count N, --seed S, --help.");
+                    throw new ArgumentException($"Unknown option '{arg}'. Options: --out DIR, --count N, --seed S, --store sqlite|jsonl, --help.");
             }
         }
 
-        return new QuickstartOptions(outDirectory, count, seed, Help: false);
+        return new QuickstartOptions(outDirectory, count, seed, Help: false, sqlite);
     }
 
     private static string Value(IReadOnlyList<string> args, ref int i)

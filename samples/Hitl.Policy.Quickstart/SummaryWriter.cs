@@ -1,6 +1,7 @@
 using System.Globalization;
 using Hitl.Policy.Audit;
 using Hitl.Policy.Feedback;
+using Hitl.Policy.Review;
 
 namespace Hitl.Policy.Quickstart;
 
@@ -164,9 +165,24 @@ internal sealed class SummaryWriter(TextWriter output)
         }
     }
 
-    public void Trail(string path, AuditVerification verification, TimeSpan simulated, TimeSpan elapsed)
+    public void Restart(Restart restart, string databasePath)
+    {
+        Heading("Restart");
+        var decided = restart.OutcomesAfter.Count(s => s is not (CaseState.Pending or CaseState.Held));
+        output.WriteLine(string.Create(Invariant,
+            $"  At output {restart.AtOutput + 1:N0} ({restart.At:ddd HH:mm}) the gate was disposed with {restart.Before.Count:N0} cases waiting for people; a new gate on {databasePath} found {restart.CarriedOver.Count:N0} of them."));
+        output.WriteLine(string.Create(Invariant,
+            $"  Carried over: {restart.CarriedOver.Count:N0}; decided after the restart: {decided:N0} ({Count(restart, CaseState.Approved)} approved, {Count(restart, CaseState.Rejected)} rejected, {Count(restart, CaseState.Blocked)} blocked at their deadline); lost: {restart.Before.Except(restart.CarriedOver, StringComparer.Ordinal).Count():N0}."));
+    }
+
+    public void Trail(string? databasePath, string path, AuditVerification verification, TimeSpan simulated, TimeSpan elapsed)
     {
         Heading("Audit trail");
+        if (databasePath is not null)
+        {
+            output.WriteLine(string.Create(Invariant, $"  Cases and trail in {databasePath}; the trail exported as JSON Lines:"));
+        }
+
         output.WriteLine(string.Create(Invariant, $"  Written to {path}"));
         output.WriteLine(verification.IsIntact
             ? string.Create(Invariant, $"  Chain verified: {verification.RecordCount:N0} records, every link intact.")
@@ -175,6 +191,8 @@ internal sealed class SummaryWriter(TextWriter output)
         output.WriteLine();
         output.WriteLine(string.Create(Invariant, $"Simulated {simulated.TotalHours:0.0} hours of operations in {elapsed.TotalSeconds:0.0} s."));
     }
+
+    private static int Count(Restart restart, CaseState state) => restart.OutcomesAfter.Count(s => s == state);
 
     private static string Kind(RecommendationKind kind) => kind switch
     {

@@ -9,6 +9,7 @@ public sealed class CommandLineTests
     [InlineData("--count abc", "Option '--count' takes a whole number from 1 to 1000000; got 'abc'")]
     [InlineData("--count 0", "got '0'")]
     [InlineData("--out", "Option '--out' needs a value")]
+    [InlineData("--store postgres", "Option '--store' takes sqlite or jsonl; got 'postgres'")]
     public async Task A_bad_command_line_exits_2_and_names_the_option(string args, string message)
     {
         using var output = new StringWriter();
@@ -47,5 +48,17 @@ public sealed class CommandLineTests
         var verification = JsonLinesAuditStore.VerifyFile(trail);
         Assert.True(verification.IsIntact, verification.Problem);
         Assert.StartsWith("{\"sequence\":1,", File.ReadLines(trail).First(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_json_lines_store_runs_without_a_database_and_without_a_restart()
+    {
+        using var run = await QuickstartRun.StartAsync(count: 60, seed: 3, extra: ["--store", "jsonl"]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.False(File.Exists(Path.Combine(run.Folder, QuickstartApp.DatabaseFileName)));
+        Assert.True(JsonLinesAuditStore.VerifyFile(run.TrailPath).IsIntact);
+        Assert.DoesNotContain(run.Output.Split('\n'), l => l.TrimEnd('\r') == "Restart");
+        Assert.Contains("cases in memory, so there is no restart in this run", run.Output, StringComparison.Ordinal);
     }
 }

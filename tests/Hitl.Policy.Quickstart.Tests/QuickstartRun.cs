@@ -21,11 +21,13 @@ public sealed class QuickstartRun : IDisposable
 
     public string TrailPath => Path.Combine(Folder, QuickstartApp.TrailFileName);
 
-    public static async Task<QuickstartRun> StartAsync(int count, int seed, string? folder = null)
+    public string DatabasePath => Path.Combine(Folder, QuickstartApp.DatabaseFileName);
+
+    public static async Task<QuickstartRun> StartAsync(int count, int seed, string? folder = null, string[]? extra = null)
     {
         folder ??= Path.Combine(Path.GetTempPath(), "hitl-quickstart-" + Guid.NewGuid().ToString("N"));
         using var output = new StringWriter();
-        var exit = await QuickstartApp.RunAsync(["--out", folder, "--count", count.ToString(System.Globalization.CultureInfo.InvariantCulture), "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture)], output);
+        var exit = await QuickstartApp.RunAsync(["--out", folder, "--count", count.ToString(System.Globalization.CultureInfo.InvariantCulture), "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), .. extra ?? []], output);
         return new QuickstartRun(folder, exit, output.ToString());
     }
 
@@ -35,6 +37,7 @@ public sealed class QuickstartRun : IDisposable
 
     public void Dispose()
     {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
             Directory.Delete(Folder, recursive: true);
