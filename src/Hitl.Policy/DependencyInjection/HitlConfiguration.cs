@@ -20,6 +20,7 @@ internal static class HitlConfiguration
         nameof(ReviewGateOptions.ContestReviewDeadline), nameof(ReviewGateOptions.SweepInterval),
         nameof(ReviewGateOptions.ClosedCaseRetention), nameof(ReviewGateOptions.Actions),
         nameof(ReviewGateOptions.RetentionClasses), nameof(ReviewGateOptions.RecordsRole), nameof(ReviewGateOptions.StorePollInterval),
+        nameof(ReviewGateOptions.MaxPayloadLength),
     };
 
     private static readonly HashSet<string> ActionKeys = new(StringComparer.OrdinalIgnoreCase)
@@ -67,6 +68,7 @@ internal static class HitlConfiguration
         options.SweepInterval = Duration(gate, nameof(ReviewGateOptions.SweepInterval), problems) ?? options.SweepInterval;
         options.ClosedCaseRetention = Duration(gate, nameof(ReviewGateOptions.ClosedCaseRetention), problems) ?? options.ClosedCaseRetention;
         options.RecordsRole = gate[nameof(ReviewGateOptions.RecordsRole)] ?? options.RecordsRole;
+        options.MaxPayloadLength = WholeNumber(gate, nameof(ReviewGateOptions.MaxPayloadLength), problems) ?? options.MaxPayloadLength;
         options.StorePollInterval = Duration(gate, nameof(ReviewGateOptions.StorePollInterval), problems) ?? options.StorePollInterval;
         foreach (var retention in gate.GetSection(nameof(ReviewGateOptions.RetentionClasses)).GetChildren())
         {
@@ -119,6 +121,23 @@ internal static class HitlConfiguration
         }
 
         problems.Add($"{KeyOf(section, key)}: '{Shown(text)}' is not a duration; write {Durations.Forms}.");
+        return null;
+    }
+
+    private static int? WholeNumber(IConfiguration section, string key, List<string> problems)
+    {
+        var text = Text(section, key);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        problems.Add($"{KeyOf(section, key)}: '{Shown(text)}' is not a whole number.");
         return null;
     }
 

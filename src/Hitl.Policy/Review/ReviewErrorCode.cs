@@ -83,4 +83,7 @@ public enum ReviewErrorCode
 
     /// <summary>The host reported an execution the gate did not allow, or reported it twice.</summary>
     NotExecutable,
+
+    /// <summary>A payload (submitted or edited) is longer than <see cref="ReviewGateOptions.MaxPayloadLength"/>; nothing was recorded.</summary>
+    PayloadTooLarge,
 }

@@ -35,6 +35,8 @@ public sealed partial class ReviewGate<TContext>
             throw Refuse(ReviewErrorCode.MissingPayload, act?.CaseId, act?.ActorId, "Edit-then-approve needs the edited payload; it is null.");
         }
 
+        RequirePayloadLength(editedPayload, act?.CaseId, act?.ActorId, "edited");
+
         return DecideAsync(act!, editedPayload, cancellationToken);
     }
 

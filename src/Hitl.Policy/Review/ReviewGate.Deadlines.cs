@@ -19,11 +19,16 @@ public sealed partial class ReviewGate<TContext>
     /// <param name="cancellationToken">Cancels the sweep between cases.</param>
     /// <returns>How many cases fell back.</returns>
     /// <remarks>Several gates may sweep one store at once: each passed deadline is applied once (the case's version decides).</remarks>
-    public async ValueTask<int> SweepAsync(CancellationToken cancellationToken = default)
+    public ValueTask<int> SweepAsync(CancellationToken cancellationToken = default) => SweepDueAsync(_time.GetUtcNow(), null, cancellationToken);
+
+    /// <summary>
+    /// The sweep of the cases due by <paramref name="now"/>; the start-up sweep passes the time the gate started as both,
+    /// so that it touches only cases that were in the store before this gate opened any.
+    /// </summary>
+    private async ValueTask<int> SweepDueAsync(DateTimeOffset now, DateTimeOffset? openedBefore, CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow();
         var fellBack = 0;
-        await foreach (var due in ListAsync(new CaseQuery { States = [CaseState.Pending], DeadlineBy = now, OrderBy = CaseOrder.Deadline, Limit = SweepPage }, cancellationToken).ConfigureAwait(false))
+        await foreach (var due in ListAsync(new CaseQuery { States = [CaseState.Pending], DeadlineBy = now, OpenedBefore = openedBefore, OrderBy = CaseOrder.Deadline, Limit = SweepPage }, cancellationToken).ConfigureAwait(false))
         {
             try
             {
@@ -38,7 +43,7 @@ public sealed partial class ReviewGate<TContext>
             }
         }
 
-        await foreach (var expired in ListAsync(new CaseQuery { RetentionEndedBy = now, Limit = SweepPage }, cancellationToken).ConfigureAwait(false))
+        await foreach (var expired in ListAsync(new CaseQuery { RetentionEndedBy = now, OpenedBefore = openedBefore, Limit = SweepPage }, cancellationToken).ConfigureAwait(false))
         {
             try
             {
@@ -50,7 +55,7 @@ public sealed partial class ReviewGate<TContext>
             }
         }
 
-        await ReleaseHeldAsync(cancellationToken).ConfigureAwait(false);
+        await ReleaseHeldDueAsync(openedBefore, cancellationToken).ConfigureAwait(false);
         return fellBack;
     }
 
@@ -82,12 +87,13 @@ public sealed partial class ReviewGate<TContext>
         while (after is not null);
     }
 
-    private async Task RecoverAsync()
+    private async Task RecoverAsync(DateTimeOffset startedAt)
     {
         await Task.Yield();
         try
         {
-            await SweepAsync().ConfigureAwait(false);
+            // Only cases from before this gate, and what was due when it started: the rest is this gate's own to keep, act by act.
+            await SweepDueAsync(startedAt, startedAt, CancellationToken.None).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // The start-up sweep has no caller to report to; a case that failed is logged and tried again.
         catch (Exception ex)

@@ -13,11 +13,17 @@ public sealed partial class ReviewGate<TContext>
     /// </summary>
     /// <param name="cancellationToken">Cancels between cases.</param>
     /// <returns>How many cases were released.</returns>
-    public async ValueTask<int> ReleaseHeldAsync(CancellationToken cancellationToken = default)
+    public ValueTask<int> ReleaseHeldAsync(CancellationToken cancellationToken = default) => ReleaseHeldDueAsync(null, cancellationToken);
+
+    private async ValueTask<int> ReleaseHeldDueAsync(DateTimeOffset? openedBefore, CancellationToken cancellationToken)
     {
-        Volatile.Write(ref _releaseDue, 0);
+        if (openedBefore is null)
+        {
+            Volatile.Write(ref _releaseDue, 0);
+        }
+
         var released = 0;
-        await foreach (var c in ListAsync(new CaseQuery { States = [CaseState.Held], Limit = SweepPage }, cancellationToken).ConfigureAwait(false))
+        await foreach (var c in ListAsync(new CaseQuery { States = [CaseState.Held], OpenedBefore = openedBefore, Limit = SweepPage }, cancellationToken).ConfigureAwait(false))
         {
             if (KillSwitch.IsEngaged(c.ActionType))
             {

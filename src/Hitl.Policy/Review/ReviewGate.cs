@@ -78,12 +78,12 @@ public sealed partial class ReviewGate<TContext> : IDisposable
             _sweepTimer = _time.CreateTimer(static state => ((ReviewGate<TContext>)state!).SweepFromTimer(), this, interval, interval);
         }
 
-        Recovery = RecoverAsync();
+        Recovery = RecoverAsync(_time.GetUtcNow());
     }
 
     /// <summary>
     /// The sweep the gate runs as it starts, over the cases already in its store (opened before a restart, or by another
-    /// instance): deadlines that passed while no gate ran take their fallback (escalate or block, never approve), held
+    /// instance): deadlines that had passed when the gate started take their fallback (escalate or block, never approve), held
     /// cases whose kill switch is off execute, and closed cases past their retention are purged. Await it to know it
     /// is done; it never throws (a case whose fallback cannot be recorded is logged and tried again by the next act,
     /// wait or sweep).
@@ -119,6 +119,7 @@ public sealed partial class ReviewGate<TContext> : IDisposable
         await ReleaseHeldIfDueAsync(cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         var caseId = request.CaseId ?? Guid.CreateVersion7(now).ToString("N");
+        RequirePayloadLength(request.Payload, caseId, request.Requester, "submitted");
 
         // The gate routes the context itself: a decision handed in is only a check that the host saw the same one.
         var decision = _policy.Route(request.Context);
@@ -354,6 +355,15 @@ public sealed partial class ReviewGate<TContext> : IDisposable
         if (_ownsMetrics)
         {
             _metrics.Dispose();
+        }
+    }
+
+    private void RequirePayloadLength(string payload, string? caseId, string? actor, string what)
+    {
+        if (payload.Length > _options.MaxPayloadLength)
+        {
+            throw Refuse(ReviewErrorCode.PayloadTooLarge, caseId, actor,
+                $"The {what} payload of case '{caseId}' is {payload.Length:N0} characters; the gate takes at most {_options.MaxPayloadLength:N0} (ReviewGateOptions.MaxPayloadLength). Nothing was recorded.");
         }
     }
 

@@ -78,6 +78,14 @@ public sealed class ReviewGateOptions
     /// <value>The default value is <see langword="null"/>: plain SHA-256 digests.</value>
     public string? PayloadDigestKey { get; set; }
 
+    /// <summary>
+    /// The longest payload (in UTF-16 characters) the gate takes: the case store keeps the payload until the case is
+    /// purged, so a model output far larger than any real action is refused at submit
+    /// (<see cref="ReviewErrorCode.PayloadTooLarge"/>) instead of filling the store. Edited payloads have the same bound.
+    /// </summary>
+    /// <value>The default value is 1,048,576 (1 Mi characters).</value>
+    public int MaxPayloadLength { get; set; } = 1024 * 1024;
+
     /// <summary>Ticket settings that apply to every action type without an entry in <see cref="Actions"/>.</summary>
     public ActionReviewOptions Defaults { get; set; } = new();
 

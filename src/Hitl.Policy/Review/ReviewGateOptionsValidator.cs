@@ -80,6 +80,11 @@ internal sealed class ReviewGateOptionsValidator(string optionsName) : IValidate
             }
         }
 
+        if (options.MaxPayloadLength < 1)
+        {
+            problems.Add($"{Key(nameof(options.MaxPayloadLength))}: must be at least 1, found {options.MaxPayloadLength}.");
+        }
+
         if (options.StorePollInterval <= TimeSpan.Zero)
         {
             problems.Add($"{Key(nameof(options.StorePollInterval))}: must be longer than zero, found {Text(options.StorePollInterval)}.");

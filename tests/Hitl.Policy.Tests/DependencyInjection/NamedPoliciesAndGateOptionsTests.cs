@@ -120,7 +120,8 @@ public sealed class NamedPoliciesAndGateOptionsTests
             ("Hitl:Gate:ClosedCaseRetention", "P30D"),
             ("Hitl:Gate:RetentionClasses:credit", "P2555D"),
             ("Hitl:Gate:StorePollInterval", "PT0.5S"),
-            ("Hitl:Gate:RecordsRole", "dpo"));
+            ("Hitl:Gate:RecordsRole", "dpo"),
+            ("Hitl:Gate:MaxPayloadLength", "65536"));
         using var provider = WithGate(configuration, out var builder);
         provider.GetRequiredService<IStartupValidator>().Validate();
 
@@ -129,6 +130,7 @@ public sealed class NamedPoliciesAndGateOptionsTests
         Assert.Equal(TimeSpan.FromDays(2555), options.RetentionClasses["credit"]);
         Assert.Equal(TimeSpan.FromMilliseconds(500), options.StorePollInterval);
         Assert.Equal("dpo", options.RecordsRole);
+        Assert.Equal(65536, options.MaxPayloadLength);
 
         Assert.Equal(TimeSpan.FromSeconds(sweepSeconds), options.SweepInterval);
         Assert.Equal(TimeSpan.FromSeconds(contestSeconds), options.ContestReviewDeadline);
@@ -152,7 +154,7 @@ public sealed class NamedPoliciesAndGateOptionsTests
 
         Assert.Equal(
             [
-                "Hitl:Gate:SweepIntervall: is not a setting of the review gate (known: Actions, ClosedCaseRetention, ContestIntakeRole, ContestReviewDeadline, OperatorRole, OverrideTier, PayloadDigestKey, RecordsRole, RetentionClasses, ReviewerRole, StorePollInterval, SweepInterval).",
+                "Hitl:Gate:SweepIntervall: is not a setting of the review gate (known: Actions, ClosedCaseRetention, ContestIntakeRole, ContestReviewDeadline, MaxPayloadLength, OperatorRole, OverrideTier, PayloadDigestKey, RecordsRole, RetentionClasses, ReviewerRole, StorePollInterval, SweepInterval).",
                 "Hitl:Gate:SweepInterval: 'every five seconds' is not a duration; write an ISO 8601 duration (PT5S, PT4H, P7D) or TimeSpan text (00:00:05, 7.00:00:00).",
                 "Hitl:Gate:ClosedCaseRetention: '36:00:00' is not a duration; write an ISO 8601 duration (PT5S, PT4H, P7D) or TimeSpan text (00:00:05, 7.00:00:00).",
                 "Hitl:Gate:RetentionClasses:credit: 'seven years' is not a duration; write an ISO 8601 duration (PT5S, PT4H, P7D) or TimeSpan text (00:00:05, 7.00:00:00).",

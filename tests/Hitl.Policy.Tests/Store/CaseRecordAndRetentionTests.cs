@@ -127,4 +127,21 @@ public class CaseRecordAndRetentionTests
         Assert.Null(view.RetainUntil);
         Assert.Equal(CaseState.Pending, view.State);
     }
+
+    [Fact]
+    public async Task A_payload_longer_than_the_bound_is_refused_at_submit_and_at_edit_and_nothing_is_recorded()
+    {
+        using var f = new GateFixture(new ReviewGateOptions { MaxPayloadLength = 64 });
+        var tooLong = new string('x', 65);
+
+        var submitted = await Assert.ThrowsAsync<ReviewException>(async () => await f.Gate.SubmitAsync(GateOnCaseStoreTests.Request(10, tooLong) with { CaseId = "big" }));
+        var id = await f.OpenAsync(payload: new string('y', 64));
+        var edited = await Assert.ThrowsAsync<ReviewException>(async () => await f.Gate.EditAndApproveAsync(new HumanAct(id, "ann", "fix"), tooLong));
+
+        Assert.Equal((ReviewErrorCode.PayloadTooLarge, ReviewErrorCode.PayloadTooLarge), (submitted.Code, edited.Code));
+        Assert.Contains("65 characters", submitted.Message, StringComparison.Ordinal);
+        Assert.Empty(f.Audit.EntriesFor("big"));
+        Assert.Null(await f.Gate.GetCaseAsync("big"));
+        Assert.Equal([ActKind.Decided], f.Audit.ActsFor(id));
+    }
 }
