@@ -78,7 +78,8 @@ internal static class HelpText
         A keyed trail (records with a "keyId") is checked with its keys: --key-file KEYS.json holds
         {"keys": [{"id": "k1", "secret": "<base64>"}]}; without keys only the links of keyed records are checked, and
         the output says so. No chain shows records cut off the end: --checkpoint CHECKPOINT.json (from
-        JsonLinesAuditStore.CreateCheckpoint, kept elsewhere) does, and a trail rewritten up to it.
+        'hitl audit checkpoint', JsonLinesAuditStore.CreateCheckpoint or SqliteCaseStore.CreateCheckpoint, kept
+        elsewhere) does, and a trail rewritten up to it.
         """;
 
     public const string VerifyExitCodes = """

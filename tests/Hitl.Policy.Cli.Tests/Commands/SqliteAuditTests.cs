@@ -201,6 +201,28 @@ public sealed class SqliteAuditTests : IDisposable
     }
 
     [Fact]
+    public void A_damaged_file_with_the_SQLite_header_is_a_usage_error_naming_it()
+    {
+        var damaged = Db("damaged.db");
+        var bytes = new byte[8192];
+        "SQLite format 3\0"u8.CopyTo(bytes);
+        for (var i = 16; i < bytes.Length; i++)
+        {
+            bytes[i] = (byte)(i * 7);
+        }
+
+        File.WriteAllBytes(damaged, bytes);
+
+        foreach (var args in new[] { new[] { "audit", "verify", damaged }, ["cases", "list", damaged] })
+        {
+            var result = Cli.Run(args);
+            Assert.True(result.Exit == ExitCodes.Usage, result.ToString());
+            Assert.Contains($"'{damaged}'", result.Error, StringComparison.Ordinal);
+            Assert.Contains("is not a Hitl.Policy database or is corrupt", result.Error, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task A_store_of_a_newer_schema_is_a_usage_error_naming_it_and_is_left_unchanged()
     {
         var db = (await StoreFile.WriteAsync(Db())).Path;
@@ -240,6 +262,50 @@ public sealed class SqliteAuditTests : IDisposable
         Assert.Equal(ExitCodes.Usage, result.Exit);
         Assert.Contains($"'{existing}' exists already; --out never overwrites a file", result.Error, StringComparison.Ordinal);
         Assert.Equal("keep me", File.ReadAllText(existing));
+    }
+
+    [Fact]
+    public async Task Export_pages_through_more_cases_than_one_page_and_writes_each_once()
+    {
+        var db = Db();
+        var count = (2 * Hitl.Policy.Cli.Commands.CasesExportCommand.PageSize) + 1;
+        await using (var store = SqliteCaseStore.Open("Data Source=" + db, new SqliteCaseStoreOptions { Synchronous = SqliteSynchronous.Normal }))
+        {
+            var commits = Enumerable.Range(0, count).Select(i =>
+            {
+                var id = "case-" + i.ToString("D5", System.Globalization.CultureInfo.InvariantCulture);
+                var at = StoreFile.Start + TimeSpan.FromSeconds(i / 3);
+                var record = new Hitl.Policy.Review.CaseRecord
+                {
+                    Id = id,
+                    State = Hitl.Policy.Review.CaseState.Approved,
+                    Route = RouteLevel.Review,
+                    DecidedRoute = RouteLevel.Review,
+                    ActionType = "refund.issue",
+                    DecidedBy = "test",
+                    Tiers = ["agent"],
+                    Payload = "p",
+                    PayloadDigest = "d",
+                    Subject = i % 2 == 0 ? "even" : "odd",
+                    OpenedAt = at,
+                    RoundOpenedAt = at,
+                };
+                var entry = new Hitl.Policy.Audit.AuditEntry { Act = Hitl.Policy.Audit.ActKind.Decided, CaseId = id, At = at, ActionType = "refund.issue", Route = RouteLevel.Review, DecidedBy = "test" };
+                return store.CommitAsync(new Hitl.Policy.Review.CaseCommit { Case = record, Entries = [entry] }).AsTask();
+            }).ToArray();
+            await Task.WhenAll(commits);
+        }
+
+        var all = Cli.Run("cases", "export", db, "--all");
+        Assert.True(all.Exit == ExitCodes.Ok, all.ToString());
+        var ids = all.OutLines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("case").GetProperty("id").GetString()!).ToList();
+        Assert.Equal(count, ids.Count);
+        Assert.Equal(count, ids.Distinct().Count());
+        Assert.All(all.OutLines, l => Assert.Equal(1, JsonDocument.Parse(l).RootElement.GetProperty("records").GetArrayLength()));
+
+        var even = Cli.Run("cases", "export", db, "--subject", "even");
+        Assert.Equal(Enumerable.Range(0, count).Where(i => i % 2 == 0).Select(i => "case-" + i.ToString("D5", System.Globalization.CultureInfo.InvariantCulture)),
+            even.OutLines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("case").GetProperty("id").GetString()!));
     }
 
     [Fact]
