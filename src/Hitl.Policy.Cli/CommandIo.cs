@@ -12,6 +12,9 @@ internal sealed record CommandIo(TextWriter Out, TextWriter Error, TextReader In
     /// <summary>The longest input line read; a longer one stops the command with an error naming the file and line. Tests make it small.</summary>
     public int MaxLineLength { get; init; } = DefaultMaxLineLength;
 
+    /// <summary>The clock that "time left" is measured against: the system clock in the tool, a fixed one in tests.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>The process's console streams.</summary>
     public static CommandIo Console => new(System.Console.Out, System.Console.Error, System.Console.In);
 }

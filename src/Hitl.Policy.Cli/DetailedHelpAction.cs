@@ -3,7 +3,10 @@ using System.CommandLine.Invocation;
 
 namespace Hitl.Policy.Cli;
 
-/// <summary>The standard help, followed by the details of the command asked about (its input format, its exit codes).</summary>
+/// <summary>
+/// The standard help, followed by the details of the command asked about (its input format, its exit codes): the details
+/// under "parent name" (<c>cases export</c>) when there are, else under the command's name.
+/// </summary>
 internal sealed class DetailedHelpAction : SynchronousCommandLineAction
 {
     private readonly SynchronousCommandLineAction _standard;
@@ -22,7 +25,9 @@ internal sealed class DetailedHelpAction : SynchronousCommandLineAction
     {
         var result = _standard.Invoke(parseResult);
         var command = parseResult.CommandResult.Command;
-        if (_details.TryGetValue(command is RootCommand ? "hitl" : command.Name, out var text))
+        var parent = parseResult.CommandResult.Parent is System.CommandLine.Parsing.CommandResult { Command: not RootCommand } p ? p.Command.Name + " " : "";
+        if (_details.TryGetValue(parent + command.Name, out var text)
+            || _details.TryGetValue(command is RootCommand ? "hitl" : command.Name, out text))
         {
             var output = parseResult.InvocationConfiguration.Output;
             output.WriteLine(text.TrimEnd());

@@ -25,6 +25,7 @@ internal static class HitlApp
         root.Subcommands.Add(AuditCommand.Create(io));
         root.Subcommands.Add(CalibrateCommand.Create(io));
         root.Subcommands.Add(ShadowCommand.Create(io));
+        root.Subcommands.Add(CasesCommand.Create(io));
         AddDetails(root, new Dictionary<string, string>
         {
             ["hitl"] = HelpText.ExitCodes,
@@ -35,6 +36,11 @@ internal static class HitlApp
             ["audit"] = HelpText.AuditTrail,
             ["verify"] = HelpText.AuditTrail + Environment.NewLine + Environment.NewLine + HelpText.VerifyKeys + Environment.NewLine + Environment.NewLine + HelpText.VerifyExitCodes,
             ["stats"] = HelpText.AuditTrail + Environment.NewLine + Environment.NewLine + HelpText.StatsExitCodes,
+            ["audit export"] = HelpText.AuditExport,
+            ["cases"] = HelpText.CaseStore,
+            ["cases list"] = HelpText.CaseStore + Environment.NewLine + Environment.NewLine + HelpText.CasesList + Environment.NewLine + Environment.NewLine + HelpText.CasesExitCodes,
+            ["cases show"] = HelpText.CaseStore + Environment.NewLine + Environment.NewLine + HelpText.CasesShow + Environment.NewLine + Environment.NewLine + HelpText.CasesExitCodes,
+            ["cases export"] = HelpText.CaseStore + Environment.NewLine + Environment.NewLine + HelpText.CasesExport + Environment.NewLine + Environment.NewLine + HelpText.CasesExitCodes,
             ["calibrate"] = HelpText.Calibrate + Environment.NewLine + Environment.NewLine + HelpText.CalibrateExitCodes,
             ["shadow"] = HelpText.Shadow + Environment.NewLine + Environment.NewLine + HelpText.ShadowExitCodes,
         });

@@ -25,13 +25,24 @@ internal static class Cli
 
     public static Result Run(params string[] args) => RunWithInput("", args);
 
-    public static Result RunWithInput(string input, params string[] args)
+    public static Result RunWithInput(string input, params string[] args) => RunCore(input, null, args);
+
+    /// <summary>Runs with the clock at <paramref name="now"/> (what "time left" is measured against).</summary>
+    public static Result RunAt(DateTimeOffset now, params string[] args) => RunCore("", new FixedClock(now), args);
+
+    private static Result RunCore(string input, TimeProvider? time, string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
         using var stdin = new StringReader(input);
-        var exit = HitlApp.Run(args, new CommandIo(output, error, stdin));
+        var io = new CommandIo(output, error, stdin);
+        var exit = HitlApp.Run(args, time is null ? io : io with { Time = time });
         return new Result(exit, output.ToString(), error.ToString());
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
     }
 
     public sealed record Result(int Exit, string Out, string Error)

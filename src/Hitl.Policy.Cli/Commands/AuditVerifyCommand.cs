@@ -7,7 +7,7 @@ using Hitl.Policy.Cli.Output;
 namespace Hitl.Policy.Cli.Commands;
 
 /// <summary>
-/// <c>hitl audit verify AUDIT.jsonl [--key-file KEYS.json] [--key ID=BASE64] [--checkpoint CHECKPOINT.json]</c>: the
+/// <c>hitl audit verify AUDIT.jsonl|STORE.db [--key-file KEYS.json] [--key ID=BASE64] [--checkpoint CHECKPOINT.json]</c>: the
 /// chain check. Names the first broken record's sequence and line, and why; a last line cut off by a crash is reported
 /// as a torn tail with the count of intact records before it. With keys every keyed record's MAC is checked; with a
 /// checkpoint kept elsewhere, records cut off the end are found.
@@ -136,6 +136,15 @@ internal static class AuditVerifyCommand
         if (result.FirstBrokenSequence is null)
         {
             return $"{path}: NOT VERIFIED: {problem}";
+        }
+
+        if (result.FirstBrokenLine is null)
+        {
+            // A SQLite case store has no lines: the record's sequence is where it breaks.
+            return string.Create(CultureInfo.InvariantCulture, $"""
+                {path}: BROKEN at record {result.FirstBrokenSequence}: {problem}
+                {intact} before it verify; nothing from record {result.FirstBrokenSequence} on can be trusted. Keep the file as evidence and start a new trail.
+                """);
         }
 
         return string.Create(CultureInfo.InvariantCulture, $"""

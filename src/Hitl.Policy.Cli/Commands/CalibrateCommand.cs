@@ -16,8 +16,8 @@ internal static class CalibrateCommand
     {
         var audit = new Option<string>("--audit", "-a")
         {
-            Description = "The audit trail the observed cases are read from (JSON Lines).",
-            HelpName = "AUDIT.jsonl",
+            Description = "The audit trail the observed cases are read from: JSON Lines, or a SQLite case store (told apart by content).",
+            HelpName = "AUDIT.jsonl|STORE.db",
             Required = true,
         };
         var policy = CommonOptions.Policy();
@@ -85,7 +85,7 @@ internal static class CalibrateCommand
         {
             // Evidence for more autonomy must not rest on a trail that may have been changed.
             throw new CliException(string.Create(CultureInfo.InvariantCulture,
-                $"The audit trail '{auditPath}' is broken at line {file.Verification.FirstBrokenLine}: {file.Verification.Problem} Calibration needs an intact trail; run 'hitl audit verify {auditPath}'."));
+                $"The audit trail '{auditPath}' is broken {AuditFile.Where(file.Verification)}: {file.Verification.Problem} Calibration needs an intact trail; run 'hitl audit verify {auditPath}'."));
         }
 
         if (file.Warning() is { } warning)

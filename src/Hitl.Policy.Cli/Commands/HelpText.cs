@@ -24,16 +24,62 @@ internal static class HelpText
         """;
 
     public const string AuditTrail = """
-        An audit trail is the JSON Lines file JsonLinesAuditStore writes: one hash-chained record per line. It is read
-        without taking the store's lock, so a trail a running host writes can be checked beside it. Figures count only
-        the intact records: those before the first broken or torn line.
+        An audit trail is the JSON Lines file JsonLinesAuditStore writes (one hash-chained record per line), or the SQLite
+        file of a SqliteCaseStore, which keeps the same records beside its cases. The kind is told by the file's content
+        (the SQLite header), not its name. Either is read without taking a lock, so a trail a running host writes can be
+        checked beside it. Figures count only the intact records: those before the first broken or torn one. A SQLite
+        trail has no lines: a break is named by the record's sequence.
+        """;
+
+    public const string AuditExport = """
+        The trail of a SQLite case store is written line for line as JsonLinesAuditStore would have written it, so the
+        export verifies like the store (a keyed trail with the same --key-file) and counts the same.
+        Example: hitl audit export hitl.db --out audit.jsonl && hitl audit verify audit.jsonl --key-file keys.json
+        Exit codes: 0 exported; 2 the command could not run (missing file, not a case store, --out exists).
+        """;
+
+    public const string CaseStore = """
+        A case store is the SQLite file of a SqliteCaseStore: the review cases and their audit trail. The 'hitl cases'
+        commands open it read-only, beside a running host. Case data (ids, summaries, payloads, reasons) is printed with
+        control characters and bidi overrides escaped as \uXXXX. Times are ISO 8601; without an offset they are UTC.
+        """;
+
+    public const string CasesList = """
+        Without --state the open cases are listed (pending and held); --state all lists every state. The table shows
+        approvals as have/needed and the time left before each open case's deadline; the JSON is
+        {"cases": [...], "next": CURSOR or null}. Give the cursor to --after, with the same filters and --order, for the
+        next page: a walk of the pages never repeats or skips a case that did not change.
+        Example: hitl cases list hitl.db --tier senior --due-by 2026-11-23T18:00:00Z
+        """;
+
+    public const string CasesShow = """
+        The details of one case and its history: the audit records of the case, in order. The payload is the model's
+        output: a table shows it escaped and cut short (and says so); --format json gives the case record as the store
+        keeps it, payload in full, and the audit records as stored.
+        Example: hitl cases show hitl.db c-1f3a --format json
+        """;
+
+    public const string CasesExport = """
+        The export is JSON Lines, one case per line, oldest opened first:
+          {"case": {...the case record as the store keeps it...}, "records": [{...audit record...}, ...]}
+        "records" are the case's audit records exactly as the trail stores them ({"sequence", "previousHash", ["keyId"],
+        "hash", "entry"}), in sequence order. Select the cases with --subject, with a time range on when they were opened
+        (--from inclusive, --to exclusive; either may be given alone, and with --subject), or --all. The export is not
+        chained itself: 'hitl audit verify STORE.db' checks the trail it comes from.
+        Example: hitl cases export hitl.db --subject customer-42 --out customer-42.jsonl
+        """;
+
+    public const string CasesExitCodes = """
+        Exit codes: 0 done; 2 the command could not run (missing file, not a SQLite case store, a case store of a newer
+        schema, no such case, a bad time or cursor, --out names an existing file).
         """;
 
     public const string VerifyKeys = """
         A keyed trail (records with a "keyId") is checked with its keys: --key-file KEYS.json holds
         {"keys": [{"id": "k1", "secret": "<base64>"}]}; without keys only the links of keyed records are checked, and
         the output says so. No chain shows records cut off the end: --checkpoint CHECKPOINT.json (from
-        JsonLinesAuditStore.CreateCheckpoint, kept elsewhere) does, and a trail rewritten up to it.
+        'hitl audit checkpoint', JsonLinesAuditStore.CreateCheckpoint or SqliteCaseStore.CreateCheckpoint, kept
+        elsewhere) does, and a trail rewritten up to it.
         """;
 
     public const string VerifyExitCodes = """

@@ -35,8 +35,8 @@ internal static class ShadowCommand
         };
         var audit = new Option<string?>("--audit", "-a")
         {
-            Description = "The audit trail, to show what reviewers decided on the differing cases (joined on caseId, else requestId).",
-            HelpName = "AUDIT.jsonl",
+            Description = "The audit trail (JSON Lines, or a SQLite case store), to show what reviewers decided on the differing cases (joined on caseId, else requestId).",
+            HelpName = "AUDIT.jsonl|STORE.db",
         };
         var format = CommonOptions.Format("table: tables for people (default); json: the report for tools.", "table", "json");
         var command = new Command("shadow", "Replay cases through an active and a candidate policy and report where they differ, and what reviewers decided there.")

@@ -51,6 +51,19 @@ internal sealed class Trail
         return path;
     }
 
+    /// <summary>Writes the trail into a new SQLite case store (no cases, only the trail) and returns the path.</summary>
+    public string WriteToSqlite(string path)
+    {
+        using (var store = Hitl.Policy.Sqlite.SqliteCaseStore.Open("Data Source=" + path, new Hitl.Policy.Sqlite.SqliteCaseStoreOptions { Synchronous = Hitl.Policy.Sqlite.SqliteSynchronous.Normal }))
+        {
+            // Queued together, the appends share transactions (group commit); the writer keeps their order.
+            var appends = _entries.Select(e => store.Audit.AppendAsync(e).AsTask()).ToArray();
+            Task.WaitAll(appends);
+        }
+
+        return path;
+    }
+
     /// <summary>
     /// A trail with known counts. loan.approve: l1 auto (sampled, audit passed); l2 review, approved after 10 min;
     /// l3 review, edited after 30 min; l4 escalate, rejected after 2 h; l5 review, escalated after 20 min then approved.

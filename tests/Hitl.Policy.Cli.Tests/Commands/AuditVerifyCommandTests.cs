@@ -139,7 +139,7 @@ public class AuditVerifyCommandTests
         var result = Cli.Run("audit", "verify", "--help");
 
         Assert.Equal(ExitCodes.Ok, result.Exit);
-        Assert.Contains("hitl audit verify <AUDIT.jsonl> [options]", result.Out, StringComparison.Ordinal);
+        Assert.Contains("hitl audit verify <AUDIT.jsonl|STORE.db> [options]", result.Out, StringComparison.Ordinal);
         Assert.Contains("JsonLinesAuditStore writes", result.Out, StringComparison.Ordinal);
         Assert.Contains("Exit codes: 0 the chain is intact; 1 it is broken", result.Out, StringComparison.Ordinal);
     }

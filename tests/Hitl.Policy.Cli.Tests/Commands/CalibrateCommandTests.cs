@@ -41,6 +41,39 @@ public class CalibrateCommandTests
     }
 
     [Fact]
+    public void A_SQLite_case_store_is_read_as_the_audit_trail_and_gives_the_same_report()
+    {
+        using var folder = new TempFolder();
+        var evidence = EmailEvidence();
+        var jsonl = evidence.WriteTo(Path.Combine(folder.Path, "audit.jsonl"));
+        var sqlite = evidence.WriteToSqlite(Path.Combine(folder.Path, "hitl.db"));
+
+        var fromJsonl = Cli.Run("calibrate", "--audit", jsonl, "--policy", Cli.Operations, "--format", "json");
+        var fromSqlite = Cli.Run("calibrate", "--audit", sqlite, "--policy", Cli.Operations, "--format", "json");
+
+        Assert.True(fromSqlite.Exit == ExitCodes.Ok, fromSqlite.ToString());
+        Assert.Equal(WithoutTimes(fromJsonl.Out), WithoutTimes(fromSqlite.Out));
+        Assert.Equal("loosen", JsonDocument.Parse(fromSqlite.Out).RootElement.GetProperty("actions").EnumerateArray()
+            .Single(a => a.GetProperty("actionType").GetString() == "email.send").GetProperty("recommendation").GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public void A_broken_SQLite_trail_is_refused_naming_the_sequence()
+    {
+        using var folder = new TempFolder();
+        var sqlite = new Trail()
+            .Decided("a", "email.send", RouteLevel.Review, 0.8, "agent")
+            .Decided("b", "email.send", RouteLevel.Review, 0.8, "agent")
+            .WriteToSqlite(Path.Combine(folder.Path, "hitl.db"));
+        Store.StoreFile.Tamper(sqlite, 2, "\"caseId\":\"b\"", "\"caseId\":\"c\"");
+
+        var result = Cli.Run("calibrate", "--audit", sqlite, "--policy", Cli.Operations);
+
+        Assert.True(result.Exit == ExitCodes.Usage, result.ToString());
+        Assert.Contains($"The audit trail '{sqlite}' is broken at sequence 2:", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_json_names_each_action_type_with_its_recommended_threshold_interval_and_sample_size()
     {
         using var folder = new TempFolder();
@@ -207,4 +240,8 @@ public class CalibrateCommandTests
         Assert.Contains("a judged case agrees when", result.Out, StringComparison.Ordinal);
         Assert.Contains("1 the evidence says an action type's auto path", result.Out, StringComparison.Ordinal);
     }
+
+    /// <summary>The report without its times (when it was made differs from run to run).</summary>
+    private static string WithoutTimes(string json) =>
+        System.Text.RegularExpressions.Regex.Replace(json, "\"[0-9]{4}-[0-9]{2}-[0-9]{2}T[^\"]*\"", "\"TIME\"");
 }

@@ -44,8 +44,8 @@ public class RootCommandTests
         Assert.Equal(ExitCodes.Usage, result.Exit);
         Assert.Contains("Run 'hitl audit --help' for usage.", result.Error, StringComparison.Ordinal);
         var help = Cli.Run("audit", "--help");
-        Assert.Contains("verify <AUDIT.jsonl>", help.Out, StringComparison.Ordinal);
-        Assert.Contains("stats <AUDIT.jsonl>", help.Out, StringComparison.Ordinal);
+        Assert.Contains("verify <AUDIT.jsonl|STORE.db>", help.Out, StringComparison.Ordinal);
+        Assert.Contains("stats <AUDIT.jsonl|STORE.db>", help.Out, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -92,6 +92,30 @@ public class ShadowCommandTests
     }
 
     [Fact]
+    public void A_SQLite_case_store_is_read_as_the_audit_trail_and_gives_the_same_report()
+    {
+        using var folder = new TempFolder();
+        var cases = folder.Write("cases.jsonl", Cases);
+        var trail = new Trail()
+            .Decided("case-e2", "email.send", RouteLevel.Review, 0.82, "agent")
+            .Decided("r-2", "refund.issue", RouteLevel.AutoExecute, 0.97, flags: DecisionFlags.SampledForAudit)
+            .Act(ActKind.Rejected, "case-e2", TimeSpan.FromMinutes(12), "sam")
+            .Act(ActKind.AuditPassed, "r-2", TimeSpan.FromHours(2), "auditor");
+        var jsonl = trail.WriteTo(Path.Combine(folder.Path, "audit.jsonl"));
+
+        // Named .jsonl on purpose: the kind is told by content, not by name.
+        var sqlite = trail.WriteToSqlite(Path.Combine(folder.Path, "store.jsonl"));
+
+        var fromJsonl = Cli.Run("shadow", "--active", Cli.Operations, "--candidate", Candidate(folder), "--cases", cases, "--audit", jsonl, "-f", "json");
+        var fromSqlite = Cli.Run("shadow", "--active", Cli.Operations, "--candidate", Candidate(folder), "--cases", cases, "--audit", sqlite, "-f", "json");
+
+        Assert.True(fromSqlite.Exit == ExitCodes.Failed, fromSqlite.ToString());
+        Assert.Equal("", fromSqlite.Error);
+        Assert.Equal(WithoutTimes(fromJsonl.Out), WithoutTimes(fromSqlite.Out));
+        Assert.Contains("\"rejected\"", fromSqlite.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_case_missing_from_the_trail_says_so()
     {
         using var folder = new TempFolder();
@@ -185,4 +209,8 @@ public class ShadowCommandTests
     }
 
     private static string[] Cells(string line) => line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>The report without its times (when it was made differs from run to run).</summary>
+    private static string WithoutTimes(string json) =>
+        System.Text.RegularExpressions.Regex.Replace(json, "\"[0-9]{4}-[0-9]{2}-[0-9]{2}T[^\"]*\"", "\"TIME\"");
 }
