@@ -224,7 +224,7 @@ public sealed class CasesCommandTests : IClassFixture<CasesCommandTests.Written>
 
         var record = json.GetProperty("case");
         Assert.Equal("c-approved", record.GetProperty("id").GetString());
-        Assert.Equal("Approved", record.GetProperty("state").GetString());
+        Assert.Equal("approved", record.GetProperty("state").GetString());
         Assert.Equal(["ann"], record.GetProperty("approvers").EnumerateArray().Select(a => a.GetString()));
         var history = json.GetProperty("history").EnumerateArray().ToList();
         Assert.Equal(["decided", "approved"], history.Select(h => h.GetProperty("entry").GetProperty("act").GetString()));
