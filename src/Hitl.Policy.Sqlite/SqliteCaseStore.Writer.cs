@@ -13,6 +13,10 @@ public sealed partial class SqliteCaseStore
     private SqliteCommand? _insertCase;
     private SqliteCommand? _updateCase;
     private SqliteCommand? _deleteCase;
+    private SqliteCommand? _lastSequence;
+    private SqliteCommand? _begin;
+    private SqliteCommand? _commit;
+    private Head? _lastHead;
     private long _groupsStarted;
     private int _largestGroup;
 
@@ -44,7 +48,7 @@ public sealed partial class SqliteCaseStore
 
         try
         {
-            return (AuditRecord)await EnqueueAsync(new Pending(null, entry), cancellationToken).ConfigureAwait(false);
+            return (AuditRecord)await EnqueueAsync(new Pending(null, null, null, [AuditChain.Prepare(entry)]), cancellationToken).ConfigureAwait(false);
         }
         catch (CaseStoreException ex)
         {
@@ -115,16 +119,16 @@ public sealed partial class SqliteCaseStore
     }
 
     /// <summary>
-    /// Runs a group in one transaction, a savepoint per commit. A conflict or a validation error rolls its commit back to
-    /// its savepoint (and with it the chain head) and goes to that commit alone; any other failure rolls the whole
-    /// transaction back and fails every commit of the group.
+    /// Runs a group in one transaction. A conflict or an entry that cannot be linked fails its commit alone, before that
+    /// commit wrote anything (the chain head stays where it was); any other failure rolls the whole transaction back and
+    /// fails every commit of the group.
     /// </summary>
     private void RunGroup(List<Pending> group)
     {
         var writer = _writer!;
         try
         {
-            Execute(writer, "BEGIN IMMEDIATE");
+            Run(ref _begin, "BEGIN IMMEDIATE");
         }
         catch (SqliteException ex)
         {
@@ -135,27 +139,28 @@ public sealed partial class SqliteCaseStore
         try
         {
             // Read inside the transaction: another store may have appended since this one last wrote.
-            var head = ReadHead(writer);
+            var head = CurrentHead(writer);
             foreach (var pending in group)
             {
-                Execute(writer, "SAVEPOINT hitl_commit");
+                // A commit fails on its own (a conflict, an entry that cannot be linked) before it writes anything: its
+                // records are sealed first and its case is written by one statement, which SQLite undoes by itself when
+                // it fails; only then are its records inserted. So a failed commit needs no savepoint to roll back.
                 try
                 {
-                    pending.Result = pending.Commit is { } commit ? Apply(commit, ref head) : Append(pending.Entry!, ref head);
-                    Execute(writer, "RELEASE hitl_commit");
+                    pending.Result = pending.Commit is not null ? Apply(pending, ref head) : Insert(Link(pending.Entries, ref head))[0];
                 }
                 catch (Exception ex) when (ex is CaseConflictException or ArgumentException)
                 {
-                    Execute(writer, "ROLLBACK TO hitl_commit");
-                    Execute(writer, "RELEASE hitl_commit");
                     pending.Error = ex;
                 }
             }
 
-            Execute(writer, "COMMIT");
+            Run(ref _commit, "COMMIT");
+            _lastHead = head;
         }
         catch (Exception ex) when (ex is SqliteException or CaseStoreException or IOException or FormatException or InvalidOperationException)
         {
+            _lastHead = null;
             TryRollback(writer);
             Fail(group, SqliteErrors.Map(Path, _busyTimeout, "commit", writing: true, ex));
             return;
@@ -182,35 +187,52 @@ public sealed partial class SqliteCaseStore
         }
     }
 
-    private CaseCommitResult Apply(CaseCommit commit, ref Head head)
+    /// <summary>
+    /// Writes the case first (the version is checked by the write itself: an insert that meets the key, an update or
+    /// delete whose <c>version</c> no longer matches), then its records; a conflict leaves the chain head where it was.
+    /// </summary>
+    private CaseCommitResult Apply(Pending pending, ref Head head)
     {
+        var commit = pending.Commit!;
         var next = commit.Case;
-        var select = _selectVersion ??= Prepare("SELECT version FROM cases WHERE id = $id", ("$id", SqliteType.Text));
-        select.Parameters[0].Value = next.Id;
-        var actual = select.ExecuteScalar() is long version ? version : (long?)null;
-        if ((actual ?? 0) != next.Version)
-        {
-            throw new CaseConflictException(next.Id, next.Version, actual);
-        }
-
-        var records = Seal(commit.Entries, ref head);
-        var stored = next with { Version = next.Version + 1 };
+        var stored = pending.Stored!;
+        var linked = head;
+        var sealedRecords = Link(pending.Entries, ref linked);
         if (commit.Purge)
         {
-            if (actual is not null)
+            if (next.Version == 0)
             {
-                var delete = _deleteCase ??= Prepare("DELETE FROM cases WHERE id = $id", ("$id", SqliteType.Text));
+                if (ActualVersion(next.Id) is { } exists)
+                {
+                    throw new CaseConflictException(next.Id, 0, exists);
+                }
+            }
+            else
+            {
+                var delete = _deleteCase ??= Prepare("DELETE FROM cases WHERE id = $id AND version = $version", ("$id", SqliteType.Text), ("$version", SqliteType.Integer));
                 delete.Parameters[0].Value = next.Id;
-                Expect(delete.ExecuteNonQuery(), next.Id);
+                delete.Parameters[1].Value = next.Version;
+                if (delete.ExecuteNonQuery() != 1)
+                {
+                    throw new CaseConflictException(next.Id, next.Version, ActualVersion(next.Id));
+                }
             }
         }
-        else if (actual is null)
+        else if (next.Version == 0)
         {
             var insert = _insertCase ??= PrepareCase(
                 "INSERT INTO cases (id, version, state, action_type, required_tier, requester, subject, opened_at, deadline_at, retain_until, legal_hold, is_open, doc) " +
                 "VALUES ($id, $version, $state, $action_type, $required_tier, $requester, $subject, $opened_at, $deadline_at, $retain_until, $legal_hold, $is_open, $doc)");
-            Bind(insert, stored);
-            Expect(insert.ExecuteNonQuery(), next.Id);
+            Bind(insert, stored, pending.Document!);
+            try
+            {
+                insert.ExecuteNonQuery();
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode == 19 && ActualVersion(next.Id) is { } exists)
+            {
+                // SQLITE_CONSTRAINT on the key: someone created the case first.
+                throw new CaseConflictException(next.Id, 0, exists);
+            }
         }
         else
         {
@@ -218,29 +240,65 @@ public sealed partial class SqliteCaseStore
                 "UPDATE cases SET version = $version, state = $state, action_type = $action_type, required_tier = $required_tier, requester = $requester, " +
                 "subject = $subject, opened_at = $opened_at, deadline_at = $deadline_at, retain_until = $retain_until, legal_hold = $legal_hold, " +
                 "is_open = $is_open, doc = $doc WHERE id = $id AND version = $version - 1");
-            Bind(update, stored);
-            Expect(update.ExecuteNonQuery(), next.Id);
+            Bind(update, stored, pending.Document!);
+            if (update.ExecuteNonQuery() != 1)
+            {
+                throw new CaseConflictException(next.Id, next.Version, ActualVersion(next.Id));
+            }
         }
 
-        return new CaseCommitResult(stored, records);
+        head = linked;
+        return new CaseCommitResult(stored, Insert(sealedRecords));
     }
 
-    private AuditRecord Append(AuditEntry entry, ref Head head) => Seal([entry], ref head)[0];
-
-    /// <summary>Seals the entries onto the chain after <paramref name="head"/> and inserts them; moves the head on.</summary>
-    private AuditRecord[] Seal(IReadOnlyList<AuditEntry> entries, ref Head head)
+    private long? ActualVersion(string caseId)
     {
-        // Every entry is sealed (and so checked) before any is inserted.
-        var sealedRecords = new SealedAuditRecord[entries.Count];
+        var select = _selectVersion ??= Prepare("SELECT version FROM cases WHERE id = $id", ("$id", SqliteType.Text));
+        select.Parameters[0].Value = caseId;
+        return select.ExecuteScalar() is long version ? version : null;
+    }
+
+    /// <summary>
+    /// The chain head inside the writer's transaction: the one this writer left, when the trail still ends there (no
+    /// other store appended since; rows are never deleted), otherwise read from the file.
+    /// </summary>
+    private Head CurrentHead(SqliteConnection writer)
+    {
+        var last = _lastSequence ??= Prepare("SELECT sequence FROM audit ORDER BY sequence DESC LIMIT 1");
+        var sequence = last.ExecuteScalar() is long value ? value : 0;
+        return _lastHead is { } known && known.Sequence == sequence ? known : ReadHead(writer);
+    }
+
+    private void Run(ref SqliteCommand? command, string sql)
+    {
+        command ??= Prepare(sql);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Seals the entries onto the chain after <paramref name="head"/> and moves the head on; writes nothing.</summary>
+    private SealedAuditRecord[] Link(PreparedAuditEntry[] entries, ref Head head)
+    {
+        var sealedRecords = new SealedAuditRecord[entries.Length];
         var sequence = head.Sequence;
         var previous = head.Hash;
         for (var i = 0; i < sealedRecords.Length; i++)
         {
-            var entry = entries[i] ?? throw new ArgumentException($"Entry {i} of the commit is null.", nameof(entries));
-            sealedRecords[i] = AuditChain.Seal(entry, ++sequence, previous, _keys?.Active);
+            sealedRecords[i] = AuditChain.Seal(entries[i], ++sequence, previous, _keys?.Active);
             previous = sealedRecords[i].Record.Hash;
         }
 
+        if (sealedRecords.Length > 0)
+        {
+            var last = sealedRecords[^1].Record;
+            head = new Head(last.Sequence, last.Hash, last.KeyId);
+        }
+
+        return sealedRecords;
+    }
+
+    /// <summary>Inserts sealed records into the audit table.</summary>
+    private AuditRecord[] Insert(SealedAuditRecord[] sealedRecords)
+    {
         var insert = _insertAudit ??= Prepare(
             "INSERT INTO audit (sequence, case_id, line) VALUES ($sequence, $case_id, $line)",
             ("$sequence", SqliteType.Integer),
@@ -257,15 +315,10 @@ public sealed partial class SqliteCaseStore
             records[i] = record;
         }
 
-        if (records.Length > 0)
-        {
-            head = new Head(records[^1].Sequence, records[^1].Hash, records[^1].KeyId);
-        }
-
         return records;
     }
 
-    private static void Bind(SqliteCommand command, CaseRecord stored)
+    private static void Bind(SqliteCommand command, CaseRecord stored, string document)
     {
         var p = command.Parameters;
         p["$id"].Value = stored.Id;
@@ -280,7 +333,7 @@ public sealed partial class SqliteCaseStore
         p["$retain_until"].Value = stored.RetainUntil is { } retain ? retain.UtcTicks : DBNull.Value;
         p["$legal_hold"].Value = stored.LegalHold ? 1L : 0L;
         p["$is_open"].Value = stored.IsOpen ? 1L : 0L;
-        p["$doc"].Value = CaseRecordJson.Serialize(stored);
+        p["$doc"].Value = document;
     }
 
     private void Expect(int rows, string caseId)
@@ -329,16 +382,25 @@ public sealed partial class SqliteCaseStore
         _insertCase?.Dispose();
         _updateCase?.Dispose();
         _deleteCase?.Dispose();
+        _lastSequence?.Dispose();
+        _begin?.Dispose();
+        _commit?.Dispose();
     }
 
     /// <summary>A commit or an append waiting for the writer.</summary>
-    private sealed class Pending(CaseCommit? commit, AuditEntry? entry)
+    private sealed class Pending(CaseCommit? commit, CaseRecord? stored, string? document, PreparedAuditEntry[] entries)
     {
         private int _state;
 
         public CaseCommit? Commit { get; } = commit;
 
-        public AuditEntry? Entry { get; } = entry;
+        /// <summary>The case as it will be stored (its next version), and its JSON: made on the caller's thread, not the writer's.</summary>
+        public CaseRecord? Stored { get; } = stored;
+
+        public string? Document { get; } = document;
+
+        /// <summary>The entries, checked and in canonical JSON on the caller's thread; the writer only links them into the chain.</summary>
+        public PreparedAuditEntry[] Entries { get; } = entries;
 
         public TaskCompletionSource<object> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -28,7 +28,7 @@ namespace Hitl.Policy.Sqlite;
 /// version, reads the trail's head (last sequence number and hash) inside the transaction, seals each entry onto the
 /// chain with the active key, inserts the records and writes (or, for a purge, deletes) the case. A single writer loop
 /// takes the commits in order; with <see cref="SqliteCaseStoreOptions.GroupCommit"/> commits that wait together share
-/// one transaction, each in its own <c>SAVEPOINT</c>, so a commit that conflicts or is not valid is rolled back alone.
+/// one transaction; a commit that conflicts or is not valid fails alone, before it writes anything, and the others commit.
 /// If the transaction itself cannot commit, every commit of the group fails with <see cref="CaseStoreException"/> and
 /// none is written.</para>
 /// <para><b>Several stores, one file.</b> Stores in one process or in several may open the same file: SQLite's write
@@ -138,7 +138,7 @@ public sealed partial class SqliteCaseStore : ICaseStore, IAsyncDisposable, IDis
     /// <inheritdoc />
     /// <remarks>
     /// The trail in the same file. <see cref="IAuditStore.AppendAsync"/> goes through the store's writer in a transaction
-    /// (a savepoint of a group) of its own and throws <see cref="AuditStoreException"/> when it cannot be written;
+    /// (or a group's) and throws <see cref="AuditStoreException"/> when it cannot be written;
     /// <see cref="IAuditStore.ReadAsync"/> reads the stored lines in order; <see cref="IAuditStore.VerifyAsync"/> checks
     /// the chain with the store's keys.
     /// </remarks>
@@ -315,7 +315,17 @@ public sealed partial class SqliteCaseStore : ICaseStore, IAsyncDisposable, IDis
             throw new CaseStoreException($"The case store '{Path}' was opened read-only; the commit of case '{Clip(commit.Case.Id)}' was refused and nothing was written.");
         }
 
-        return (CaseCommitResult)await EnqueueAsync(new Pending(commit, null), cancellationToken).ConfigureAwait(false);
+        // The work that does not need the file is done here, on the caller's thread: the writer only checks versions,
+        // links the records into the chain and runs the statements.
+        var entries = new PreparedAuditEntry[commit.Entries.Count];
+        for (var i = 0; i < entries.Length; i++)
+        {
+            entries[i] = AuditChain.Prepare(commit.Entries[i] ?? throw new ArgumentException($"Entry {i} of the commit of case '{Clip(commit.Case.Id)}' is null; nothing was written.", nameof(commit)));
+        }
+
+        var stored = commit.Case with { Version = commit.Case.Version + 1 };
+        var document = commit.Purge ? null : CaseRecordJson.Serialize(stored);
+        return (CaseCommitResult)await EnqueueAsync(new Pending(commit, stored, document, entries), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Waits for queued commits to be written, then closes the file.</summary>

@@ -51,8 +51,8 @@ public sealed class SqliteCaseStoreOptions
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Whether commits that arrive together share one transaction (one flush to disk): each still gets its own savepoint,
-    /// so a commit that conflicts or is not valid is rolled back alone and the others commit. Every commit still returns
+    /// Whether commits that arrive together share one transaction (one flush to disk): a commit that conflicts or is not
+    /// valid fails alone, before it writes anything, and the others commit. Every commit still returns
     /// only once it is durable; the difference is throughput under parallel commits.
     /// </summary>
     /// <value>The default value is <see langword="true"/>.</value>

@@ -41,7 +41,7 @@ internal static class SqliteSchema
             legal_hold    INTEGER NOT NULL CHECK (legal_hold IN (0, 1)),
             is_open       INTEGER NOT NULL CHECK (is_open IN (0, 1)),
             doc           TEXT NOT NULL
-        ) STRICT, WITHOUT ROWID
+        ) STRICT
         """,
         "CREATE INDEX cases_by_opened ON cases (opened_at, id)",
         "CREATE INDEX cases_by_deadline ON cases (" + DeadlineKey + ", id)",

@@ -73,7 +73,8 @@ public sealed class GroupCommitTests : IDisposable
             store.CommitAsync(Create(Case("g-bad"), Entry("g-bad") with { At = default })).AsTask(),
             store.CommitAsync(Create(Case("g-3"))).AsTask(),
         ]);
-        Assert.True(store.LargestGroup >= pending.Length, $"the commits were not one group (largest {store.LargestGroup})");
+        // The invalid entry is refused on the caller's thread, before it is queued; the other six form one group.
+        Assert.True(store.LargestGroup >= pending.Length - 1, $"the commits were not one group (largest {store.LargestGroup})");
 
         var g1 = await (Task<CaseCommitResult>)pending[0];
         await Assert.ThrowsAsync<CaseConflictException>(() => pending[1]);

@@ -194,22 +194,59 @@ public static class AuditChain
     /// <param name="key">The key of a keyed trail, or <see langword="null"/> for a plain SHA-256 chain.</param>
     /// <returns>The record and its line.</returns>
     /// <exception cref="ArgumentException">The entry is not valid (the message names the field and the value), or a hash is malformed.</exception>
-    public static SealedAuditRecord Seal(AuditEntry entry, long sequence, string previousHash, AuditKey? key)
+    public static SealedAuditRecord Seal(AuditEntry entry, long sequence, string previousHash, AuditKey? key) =>
+        Seal(Prepare(entry), sequence, previousHash, key);
+
+    /// <summary>
+    /// The part of <see cref="Seal(AuditEntry, long, string, AuditKey?)"/> that does not depend on the chain: checks the
+    /// entry, freezes its lists and writes its canonical JSON. A store does this on the caller's thread and leaves only
+    /// the linking (<see cref="Seal(PreparedAuditEntry, long, string, AuditKey?)"/>) to its single writer.
+    /// </summary>
+    /// <param name="entry">What happened.</param>
+    /// <returns>The entry, ready to be linked into a chain.</returns>
+    /// <exception cref="ArgumentException">The entry is not valid (the message names the field and the value).</exception>
+    public static PreparedAuditEntry Prepare(AuditEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        AuditEntryRules.Validate(entry, long.MaxValue);
+        var frozen = AuditEntryRules.Freeze(entry);
+        return new PreparedAuditEntry(frozen, SerializeEntry(frozen));
+    }
+
+    /// <summary>Links a prepared entry into a chain as the record after <paramref name="previousHash"/>.</summary>
+    /// <param name="entry">The entry <see cref="Prepare"/> made.</param>
+    /// <param name="sequence">The record's sequence number: one more than the last.</param>
+    /// <param name="previousHash">The last record's hash, or <see cref="GenesisHash"/> for the first.</param>
+    /// <param name="key">The key of a keyed trail, or <see langword="null"/> for a plain SHA-256 chain.</param>
+    /// <returns>The record and its line.</returns>
+    /// <exception cref="ArgumentException">A correction supersedes a record after <paramref name="sequence"/>, or a hash is malformed.</exception>
+    public static SealedAuditRecord Seal(PreparedAuditEntry entry, long sequence, string previousHash, AuditKey? key)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentOutOfRangeException.ThrowIfLessThan(sequence, 1);
         RequireHash(previousHash, nameof(previousHash));
-        AuditEntryRules.Validate(entry, sequence - 1);
-        var frozen = AuditEntryRules.Freeze(entry);
-        var entryJson = SerializeEntry(frozen);
+        if (entry.Entry.Supersedes is { } supersedes && supersedes >= sequence)
+        {
+            AuditEntryRules.Validate(entry.Entry, sequence - 1);
+        }
+
+        var entryJson = entry.Json;
         var hash = ComputeHash(sequence, previousHash, key, entryJson);
-        var record = new AuditRecord(sequence, frozen, previousHash, hash) { KeyId = key?.Id };
-        var buffer = new ArrayBufferWriter<byte>(EnvelopeLength(entryJson.Length, withHash: true, key?.Id) + 1);
-        AuditJsonLine.Write(buffer, sequence, previousHash, key?.Id, hash, entryJson);
-        return new SealedAuditRecord(record, System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan[..^1]));
+        var record = new AuditRecord(sequence, entry.Entry, previousHash, hash) { KeyId = key?.Id };
+        var length = EnvelopeLength(entryJson.Length, withHash: true, key?.Id);
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var written = WriteEnvelope(buffer, sequence, previousHash, key?.Id, hash, entryJson);
+            return new SealedAuditRecord(record, System.Text.Encoding.UTF8.GetString(buffer, 0, written));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
-    /// <summary>Reads a record from the line <see cref="Seal"/> made (one line of a JSON Lines trail, without its line feed).</summary>
+    /// <summary>Reads a record from the line <see cref="Seal(AuditEntry, long, string, AuditKey?)"/> made (one line of a JSON Lines trail, without its line feed).</summary>
     /// <param name="line">The line.</param>
     /// <returns>The record. Its hash is not checked here: verify the chain with <see cref="VerifyAsync(IAsyncEnumerable{AuditRecord}, AuditKeyRing?, AuditCheckpoint?, CancellationToken)"/>.</returns>
     /// <exception cref="FormatException">The line is not a record (the message says why).</exception>

@@ -14,7 +14,25 @@ public sealed record AuditRecord(long Sequence, AuditEntry Entry, string Previou
     public string? KeyId { get; init; }
 }
 
-/// <summary>A record made by <see cref="AuditChain.Seal"/>, with its line as a JSON Lines trail holds it.</summary>
+/// <summary>A record made by <see cref="AuditChain.Seal(AuditEntry, long, string, AuditKey?)"/>, with its line as a JSON Lines trail holds it.</summary>
 /// <param name="Record">The record.</param>
 /// <param name="Line">The record's canonical line (no line feed): what to store, and what <see cref="AuditChain.ParseLine"/> reads.</param>
 public sealed record SealedAuditRecord(AuditRecord Record, string Line);
+
+/// <summary>
+/// An audit entry checked, frozen and in canonical JSON, waiting to be linked into a chain
+/// (<see cref="AuditChain.Seal(PreparedAuditEntry, long, string, AuditKey?)"/>). Made by <see cref="AuditChain.Prepare"/>.
+/// </summary>
+public sealed class PreparedAuditEntry
+{
+    internal PreparedAuditEntry(AuditEntry entry, byte[] json)
+    {
+        Entry = entry;
+        Json = json;
+    }
+
+    /// <summary>The entry as it will be recorded (its lists copied, so later changes by the caller do not reach it).</summary>
+    public AuditEntry Entry { get; }
+
+    internal byte[] Json { get; }
+}

@@ -162,8 +162,8 @@ internal sealed class ReviewCase
         DeadlineAt = DeadlineAt,
         Fallback = Fallback,
         TimeoutEscalated = TimeoutEscalated,
-        Approvers = [.. Approvers],
-        PriorDeciders = [.. PriorDeciders.Order(StringComparer.Ordinal)],
+        Approvers = Approvers.Count == 0 ? [] : [.. Approvers],
+        PriorDeciders = PriorDeciders.Count == 0 ? [] : [.. PriorDeciders.Order(StringComparer.Ordinal)],
         LastDecider = LastDecider,
         Payload = Payload,
         PayloadDigest = PayloadDigest,
@@ -173,8 +173,8 @@ internal sealed class ReviewCase
         ExecutionReportedAt = ExecutionReportedAt,
         Contested = Contested,
         SuggestionWithheld = SuggestionWithheld,
-        IndependentDecisions = new Dictionary<string, string>(IndependentDecisions, StringComparer.Ordinal),
-        RevealedTo = new Dictionary<string, string>(RevealedTo, StringComparer.Ordinal),
+        IndependentDecisions = Copy(IndependentDecisions),
+        RevealedTo = Copy(RevealedTo),
         Ticket = Ticket,
         Outcome = Outcome,
         RequestId = RequestId,
@@ -193,6 +193,11 @@ internal sealed class ReviewCase
         RetainUntil = RetainUntil,
         LegalHold = LegalHold,
     };
+
+    private static readonly IReadOnlyDictionary<string, string> NoEntries = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    private static IReadOnlyDictionary<string, string> Copy(Dictionary<string, string> map) =>
+        map.Count == 0 ? NoEntries : new Dictionary<string, string>(map, StringComparer.Ordinal);
 
     public static ReviewCase From(CaseRecord r) => new()
     {
