@@ -92,10 +92,64 @@ public static class PolicyJson
         return JsonSerializer.Serialize(definition, PolicyJsonContext.Default.PolicyDefinition);
     }
 
+    /// <summary>
+    /// The SHA-256 (lower-case hex) of <see cref="Serialize"/>'s text in UTF-8, hashed as it is written: no copy of the
+    /// document is held, so a large policy costs no large buffers.
+    /// </summary>
+    internal static string Digest(PolicyDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        using var sink = new HashingStream();
+        JsonSerializer.Serialize(sink, definition, PolicyJsonContext.Default.PolicyDefinition);
+        return sink.Finish();
+    }
+
     private static string Clean(string message)
     {
         // System.Text.Json appends its own "Path: ... | LineNumber: ..." suffix; the error carries those separately.
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
         return cut > 0 ? message[..cut] : message;
+    }
+}
+
+/// <summary>A write-only stream that feeds what is written to a SHA-256.</summary>
+internal sealed class HashingStream : Stream
+{
+    private readonly System.Security.Cryptography.IncrementalHash _hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public string Finish() => Convert.ToHexStringLower(_hash.GetHashAndReset());
+
+    public override void Write(byte[] buffer, int offset, int count) => _hash.AppendData(buffer, offset, count);
+
+    public override void Write(ReadOnlySpan<byte> buffer) => _hash.AppendData(buffer);
+
+    public override void Flush()
+    {
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _hash.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 }

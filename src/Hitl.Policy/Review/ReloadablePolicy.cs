@@ -125,10 +125,9 @@ public sealed class ReloadablePolicy<TContext> : IEscalationPolicy<TContext>, ID
 
     internal static string Hash(PolicyDefinition definition)
     {
-        string canonical;
         try
         {
-            canonical = PolicyJson.Serialize(definition);
+            return PolicyJson.Digest(definition);
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or NotSupportedException)
         {
@@ -137,8 +136,6 @@ public sealed class ReloadablePolicy<TContext> : IEscalationPolicy<TContext>, ID
             throw new PolicyValidationException(
                 [new PolicyError(PolicyErrorCode.InvalidValue, JsonPath.Root, "the policy cannot be written back as JSON to hash it: " + ex.Message)], ex);
         }
-
-        return PayloadDigest.Of(canonical);
     }
 
     private sealed class Active(CompiledPolicy<TContext> policy, string hash)

@@ -135,9 +135,12 @@ public sealed partial class ReviewGate<TContext> : IDisposable
         activity?.SetTag(HitlTelemetry.CaseIdTag, caseId);
         activity?.SetTag(HitlTelemetry.ActionTypeTag, decision.ActionType);
         activity?.SetTag(HitlTelemetry.RouteTag, decision.Route.ToJsonName());
-        var c = new ReviewCase
+        var c = ReviewCase.From(new CaseRecord
         {
             Id = caseId,
+            State = CaseState.Pending,
+            Route = decision.Route,
+            DecidedRoute = decision.Route,
             ActionType = decision.ActionType,
             PolicyId = decision.PolicyId,
             PolicyVersion = decision.PolicyVersion,
@@ -145,7 +148,6 @@ public sealed partial class ReviewGate<TContext> : IDisposable
             DecidedBy = decision.DecidedBy,
             FiredRules = decision.FiredRules.ToArray(),
             Flags = decision.Flags,
-            DecidedRoute = decision.Route,
             Tiers = decision.PolicyTiers,
             Payload = request.Payload,
             PayloadDigest = PayloadDigest.Of(request.Payload, _options),
@@ -160,9 +162,8 @@ public sealed partial class ReviewGate<TContext> : IDisposable
             Confidence = request.Confidence,
             Risk = request.Risk,
             OpenedAt = now,
-            Route = decision.Route,
             RoundOpenedAt = now,
-        };
+        });
 
         try
         {
@@ -289,31 +290,21 @@ public sealed partial class ReviewGate<TContext> : IDisposable
                 return outcome;
             }
 
+            // A held case whose switch is off is released; a pending case past its deadline falls back. When that
+            // cannot be recorded, the case stays as it is (never run or approved unrecorded) and the wait tries again.
             Task? retry = null;
-            if (c.State == CaseState.Held && !KillSwitch.IsEngaged(c.ActionType))
+            var release = c.State == CaseState.Held && !KillSwitch.IsEngaged(c.ActionType);
+            if (release || (c.State == CaseState.Pending && c.DeadlineAt is { } due && due <= _time.GetUtcNow()))
             {
                 try
                 {
-                    await ReleaseAsync(c.Id, cancellationToken).ConfigureAwait(false);
+                    _ = release
+                        ? await ReleaseAsync(c.Id, cancellationToken).ConfigureAwait(false)
+                        : await TimeOutAsync(c.Id, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    // The release could not be recorded: the case stays held (never run unrecorded); try again later.
-                    HitlLog.SweepFailed(_logger, ex, c.Id);
-                    retry = Task.Delay(RetryAfterFailedTimeout, _time, cancellationToken);
-                }
-            }
-            else if (c.State == CaseState.Pending && c.DeadlineAt is { } due && due <= _time.GetUtcNow())
-            {
-                try
-                {
-                    await TimeOutAsync(c.Id, cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // The record failed: the case stays pending (never approved); try again a little later.
                     HitlLog.SweepFailed(_logger, ex, c.Id);
                     retry = Task.Delay(RetryAfterFailedTimeout, _time, cancellationToken);
                 }

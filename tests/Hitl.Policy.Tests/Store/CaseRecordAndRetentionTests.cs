@@ -36,6 +36,7 @@ public class CaseRecordAndRetentionTests
         var result = await gate.SubmitAsync(GateOnCaseStoreTests.Request(10, "refund 10"));
 
         Assert.Matches("^[0-9a-f]{64}$", compiled.PolicyHash);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Hitl.Policy.PolicyJson.Serialize(definition)))), compiled.PolicyHash);
         Assert.Equal(f.Policy.PolicyHash, compiled.PolicyHash);
         Assert.Equal(compiled.PolicyHash, f.Audit.EntriesFor(result.CaseId).Single().PolicyHash);
     }

@@ -2,62 +2,73 @@ namespace Hitl.Policy.Review;
 
 /// <summary>
 /// A gate's working copy of one case, read from the case store for one act and committed back with the act's record.
-/// Private to the act that loaded it: when the commit fails, the copy is dropped and the stored case is unchanged.
+/// What never changes after submit is read from the stored record (<see cref="Origin"/>); what acts change is held
+/// here. Private to the act that loaded it: when the commit fails, the copy is dropped and the stored case is unchanged.
 /// </summary>
 internal sealed class ReviewCase
 {
-    public required string Id { get; init; }
+    private static readonly IReadOnlyDictionary<string, string> NoEntries = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    private ReviewCase(CaseRecord origin)
+    {
+        Origin = origin;
+    }
+
+    /// <summary>The case as it was read (or, for a new case, as it was opened).</summary>
+    public CaseRecord Origin { get; }
+
+    public string Id => Origin.Id;
 
     /// <summary>The version the copy was read at (0 for a case not yet stored).</summary>
     public long Version { get; set; }
 
-    public required IReadOnlyList<string> Tiers { get; init; }
+    public IReadOnlyList<string> Tiers => Origin.Tiers;
 
-    public required string Payload { get; init; }
+    public string Payload => Origin.Payload;
 
-    public required string PayloadDigest { get; init; }
+    public string PayloadDigest => Origin.PayloadDigest;
 
-    public string? ActionType { get; init; }
+    public string? ActionType => Origin.ActionType;
 
-    public string? PolicyId { get; init; }
+    public string? PolicyId => Origin.PolicyId;
 
-    public string? PolicyVersion { get; init; }
+    public string? PolicyVersion => Origin.PolicyVersion;
 
-    public string? PolicyHash { get; init; }
+    public string? PolicyHash => Origin.PolicyHash;
 
-    public required string DecidedBy { get; init; }
+    public string DecidedBy => Origin.DecidedBy;
 
-    public IReadOnlyList<string> FiredRules { get; init; } = [];
+    public IReadOnlyList<string> FiredRules => Origin.FiredRules;
 
-    public DecisionFlags Flags { get; init; }
+    public DecisionFlags Flags => Origin.Flags;
 
-    public RouteLevel DecidedRoute { get; init; }
+    public RouteLevel DecidedRoute => Origin.DecidedRoute;
 
-    public string? RequestId { get; init; }
+    public string? RequestId => Origin.RequestId;
 
-    public string? Requester { get; init; }
+    public string? Requester => Origin.Requester;
 
-    public string? Subject { get; init; }
+    public string? Subject => Origin.Subject;
 
-    public string? Summary { get; init; }
+    public string? Summary => Origin.Summary;
 
-    public string? ModelId { get; init; }
+    public string? ModelId => Origin.ModelId;
 
-    public string? ModelVersion { get; init; }
+    public string? ModelVersion => Origin.ModelVersion;
 
-    public DateTimeOffset? ReceivedAt { get; init; }
+    public DateTimeOffset? ReceivedAt => Origin.ReceivedAt;
 
-    public string? RetentionClass { get; init; }
+    public string? RetentionClass => Origin.RetentionClass;
+
+    public DateTimeOffset OpenedAt => Origin.OpenedAt;
 
     public double? Confidence { get; set; }
 
     public double? Risk { get; set; }
 
-    public required DateTimeOffset OpenedAt { get; init; }
+    public CaseState State { get; set; }
 
-    public CaseState State { get; set; } = CaseState.Pending;
-
-    public int Round { get; set; } = 1;
+    public int Round { get; set; }
 
     public RouteLevel Route { get; set; }
 
@@ -139,22 +150,13 @@ internal sealed class ReviewCase
         LegalHold = LegalHold,
     };
 
-    public CaseRecord ToRecord() => new()
+    /// <summary>The case as it is to be stored: the record it was read as, with what acts change.</summary>
+    public CaseRecord ToRecord() => Origin with
     {
-        Id = Id,
         Version = Version,
         State = State,
         Round = Round,
         Route = Route,
-        DecidedRoute = DecidedRoute,
-        ActionType = ActionType,
-        PolicyId = PolicyId,
-        PolicyVersion = PolicyVersion,
-        PolicyHash = PolicyHash,
-        DecidedBy = DecidedBy,
-        FiredRules = FiredRules,
-        Flags = Flags,
-        Tiers = Tiers,
         Tier = Tier,
         RequiredTier = TierName,
         RequiredApprovals = RequiredApprovals,
@@ -165,8 +167,6 @@ internal sealed class ReviewCase
         Approvers = Approvers.Count == 0 ? [] : [.. Approvers],
         PriorDeciders = PriorDeciders.Count == 0 ? [] : [.. PriorDeciders.Order(StringComparer.Ordinal)],
         LastDecider = LastDecider,
-        Payload = Payload,
-        PayloadDigest = PayloadDigest,
         EditedPayload = EditedPayload,
         EditedDigest = EditedDigest,
         Executed = Executed,
@@ -177,44 +177,21 @@ internal sealed class ReviewCase
         RevealedTo = Copy(RevealedTo),
         Ticket = Ticket,
         Outcome = Outcome,
-        RequestId = RequestId,
-        Requester = Requester,
-        Subject = Subject,
-        Summary = Summary,
-        ModelId = ModelId,
-        ModelVersion = ModelVersion,
         Confidence = Confidence,
         Risk = Risk,
-        ReceivedAt = ReceivedAt,
-        OpenedAt = OpenedAt,
         RoundOpenedAt = RoundOpenedAt,
         ClosedAt = ClosedAt,
-        RetentionClass = RetentionClass,
         RetainUntil = RetainUntil,
         LegalHold = LegalHold,
     };
 
-    private static readonly IReadOnlyDictionary<string, string> NoEntries = new Dictionary<string, string>(StringComparer.Ordinal);
-
-    private static IReadOnlyDictionary<string, string> Copy(Dictionary<string, string> map) =>
-        map.Count == 0 ? NoEntries : new Dictionary<string, string>(map, StringComparer.Ordinal);
-
-    public static ReviewCase From(CaseRecord r) => new()
+    /// <summary>A working copy of a stored case (or of a case being opened, at version 0).</summary>
+    public static ReviewCase From(CaseRecord r) => new(r)
     {
-        Id = r.Id,
         Version = r.Version,
         State = r.State,
         Round = r.Round,
         Route = r.Route,
-        DecidedRoute = r.DecidedRoute,
-        ActionType = r.ActionType,
-        PolicyId = r.PolicyId,
-        PolicyVersion = r.PolicyVersion,
-        PolicyHash = r.PolicyHash,
-        DecidedBy = r.DecidedBy,
-        FiredRules = r.FiredRules,
-        Flags = r.Flags,
-        Tiers = r.Tiers,
         Tier = r.Tier,
         RequiredApprovals = r.RequiredApprovals,
         ReviewDeadline = r.ReviewDeadline,
@@ -224,8 +201,6 @@ internal sealed class ReviewCase
         Approvers = [.. r.Approvers],
         PriorDeciders = new HashSet<string>(r.PriorDeciders, StringComparer.Ordinal),
         LastDecider = r.LastDecider,
-        Payload = r.Payload,
-        PayloadDigest = r.PayloadDigest,
         EditedPayload = r.EditedPayload,
         EditedDigest = r.EditedDigest,
         Executed = r.Executed,
@@ -236,20 +211,14 @@ internal sealed class ReviewCase
         RevealedTo = new Dictionary<string, string>(r.RevealedTo, StringComparer.Ordinal),
         Ticket = r.Ticket,
         Outcome = r.Outcome,
-        RequestId = r.RequestId,
-        Requester = r.Requester,
-        Subject = r.Subject,
-        Summary = r.Summary,
-        ModelId = r.ModelId,
-        ModelVersion = r.ModelVersion,
         Confidence = r.Confidence,
         Risk = r.Risk,
-        ReceivedAt = r.ReceivedAt,
-        OpenedAt = r.OpenedAt,
         RoundOpenedAt = r.RoundOpenedAt,
         ClosedAt = r.ClosedAt,
-        RetentionClass = r.RetentionClass,
         RetainUntil = r.RetainUntil,
         LegalHold = r.LegalHold,
     };
+
+    private static IReadOnlyDictionary<string, string> Copy(Dictionary<string, string> map) =>
+        map.Count == 0 ? NoEntries : new Dictionary<string, string>(map, StringComparer.Ordinal);
 }
