@@ -1,0 +1,1 @@
+namespace Hitl.Policy.PostgreSql;
