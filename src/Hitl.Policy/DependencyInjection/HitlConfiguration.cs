@@ -19,7 +19,7 @@ internal static class HitlConfiguration
         nameof(ReviewGateOptions.OverrideTier), nameof(ReviewGateOptions.PayloadDigestKey),
         nameof(ReviewGateOptions.ContestReviewDeadline), nameof(ReviewGateOptions.SweepInterval),
         nameof(ReviewGateOptions.ClosedCaseRetention), nameof(ReviewGateOptions.Actions),
-        nameof(ReviewGateOptions.RetentionClasses), nameof(ReviewGateOptions.RecordsRole), nameof(ReviewGateOptions.StorePollInterval),
+        nameof(ReviewGateOptions.RetentionClasses), nameof(ReviewGateOptions.RecordsRole), nameof(ReviewGateOptions.StorePollInterval), nameof(ReviewGateOptions.ReviewClaimLease),
         nameof(ReviewGateOptions.MaxPayloadLength),
     };
 
@@ -70,6 +70,7 @@ internal static class HitlConfiguration
         options.RecordsRole = gate[nameof(ReviewGateOptions.RecordsRole)] ?? options.RecordsRole;
         options.MaxPayloadLength = WholeNumber(gate, nameof(ReviewGateOptions.MaxPayloadLength), problems) ?? options.MaxPayloadLength;
         options.StorePollInterval = Duration(gate, nameof(ReviewGateOptions.StorePollInterval), problems) ?? options.StorePollInterval;
+        options.ReviewClaimLease = Duration(gate, nameof(ReviewGateOptions.ReviewClaimLease), problems) ?? options.ReviewClaimLease;
         foreach (var retention in gate.GetSection(nameof(ReviewGateOptions.RetentionClasses)).GetChildren())
         {
             if (Duration(gate.GetSection(nameof(ReviewGateOptions.RetentionClasses)), retention.Key, problems) is { } period)

@@ -13,7 +13,9 @@ namespace Hitl.Policy.Review;
 /// <remarks>
 /// Releasing is recorded before it takes effect: if the record fails, the switch stays on. Engaging stops automation
 /// even when the record fails (stopping is the safe direction), and then throws so that the operator knows the act
-/// is not on record.
+/// is not on record. When the audit store shares the switch between instances (<see cref="IKillSwitchStore"/>, as the
+/// PostgreSQL store does), the change and its record commit together and every gate on the store follows it; an engage
+/// whose record failed stops this instance only, and the message says so.
 /// </remarks>
 public sealed class AuditedKillSwitch
 {
@@ -56,19 +58,20 @@ public sealed class AuditedKillSwitch
     {
         var person = await CheckAsync(actor, reason, cancellationToken).ConfigureAwait(false);
         var now = Inner.Time.GetUtcNow();
+        long? sequence;
         try
         {
-            await _audit.AppendAsync(Entry(ActKind.KillSwitchEngaged, actionType, person, reason, now), cancellationToken).ConfigureAwait(false);
+            sequence = await RecordAsync(ActKind.KillSwitchEngaged, actionType, person, reason, now, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Inner.Set(actionType, true, actor, reason, now);
             HitlLog.KillSwitchChanged(_logger, Scope(actionType), "engaged (not on record)", actor, reason);
             throw new ReviewException(ReviewErrorCode.AuditAppendFailed, null, actor,
-                $"The kill switch ({Scope(actionType)}) is ON, but the audit store could not record it: {ex.Message}", ex);
+                $"The kill switch ({Scope(actionType)}) is ON{(_audit is IKillSwitchStore ? " on this instance only" : "")}, but the audit store could not record it: {ex.Message}", ex);
         }
 
-        var change = Inner.Set(actionType, true, actor, reason, now);
+        var change = Inner.Set(actionType, true, actor, reason, now, sequence);
         HitlLog.KillSwitchChanged(_logger, Scope(actionType), "engaged", actor, reason);
         return change;
     }
@@ -84,9 +87,10 @@ public sealed class AuditedKillSwitch
     {
         var person = await CheckAsync(actor, reason, cancellationToken).ConfigureAwait(false);
         var now = Inner.Time.GetUtcNow();
+        long? sequence;
         try
         {
-            await _audit.AppendAsync(Entry(ActKind.KillSwitchReleased, actionType, person, reason, now), cancellationToken).ConfigureAwait(false);
+            sequence = await RecordAsync(ActKind.KillSwitchReleased, actionType, person, reason, now, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -94,7 +98,7 @@ public sealed class AuditedKillSwitch
                 $"The kill switch ({Scope(actionType)}) stays on: the audit store could not record its release: {ex.Message}", ex);
         }
 
-        var change = Inner.Set(actionType, false, actor, reason, now);
+        var change = Inner.Set(actionType, false, actor, reason, now, sequence);
         HitlLog.KillSwitchChanged(_logger, Scope(actionType), "released", actor, reason);
         return change;
     }
@@ -112,6 +116,23 @@ public sealed class AuditedKillSwitch
         return person.HasRole(_operatorRole)
             ? person
             : throw new ReviewException(ReviewErrorCode.MissingRole, null, actor, $"'{actor}' does not hold the role '{_operatorRole}' needed to change a kill switch.");
+    }
+
+    /// <summary>
+    /// Records the change: in a store that shares the switch (<see cref="IKillSwitchStore"/>) the shared state and the
+    /// record commit together, and every instance on the store follows; otherwise the record alone.
+    /// </summary>
+    private async ValueTask<long?> RecordAsync(ActKind act, string? actionType, Reviewer person, string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var entry = Entry(act, actionType, person, reason, now);
+        if (_audit is IKillSwitchStore shared)
+        {
+            var record = await shared.RecordKillSwitchAsync(new KillSwitchChange(actionType, act == ActKind.KillSwitchEngaged, person.Id, reason, now), entry, cancellationToken).ConfigureAwait(false);
+            return record.Sequence;
+        }
+
+        await _audit.AppendAsync(entry, cancellationToken).ConfigureAwait(false);
+        return null;
     }
 
     private static AuditEntry Entry(ActKind act, string? actionType, Reviewer person, string reason, DateTimeOffset now) => new()

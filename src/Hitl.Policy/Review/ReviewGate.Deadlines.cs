@@ -28,7 +28,7 @@ public sealed partial class ReviewGate<TContext>
     private async ValueTask<int> SweepDueAsync(DateTimeOffset now, DateTimeOffset? openedBefore, CancellationToken cancellationToken)
     {
         var fellBack = 0;
-        await foreach (var due in ListAsync(new CaseQuery { States = [CaseState.Pending], DeadlineBy = now, OpenedBefore = openedBefore, OrderBy = CaseOrder.Deadline, Limit = SweepPage }, cancellationToken).ConfigureAwait(false))
+        await foreach (var due in SweepListAsync(new CaseQuery { States = [CaseState.Pending], DeadlineBy = now, OpenedBefore = openedBefore, OrderBy = CaseOrder.Deadline, Limit = SweepPage }, cancellationToken).ConfigureAwait(false))
         {
             try
             {
@@ -43,7 +43,7 @@ public sealed partial class ReviewGate<TContext>
             }
         }
 
-        await foreach (var expired in ListAsync(new CaseQuery { RetentionEndedBy = now, OpenedBefore = openedBefore, Limit = SweepPage }, cancellationToken).ConfigureAwait(false))
+        await foreach (var expired in SweepListAsync(new CaseQuery { RetentionEndedBy = now, OpenedBefore = openedBefore, Limit = SweepPage }, cancellationToken).ConfigureAwait(false))
         {
             try
             {

@@ -23,7 +23,7 @@ public sealed partial class ReviewGate<TContext>
         }
 
         var released = 0;
-        await foreach (var c in ListAsync(new CaseQuery { States = [CaseState.Held], OpenedBefore = openedBefore, Limit = SweepPage }, cancellationToken).ConfigureAwait(false))
+        await foreach (var c in SweepListAsync(new CaseQuery { States = [CaseState.Held], OpenedBefore = openedBefore, Limit = SweepPage }, cancellationToken).ConfigureAwait(false))
         {
             if (KillSwitch.IsEngaged(c.ActionType))
             {

@@ -73,6 +73,7 @@ public sealed partial class ReviewGate<TContext> : IDisposable
             _ => new KillSwitch(_time),
         };
         KillSwitch.Changed += OnKillSwitchChanged;
+        StartSharing();
         if (_options.SweepInterval is { } interval)
         {
             _sweepTimer = _time.CreateTimer(static state => ((ReviewGate<TContext>)state!).SweepFromTimer(), this, interval, interval);
@@ -116,6 +117,7 @@ public sealed partial class ReviewGate<TContext> : IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(request.Payload);
+        await EnsureKillSwitchKnownAsync(cancellationToken).ConfigureAwait(false);
         await ReleaseHeldIfDueAsync(cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         var caseId = request.CaseId ?? Guid.CreateVersion7(now).ToString("N");
@@ -342,6 +344,7 @@ public sealed partial class ReviewGate<TContext> : IDisposable
     public void Dispose()
     {
         KillSwitch.Changed -= OnKillSwitchChanged;
+        StopSharing();
         _sweepTimer?.Dispose();
         if (_ownsMetrics)
         {

@@ -62,10 +62,20 @@ public sealed class ReviewGateOptions
 
     /// <summary>
     /// How often <see cref="ReviewGate{TContext}.WaitForOutcomeAsync"/> reads the case store again for a decision made
-    /// elsewhere (another gate on the same store, another instance). Decisions made through the same gate wake the wait at once.
+    /// elsewhere (another gate on the same store, another instance), and how often a gate on a store that shares the kill
+    /// switch (<see cref="IKillSwitchStore"/>) reads the switch's state. Decisions made through the same gate wake the wait
+    /// at once; a store with a change feed (<see cref="IStoreChangeFeed"/>) wakes it, and re-reads the switch, as soon as it
+    /// hears of a change, so the poll is the bound when notifications are lost.
     /// </summary>
     /// <value>The default value is 1 second.</value>
     public TimeSpan StorePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long <see cref="ReviewGate{TContext}.ClaimNextAsync"/> leases a case to the reviewer who asked for it, on a
+    /// store that leases work (<see cref="ICaseClaims"/>): other reviewers' next case is a different one until then.
+    /// </summary>
+    /// <value>The default value is 15 minutes.</value>
+    public TimeSpan ReviewClaimLease { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
     /// The deployment secret that keys the payload digests the audit trail keeps (<see cref="Audit.AuditEntry.InputDigest"/>,

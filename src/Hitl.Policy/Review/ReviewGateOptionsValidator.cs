@@ -90,6 +90,11 @@ internal sealed class ReviewGateOptionsValidator(string optionsName) : IValidate
             problems.Add($"{Key(nameof(options.StorePollInterval))}: must be longer than zero, found {Text(options.StorePollInterval)}.");
         }
 
+        if (options.ReviewClaimLease <= TimeSpan.Zero || options.ReviewClaimLease > CaseClaim.MaxLease)
+        {
+            problems.Add($"{Key(nameof(options.ReviewClaimLease))}: must be longer than zero and at most a day, found {Text(options.ReviewClaimLease)}.");
+        }
+
         if (string.IsNullOrWhiteSpace(options.RecordsRole))
         {
             problems.Add($"{Key(nameof(options.RecordsRole))}: a role name is required, found '{options.RecordsRole}'.");

@@ -11,6 +11,7 @@ namespace Hitl.Policy;
 public sealed class KillSwitch
 {
     private readonly Lock _gate = new();
+    private readonly Dictionary<string, long> _sequences = new(StringComparer.Ordinal);
     private volatile Snapshot _state = Snapshot.Off;
 
     /// <summary>Creates a switch that is off everywhere.</summary>
@@ -52,8 +53,46 @@ public sealed class KillSwitch
     /// <returns>The change, stamped by the switch's clock, as raised through <see cref="Changed"/>.</returns>
     public KillSwitchChange Release(string? actionType, string actor, string reason) => Set(actionType, false, actor, reason, Time.GetUtcNow());
 
+    /// <summary>
+    /// Brings the switch to a shared state (the last change of each scope, as the instances sharing a store recorded
+    /// it): a scope changes when the shared change is newer (a higher <see cref="KillSwitchChange.Sequence"/>) than the
+    /// last shared change this switch applied or made there, raising <see cref="Changed"/> when its state differs. A
+    /// state read before this switch's own latest change is therefore never applied over it.
+    /// </summary>
+    /// <returns>How many scopes changed state.</returns>
+    internal int Apply(IReadOnlyList<KillSwitchChange> shared)
+    {
+        List<KillSwitchChange>? raised = null;
+        lock (_gate)
+        {
+            foreach (var last in shared)
+            {
+                if (last.Sequence is not { } sequence || sequence <= _sequences.GetValueOrDefault(ScopeKey(last.ActionType)))
+                {
+                    continue;
+                }
+
+                _sequences[ScopeKey(last.ActionType)] = sequence;
+                var state = _state;
+                if ((last.ActionType is null ? state.Global : state.Actions.Contains(last.ActionType)) != last.Engaged)
+                {
+                    SetLocked(last.ActionType, last.Engaged);
+                    (raised ??= []).Add(last);
+                }
+            }
+        }
+
+        foreach (var change in raised ?? [])
+        {
+            Changed?.Invoke(this, change);
+        }
+
+        return raised?.Count ?? 0;
+    }
+
     /// <summary>Changes a switch at a time already on record (the audited switch stamps record and change alike).</summary>
-    internal KillSwitchChange Set(string? actionType, bool engaged, string actor, string reason, DateTimeOffset at)
+    /// <remarks>A <paramref name="sequence"/> is the audit sequence of the change's record in a store that shares the switch.</remarks>
+    internal KillSwitchChange Set(string? actionType, bool engaged, string actor, string reason, DateTimeOffset at, long? sequence = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
@@ -64,30 +103,40 @@ public sealed class KillSwitch
 
         lock (_gate)
         {
-            var state = _state;
-            if (actionType is null)
+            SetLocked(actionType, engaged);
+            if (sequence is { } recorded && recorded > _sequences.GetValueOrDefault(ScopeKey(actionType)))
             {
-                _state = new Snapshot(engaged, state.Actions);
-            }
-            else
-            {
-                var actions = new HashSet<string>(state.Actions, StringComparer.Ordinal);
-                if (engaged)
-                {
-                    actions.Add(actionType);
-                }
-                else
-                {
-                    actions.Remove(actionType);
-                }
-
-                _state = new Snapshot(state.Global, actions.ToFrozenSet(StringComparer.Ordinal));
+                _sequences[ScopeKey(actionType)] = recorded;
             }
         }
 
-        var change = new KillSwitchChange(actionType, engaged, actor, reason, at);
+        var change = new KillSwitchChange(actionType, engaged, actor, reason, at) { Sequence = sequence };
         Changed?.Invoke(this, change);
         return change;
+    }
+
+    private static string ScopeKey(string? actionType) => actionType ?? "";
+
+    private void SetLocked(string? actionType, bool engaged)
+    {
+        var state = _state;
+        if (actionType is null)
+        {
+            _state = new Snapshot(engaged, state.Actions);
+            return;
+        }
+
+        var actions = new HashSet<string>(state.Actions, StringComparer.Ordinal);
+        if (engaged)
+        {
+            actions.Add(actionType);
+        }
+        else
+        {
+            actions.Remove(actionType);
+        }
+
+        _state = new Snapshot(state.Global, actions.ToFrozenSet(StringComparer.Ordinal));
     }
 
     private sealed class Snapshot(bool global, FrozenSet<string> actions)
@@ -106,4 +155,12 @@ public sealed class KillSwitch
 /// <param name="Actor">Who changed it.</param>
 /// <param name="Reason">Why.</param>
 /// <param name="At">When.</param>
-public sealed record KillSwitchChange(string? ActionType, bool Engaged, string Actor, string Reason, DateTimeOffset At);
+public sealed record KillSwitchChange(string? ActionType, bool Engaged, string Actor, string Reason, DateTimeOffset At)
+{
+    /// <summary>
+    /// The audit sequence number of the change's record, in a store that shares the switch between instances
+    /// (<see cref="Review.IKillSwitchStore"/>); <see langword="null"/> for a change of this process alone. The later of two
+    /// changes of a scope has the higher sequence, whichever instance's clock stamped it.
+    /// </summary>
+    public long? Sequence { get; init; }
+}

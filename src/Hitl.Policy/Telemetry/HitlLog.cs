@@ -49,4 +49,10 @@ internal static partial class HitlLog
 
     [LoggerMessage(EventId = 1041, Level = LogLevel.Information, Message = "Case {CaseId} purged at the end of its retention")]
     public static partial void CasePurged(ILogger logger, string caseId);
+
+    [LoggerMessage(EventId = 1021, Level = LogLevel.Warning, Message = "The shared kill switch could not be read from the case store; this instance keeps its last known state and reads again at the next poll")]
+    public static partial void KillSwitchSyncFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1022, Level = LogLevel.Warning, Message = "Kill switch follows the shared state: {Count} scope(s) changed by another instance")]
+    public static partial void KillSwitchFollowed(ILogger logger, int count);
 }

@@ -154,7 +154,7 @@ public sealed class NamedPoliciesAndGateOptionsTests
 
         Assert.Equal(
             [
-                "Hitl:Gate:SweepIntervall: is not a setting of the review gate (known: Actions, ClosedCaseRetention, ContestIntakeRole, ContestReviewDeadline, MaxPayloadLength, OperatorRole, OverrideTier, PayloadDigestKey, RecordsRole, RetentionClasses, ReviewerRole, StorePollInterval, SweepInterval).",
+                "Hitl:Gate:SweepIntervall: is not a setting of the review gate (known: Actions, ClosedCaseRetention, ContestIntakeRole, ContestReviewDeadline, MaxPayloadLength, OperatorRole, OverrideTier, PayloadDigestKey, RecordsRole, RetentionClasses, ReviewClaimLease, ReviewerRole, StorePollInterval, SweepInterval).",
                 "Hitl:Gate:SweepInterval: 'every five seconds' is not a duration; write an ISO 8601 duration (PT5S, PT4H, P7D) or TimeSpan text (00:00:05, 7.00:00:00).",
                 "Hitl:Gate:ClosedCaseRetention: '36:00:00' is not a duration; write an ISO 8601 duration (PT5S, PT4H, P7D) or TimeSpan text (00:00:05, 7.00:00:00).",
                 "Hitl:Gate:RetentionClasses:credit: 'seven years' is not a duration; write an ISO 8601 duration (PT5S, PT4H, P7D) or TimeSpan text (00:00:05, 7.00:00:00).",

@@ -14,11 +14,12 @@ namespace Hitl.Policy.Review;
 /// the second entry of a commit fails after the first was appended, the trail holds the first and the case is unchanged.
 /// </remarks>
 #pragma warning disable CA1001 // The semaphore never allocates a wait handle (only WaitAsync is used), so there is nothing to dispose.
-public sealed class InMemoryCaseStore : ICaseStore
+public sealed class InMemoryCaseStore : ICaseStore, ICaseClaims
 #pragma warning restore CA1001
 {
     private readonly SemaphoreSlim _write = new(1, 1);
     private readonly Dictionary<string, CaseRecord> _cases = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Claimant, DateTimeOffset Until)> _claims = new(StringComparer.Ordinal);
     private readonly Lock _read = new();
 
     /// <summary>Creates an empty store whose trail is a new <see cref="InMemoryAuditStore"/>.</summary>
@@ -94,6 +95,7 @@ public sealed class InMemoryCaseStore : ICaseStore
                 if (commit.Purge)
                 {
                     _cases.Remove(next.Id);
+                    _claims.Remove(next.Id);
                 }
                 else
                 {
@@ -106,6 +108,29 @@ public sealed class InMemoryCaseStore : ICaseStore
         finally
         {
             _write.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<CaseRecord>> ClaimAsync(CaseClaim claim, CancellationToken cancellationToken = default)
+    {
+        CaseClaim.Validate(claim);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_read)
+        {
+            var claimed = _cases.Values
+                .Where(c => CaseCursor.Matches(claim.Query, c)
+                    && (!_claims.TryGetValue(c.Id, out var held) || held.Until <= claim.Now || string.Equals(held.Claimant, claim.Claimant, StringComparison.Ordinal)))
+                .OrderBy(c => CaseCursor.SortKey(claim.Query.OrderBy, c))
+                .ThenBy(c => c.Id, StringComparer.Ordinal)
+                .Take(claim.Query.Limit)
+                .ToList();
+            foreach (var c in claimed)
+            {
+                _claims[c.Id] = (claim.Claimant, claim.Now + claim.Lease);
+            }
+
+            return ValueTask.FromResult<IReadOnlyList<CaseRecord>>(claimed);
         }
     }
 
