@@ -5,7 +5,7 @@ using Hitl.Policy.Sqlite.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using static Hitl.Policy.Sqlite.Tests.Support.Samples;
+using static Hitl.Policy.CaseStoreContract.Samples;
 
 namespace Hitl.Policy.Sqlite.Tests;
 

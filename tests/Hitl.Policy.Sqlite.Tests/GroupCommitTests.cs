@@ -1,7 +1,7 @@
 using Hitl.Policy.Audit;
 using Hitl.Policy.Review;
 using Hitl.Policy.Sqlite.Tests.Support;
-using static Hitl.Policy.Sqlite.Tests.Support.Samples;
+using static Hitl.Policy.CaseStoreContract.Samples;
 
 namespace Hitl.Policy.Sqlite.Tests;
 

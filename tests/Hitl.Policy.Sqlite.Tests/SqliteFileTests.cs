@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using Hitl.Policy.Audit;
 using Hitl.Policy.Review;
 using Hitl.Policy.Sqlite.Tests.Support;
-using static Hitl.Policy.Sqlite.Tests.Support.Samples;
+using static Hitl.Policy.CaseStoreContract.Samples;
 
 namespace Hitl.Policy.Sqlite.Tests;
 

@@ -11,13 +11,24 @@ namespace Hitl.Policy.PostgreSql.Tests.Support;
 public sealed class PostgresFixture : IAsyncLifetime
 {
     private PostgresServer? server;
+    private string? database;
 
     public PostgresServer Server => server ?? throw new InvalidOperationException("The PostgreSQL fixture has not been initialized.");
+
+    /// <summary>A database of the collection's own on the shared server, for stores that isolate by schema (<see cref="NewSchema"/>).</summary>
+    public string Database => database ?? throw new InvalidOperationException("The PostgreSQL fixture has not been initialized.");
 
     /// <summary>A fresh, empty database on the shared server; returns its connection string.</summary>
     public Task<string> NewDatabaseAsync() => Server.CreateDatabaseAsync();
 
-    public async Task InitializeAsync() => server = await PostgresServer.StartAsync();
+    /// <summary>A schema name no store of this run has used: a store in it starts empty.</summary>
+    public static string NewSchema() => "t_" + Guid.NewGuid().ToString("N");
+
+    public async Task InitializeAsync()
+    {
+        server = await PostgresServer.StartAsync();
+        database = await server.CreateDatabaseAsync();
+    }
 
     public async Task DisposeAsync()
     {

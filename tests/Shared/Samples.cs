@@ -1,7 +1,7 @@
 using Hitl.Policy.Audit;
 using Hitl.Policy.Review;
 
-namespace Hitl.Policy.Sqlite.Tests.Support;
+namespace Hitl.Policy.CaseStoreContract;
 
 /// <summary>Cases and entries for the store tests.</summary>
 internal static class Samples

@@ -1,1 +1,0 @@
-namespace Hitl.Policy.PostgreSql;
