@@ -272,19 +272,35 @@ public sealed partial class ReviewGate<TContext> : IDisposable
     /// <param name="caseId">The case id.</param>
     /// <param name="cancellationToken">Cancels the wait (not the case).</param>
     /// <returns>The outcome.</returns>
-    /// <exception cref="ReviewException">No such case (<see cref="ReviewErrorCode.CaseNotFound"/>).</exception>
+    /// <exception cref="ReviewException">No such case (<see cref="ReviewErrorCode.CaseNotFound"/>), or the store could not be read at the start of the wait (<see cref="ReviewErrorCode.StoreUnavailable"/>).</exception>
     /// <remarks>
     /// The wait keeps the case's deadline itself: when the deadline passes before anyone decides, the fallback
-    /// (escalate or block) applies and is recorded, whether or not a sweep runs. A timeout never approves.
+    /// (escalate or block) applies and is recorded, whether or not a sweep runs. A timeout never approves. Once the case
+    /// was read, the wait outlives an outage of the store: it reads again every
+    /// <see cref="ReviewGateOptions.StorePollInterval"/> until the store answers (nothing can be decided meanwhile).
     /// </remarks>
     public async ValueTask<CaseOutcome> WaitForOutcomeAsync(string caseId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(caseId);
+        var seen = false;
         while (true)
         {
             var changed = NextChange(caseId);
             var released = Volatile.Read(ref _switchReleased).Task;
-            var c = await LoadAsync(caseId, null, cancellationToken).ConfigureAwait(false);
+            ReviewCase c;
+            try
+            {
+                c = await LoadAsync(caseId, null, cancellationToken).ConfigureAwait(false);
+                seen = true;
+            }
+            catch (ReviewException ex) when (seen && ex.Code == ReviewErrorCode.StoreUnavailable)
+            {
+                // The case exists, and the store is down for now: keep waiting (nothing can be decided meanwhile), read again later.
+                HitlLog.WaitStoreUnavailable(_logger, ex, caseId);
+                await Task.Delay(_options.StorePollInterval, _time, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             if (c.State is not (CaseState.Pending or CaseState.Held) && c.Outcome is { } outcome)
             {
                 // Decided (here or elsewhere): drop the wake-up this wait may have left for a commit that will not come.

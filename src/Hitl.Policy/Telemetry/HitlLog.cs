@@ -55,4 +55,7 @@ internal static partial class HitlLog
 
     [LoggerMessage(EventId = 1022, Level = LogLevel.Warning, Message = "Kill switch follows the shared state: {Count} scope(s) changed by another instance")]
     public static partial void KillSwitchFollowed(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 1042, Level = LogLevel.Warning, Message = "The case store cannot be read while waiting on case {CaseId}; the wait reads again at the next poll")]
+    public static partial void WaitStoreUnavailable(ILogger logger, Exception exception, string caseId);
 }
