@@ -82,7 +82,7 @@ public sealed partial class PostgreSqlCaseStore : ICaseStore, ICaseClaims, IStor
         _maxGroup = options.GroupCommit ? options.MaxGroupSize : 1;
         _listen = options.ListenForChanges;
         _ownsDataSource = options.DataSource is null;
-        _dataSource = options.DataSource ?? NpgsqlDataSource.Create(options.ConnectionString!);
+        _dataSource = options.DataSource ?? NpgsqlDataSource.Create(WithAutoPrepare(options.ConnectionString!));
         Name = Describe(_dataSource.ConnectionString, _schema);
         Channel = _schema + "_changes";
         try
@@ -420,6 +420,22 @@ public sealed partial class PostgreSqlCaseStore : ICaseStore, ICaseClaims, IStor
         var settings = (options.Value ?? throw new ArgumentException("The options have no value.", nameof(options))).Clone();
         settings.Validate();
         return settings;
+    }
+
+    /// <summary>
+    /// The store's own data source prepares the statements it runs again and again (its few statement shapes), unless the
+    /// connection string says otherwise.
+    /// </summary>
+    private static string WithAutoPrepare(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("auto prepare", StringComparison.OrdinalIgnoreCase) && !connectionString.Contains("autoprepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = 32;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        return builder.ConnectionString;
     }
 
     private static string Describe(string connectionString, string schema)
