@@ -277,6 +277,7 @@ public sealed partial class PostgreSqlCaseStore
         }
 
         var notice = new StringBuilder();
+        var noticeBytes = 0;
         var overflow = false;
         foreach (var pending in group)
         {
@@ -297,11 +298,11 @@ public sealed partial class PostgreSqlCaseStore
                 upsert.Parameters.Add(Bigint(change.At.UtcTicks));
                 upsert.Parameters.Add(Bigint(((AuditRecord)pending.Result!).Sequence));
                 batch.BatchCommands.Add(upsert);
-                overflow |= !Notice(notice, "k");
+                overflow |= !Notice(notice, ref noticeBytes, "k");
             }
             else if (pending.Commit is not null)
             {
-                overflow |= !Notice(notice, "c:" + pending.Commit.Case.Id);
+                overflow |= !Notice(notice, ref noticeBytes, "c:" + pending.Commit.Case.Id);
             }
         }
 
@@ -318,14 +319,16 @@ public sealed partial class PostgreSqlCaseStore
     }
 
     /// <summary>Adds a line to the notification; false when it does not fit (or a case id has a line break), so the notification says "missed" instead.</summary>
-    private static bool Notice(StringBuilder notice, string line)
+    private static bool Notice(StringBuilder notice, ref int bytes, string line)
     {
-        if (line.Contains('\n', StringComparison.Ordinal) || Encoding.UTF8.GetByteCount(line) + notice.Length * 3 + 1 > MaxNotifyBytes)
+        var size = Encoding.UTF8.GetByteCount(line) + 1;
+        if (line.Contains('\n', StringComparison.Ordinal) || bytes + size > MaxNotifyBytes)
         {
             return false;
         }
 
         notice.Append(notice.Length == 0 ? "" : "\n").Append(line);
+        bytes += size;
         return true;
     }
 
