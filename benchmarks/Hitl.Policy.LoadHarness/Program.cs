@@ -8,9 +8,15 @@ try
         return await Worker.RunAsync(args[1..]).ConfigureAwait(false);
     }
 
+    if (args.Length > 0 && args[0] == "kill-switch")
+    {
+        return await KillSwitchRun.RunAsync(args[1..]).ConfigureAwait(false);
+    }
+
     if (args.Length > 0 && args[0] is "--help" or "-h" or "help")
     {
         await Console.Out.WriteLineAsync(Coordinator.Usage).ConfigureAwait(false);
+        await Console.Out.WriteLineAsync(KillSwitchRun.Usage).ConfigureAwait(false);
         return 0;
     }
 
