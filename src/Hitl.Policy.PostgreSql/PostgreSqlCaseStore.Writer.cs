@@ -94,8 +94,8 @@ public sealed partial class PostgreSqlCaseStore
     }
 
     /// <summary>
-    /// Runs a group in one transaction, in two round trips: the first begins, locks the chain head and writes the cases
-    /// (each write checks its version and reports it); the second appends the records of the commits that did not
+    /// Runs a group in one transaction, in two round trips: the first begins, writes the cases (each write checks its
+    /// version and reports it) and locks the chain head; the second appends the records of the commits that did not
     /// conflict, moves the head, notifies and commits. A conflict fails its commit alone; any other failure fails them all.
     /// </summary>
     private async Task RunGroupAsync(List<Pending> group)
@@ -168,14 +168,14 @@ public sealed partial class PostgreSqlCaseStore
     }
 
     /// <summary>
-    /// The first round trip: <c>BEGIN</c>, the chain head locked (<c>FOR UPDATE</c>: every instance's appends take turns
-    /// here), and every case write; marks each commit that conflicted. Returns the head.
+    /// The first round trip: <c>BEGIN</c>, every case write, and the chain head locked (<c>FOR UPDATE</c>: every
+    /// instance's appends take turns here, from this statement to <c>COMMIT</c>); marks each commit that conflicted.
+    /// Returns the head.
     /// </summary>
     private async Task<Head> BeginAsync(NpgsqlConnection connection, List<Pending> group)
     {
         await using var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql("SELECT sequence, hash, key_id FROM {s}.audit_head WHERE id = 1 FOR UPDATE")));
         var writes = new List<Pending>(group.Count);
         foreach (var pending in group)
         {
@@ -186,16 +186,12 @@ public sealed partial class PostgreSqlCaseStore
             }
         }
 
+        // The head is locked last: the lock is held from here to COMMIT, so the case writes run before it.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql("SELECT sequence, hash, key_id FROM {s}.audit_head WHERE id = 1 FOR UPDATE")));
         await using var reader = await batch.ExecuteReaderAsync().ConfigureAwait(false);
-        if (!await reader.ReadAsync().ConfigureAwait(false))
+        for (var i = 0; i < writes.Count; i++)
         {
-            throw new CaseStoreException($"The case store {Name} has no chain head (the row of audit_head is missing): it was changed outside the store. Nothing was written.");
-        }
-
-        var head = ReadHead(reader);
-        foreach (var pending in writes)
-        {
-            await reader.NextResultAsync().ConfigureAwait(false);
+            var pending = writes[i];
             await reader.ReadAsync().ConfigureAwait(false);
             var written = !reader.IsDBNull(0);
             long? current = reader.IsDBNull(1) ? null : reader.GetInt64(1);
@@ -203,8 +199,16 @@ public sealed partial class PostgreSqlCaseStore
             {
                 pending.Error = new CaseConflictException(pending.Commit!.Case.Id, pending.Commit.Case.Version, current);
             }
+
+            await reader.NextResultAsync().ConfigureAwait(false);
         }
 
+        if (!await reader.ReadAsync().ConfigureAwait(false))
+        {
+            throw new CaseStoreException($"The case store {Name} has no chain head (the row of audit_head is missing): it was changed outside the store. Nothing was written.");
+        }
+
+        var head = ReadHead(reader);
         return head;
     }
 
