@@ -241,7 +241,7 @@ public sealed partial class PostgreSqlCaseStore
             ? "WITH w AS (INSERT INTO {s}.cases (id, version, state, action_type, required_tier, requester, subject, opened_at, deadline_at, retain_until, legal_hold, is_open, doc) " +
               "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (id) DO NOTHING RETURNING version)" + Found
             : "WITH w AS (UPDATE {s}.cases SET version = $2, state = $3, action_type = $4, required_tier = $5, requester = $6, subject = $7, opened_at = $8, " +
-              "deadline_at = $9, retain_until = $10, legal_hold = $11, is_open = $12, doc = $13 WHERE id = $1 AND version = $2 - 1 RETURNING version)" + Found));
+              "deadline_at = $9, retain_until = $10, legal_hold = $11, is_open = $12, doc = $13, claimed_by = NULL, claimed_until = NULL WHERE id = $1 AND version = $2 - 1 RETURNING version)" + Found));
         var p = command.Parameters;
         p.Add(Text(stored.Id));
         p.Add(Bigint(stored.Version));

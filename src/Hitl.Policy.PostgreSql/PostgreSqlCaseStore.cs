@@ -580,7 +580,9 @@ public sealed partial class PostgreSqlCaseStore : ICaseStore, ICaseClaims, IStor
 
         if (query.NotInvolving is { } person)
         {
-            sql.Append(" AND requester IS DISTINCT FROM @not_involving AND subject IS DISTINCT FROM @not_involving");
+            sql.Append(" AND requester IS DISTINCT FROM @not_involving AND subject IS DISTINCT FROM @not_involving")
+                .Append(" AND NOT coalesce(jsonb_exists(doc::jsonb -> 'approvers', @not_involving), false)")
+                .Append(" AND NOT coalesce(jsonb_exists(doc::jsonb -> 'priorDeciders', @not_involving), false)");
             command.Parameters.Add(new NpgsqlParameter("not_involving", NpgsqlDbType.Text) { Value = person });
         }
 

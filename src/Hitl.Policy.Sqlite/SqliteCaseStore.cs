@@ -624,7 +624,9 @@ public sealed partial class SqliteCaseStore : ICaseStore, IAsyncDisposable, IDis
 
         if (query.NotInvolving is { } person)
         {
-            sql.Append(" AND requester IS NOT $not_involving AND subject IS NOT $not_involving");
+            sql.Append(" AND requester IS NOT $not_involving AND subject IS NOT $not_involving")
+                .Append(" AND NOT EXISTS (SELECT 1 FROM json_each(doc, '$.approvers') WHERE value = $not_involving)")
+                .Append(" AND NOT EXISTS (SELECT 1 FROM json_each(doc, '$.priorDeciders') WHERE value = $not_involving)");
             command.Parameters.AddWithValue("$not_involving", person);
         }
 

@@ -49,6 +49,20 @@ public abstract class CaseClaimsContractTests : CaseStoreContractTests
     }
 
     [Fact]
+    public async Task A_commit_of_a_case_ends_its_lease()
+    {
+        var store = Open();
+        var claims = (ICaseClaims)store;
+        await store.CommitAsync(Create(Case("c-q", deadline: Start)));
+        var held = (await claims.ClaimAsync(Claim("a", Start)))[0];
+
+        Assert.Empty(await claims.ClaimAsync(Claim("b", Start)));
+        await store.CommitAsync(Update(held, c => c with { Approvers = ["a"] }));   // the first of two approvals
+
+        Assert.Equal(["c-q"], (await claims.ClaimAsync(Claim("b", Start))).Select(c => c.Id));
+    }
+
+    [Fact]
     public async Task A_claim_with_a_cursor_is_refused_naming_the_field()
     {
         var store = Open();

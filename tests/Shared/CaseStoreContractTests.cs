@@ -251,7 +251,12 @@ public abstract class CaseStoreContractTests : IAsyncLifetime
                 random.Next(5) == 0 ? null : people[random.Next(people.Length)],
                 random.Next(3) == 0 ? null : Start.AddMinutes(random.Next(0, 30)),
                 random.Next(3) == 0 ? null : Start.AddDays(random.Next(0, 5)),
-                random.Next(4) == 0);
+                random.Next(4) == 0) with
+            {
+                // Who approved in this round, and who decided before a contest: NotInvolving leaves them out too.
+                Approvers = random.Next(3) == 0 ? [people[random.Next(people.Length)]] : [],
+                PriorDeciders = random.Next(6) == 0 ? [people[random.Next(people.Length)]] : [],
+            };
             all.Add((await store.CommitAsync(Create(record))).Case);
         }
 

@@ -71,6 +71,22 @@ public class SharedStoreTests
     }
 
     [Fact]
+    public async Task A_case_that_needs_two_approvals_goes_to_a_second_reviewer_once_the_first_approved()
+    {
+        using var f = new GateFixture();
+        var store = new InMemoryCaseStore(f.Audit);
+        using var gate = f.Builder().UseCaseStore(store).Build();
+        var id = (await gate.SubmitAsync(Request(6000, "refund 6000"))).CaseId;   // senior tier, two approvals
+
+        Assert.Equal(id, (await gate.ClaimNextAsync("sam"))!.CaseId);
+        Assert.Null(await gate.ClaimNextAsync("sue"));                             // leased to sam
+        await gate.ApproveAsync(new HumanAct(id, "sam", "first look"));
+
+        Assert.Null(await gate.ClaimNextAsync("sam"));                             // sam approved this round already
+        Assert.Equal(id, (await gate.ClaimNextAsync("sue"))!.CaseId);              // the approval ended sam's lease
+    }
+
+    [Fact]
     public async Task A_gate_follows_the_kill_switch_another_instance_engaged_and_records_it_once()
     {
         using var f = new GateFixture();

@@ -89,7 +89,11 @@ public sealed record CaseQuery
     /// <summary>Only cases that need one of these tiers now (by name): a reviewer's queue lists the tiers they may decide.</summary>
     public IReadOnlyList<string>? RequiredTiers { get; init; }
 
-    /// <summary>Leave out cases this person requested or is the subject of (they may not decide them).</summary>
+    /// <summary>
+    /// Leave out the cases this person may not decide: those they requested or are the subject of, those they already
+    /// approved in the current round (a case that needs more approvals waits for someone else), and those they decided
+    /// before a contest reopened them.
+    /// </summary>
     public string? NotInvolving { get; init; }
 
     /// <summary>Only cases about this person (an examiner's export for one subject).</summary>

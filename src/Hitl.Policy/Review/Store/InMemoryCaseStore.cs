@@ -92,10 +92,11 @@ public sealed class InMemoryCaseStore : ICaseStore, ICaseClaims
             var stored = next with { Version = next.Version + 1 };
             lock (_read)
             {
+                // A change of the case ends its lease: whoever looks at it next sees it as it now is.
+                _claims.Remove(next.Id);
                 if (commit.Purge)
                 {
                     _cases.Remove(next.Id);
-                    _claims.Remove(next.Id);
                 }
                 else
                 {

@@ -12,7 +12,8 @@ namespace Hitl.Policy.Review;
 /// A lease coordinates who picks a case; it decides nothing. An act on a case is still decided by the case's version
 /// (<see cref="ICaseStore.CommitAsync"/>), whoever holds the lease: a lease that ran out while its holder was still
 /// working costs at most a refused act, never a case decided twice. Claiming does not change a case's version and is not
-/// an audited act.
+/// an audited act; any commit of the case ends its lease (a case that needs a second approval is free for the next
+/// reviewer as soon as the first approved).
 /// </remarks>
 public interface ICaseClaims
 {
