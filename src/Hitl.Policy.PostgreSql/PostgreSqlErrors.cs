@@ -41,7 +41,10 @@ internal static class PostgreSqlErrors
     /// <summary>The connection broke after <c>COMMIT</c> was sent: the group may or may not be written.</summary>
     public static CaseStoreException CommitUnknown(string name, Exception cause) => new(
         $"The case store {name} lost its connection while committing ({Innermost(cause)}): the commit may or may not have been written. Read the case again before acting; the store reconnects by itself.",
-        cause);
+        cause)
+    {
+        MayHaveBeenWritten = true,
+    };
 
     private static string Innermost(Exception exception)
     {

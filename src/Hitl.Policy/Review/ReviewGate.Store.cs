@@ -59,7 +59,10 @@ public sealed partial class ReviewGate<TContext>
             _metrics.Refusal(nameof(ReviewErrorCode.AuditAppendFailed));
             activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.GetType().Name);
             throw new ReviewException(ReviewErrorCode.AuditAppendFailed, c.Id, entries.Length == 0 ? null : entries[0].Actor,
-                $"The case store could not record the {act} act on case '{c.Id}', so it did not take effect: {ex.Message}", ex);
+                ex is CaseStoreException { MayHaveBeenWritten: true }
+                    ? $"The case store lost the commit of the {act} act on case '{c.Id}' midway: it may or may not be on record. Do not act on it; read the case again ({nameof(GetCaseAsync)}) to see whether it took effect: {ex.Message}"
+                    : $"The case store could not record the {act} act on case '{c.Id}', so it did not take effect: {ex.Message}",
+                ex);
         }
 
         c.Version = result.Case.Version;

@@ -169,6 +169,21 @@ public class SharedStoreTests
         Assert.True((await wait.WaitAsync(TimeSpan.FromSeconds(30))).Execute);
     }
 
+    [Theory]
+    [InlineData(true, "may or may not be on record")]
+    [InlineData(false, "so it did not take effect")]
+    public async Task A_commit_whose_outcome_the_store_cannot_tell_is_refused_saying_so(bool mayHaveBeenWritten, string said)
+    {
+        using var f = new GateFixture();
+        var store = new FeedStore(new InMemoryCaseStore(f.Audit)) { FailCommits = new CaseStoreException("the connection broke (test)") { MayHaveBeenWritten = mayHaveBeenWritten } };
+        using var gate = f.Builder().UseCaseStore(store).Build();
+
+        var refused = await Assert.ThrowsAsync<ReviewException>(async () => await gate.SubmitAsync(Request(10, "refund 10")));
+
+        Assert.Equal(ReviewErrorCode.AuditAppendFailed, refused.Code);
+        Assert.Contains(said, refused.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>The fixture's parts on a store whose trail is not the fixture's own audit store.</summary>
     private static ReviewGateBuilder<Signals> OnStore(GateFixture f, ICaseStore store) => new ReviewGateBuilder<Signals>(f.Policy)
         .UseCaseStore(store)
@@ -228,7 +243,7 @@ public class SharedStoreTests
         }
     }
 
-    /// <summary>A store whose change feed the test drives by hand.</summary>
+    /// <summary>A store whose change feed the test drives by hand, and whose commits can be made to fail.</summary>
     private sealed class FeedStore(InMemoryCaseStore inner) : ICaseStore, IStoreChangeFeed
     {
         private readonly List<Action<StoreChange>> _subscribers = [];
@@ -237,7 +252,10 @@ public class SharedStoreTests
 
         public ValueTask<CaseRecord?> GetAsync(string caseId, CancellationToken cancellationToken = default) => inner.GetAsync(caseId, cancellationToken);
 
-        public ValueTask<CaseCommitResult> CommitAsync(CaseCommit commit, CancellationToken cancellationToken = default) => inner.CommitAsync(commit, cancellationToken);
+        public CaseStoreException? FailCommits { get; init; }
+
+        public ValueTask<CaseCommitResult> CommitAsync(CaseCommit commit, CancellationToken cancellationToken = default) =>
+            FailCommits is { } failure ? throw failure : inner.CommitAsync(commit, cancellationToken);
 
         public ValueTask<CasePage> QueryAsync(CaseQuery query, CancellationToken cancellationToken = default) => inner.QueryAsync(query, cancellationToken);
 

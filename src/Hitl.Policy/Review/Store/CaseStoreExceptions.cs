@@ -51,4 +51,11 @@ public sealed class CaseStoreException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>
+    /// Whether the write may have taken effect after all: the connection broke while the commit was on its way, so the
+    /// store cannot tell. The caller must read the case again before it acts on the outcome. <see langword="false"/>
+    /// when nothing was written.
+    /// </summary>
+    public bool MayHaveBeenWritten { get; init; }
 }
