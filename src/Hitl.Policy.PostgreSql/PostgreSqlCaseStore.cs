@@ -283,9 +283,7 @@ public sealed partial class PostgreSqlCaseStore : ICaseStore, ICaseClaims, IStor
 
             // RETURNING keeps no order: put the cases back in the query's.
             var order = claim.Query.OrderBy;
-            cases.Sort((a, b) => CaseCursor.SortKey(order, a) is var ka && CaseCursor.SortKey(order, b) is var kb && ka != kb
-                ? ka.CompareTo(kb)
-                : string.CompareOrdinal(a.Id, b.Id));
+            cases.Sort((a, b) => CaseCursor.SortKey(order, a).CompareTo(CaseCursor.SortKey(order, b)) is var byKey and not 0 ? byKey : string.CompareOrdinal(a.Id, b.Id));
             return cases;
         }
         catch (Exception ex) when (PostgreSqlErrors.IsDatabaseError(ex, cancellationToken))
