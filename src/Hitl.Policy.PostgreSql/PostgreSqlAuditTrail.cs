@@ -51,35 +51,8 @@ internal sealed class PostgreSqlAuditTrail(PostgreSqlCaseStore store) : IAuditSt
 
     /// <inheritdoc />
     /// <remarks>Reads the whole trail again (every instance's records count) and checks every MAC with the store's keys.</remarks>
-    public async ValueTask<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default)
-    {
-        string? problem = null;
-        long? at = null;
-        async IAsyncEnumerable<AuditRecord> Records([EnumeratorCancellation] CancellationToken token)
-        {
-            await foreach (var (sequence, line) in Lines(1, token).ConfigureAwait(false))
-            {
-                AuditRecord record;
-                try
-                {
-                    record = AuditChain.ParseLine(line);
-                }
-                catch (FormatException ex)
-                {
-                    problem = string.Create(CultureInfo.InvariantCulture, $"sequence {sequence}: the stored line is not a record ({ex.Message})");
-                    at = sequence;
-                    yield break;
-                }
-
-                yield return record;
-            }
-        }
-
-        var result = await AuditChain.VerifyAsync(Records(cancellationToken), store.Keys, checkpoint: null, cancellationToken).ConfigureAwait(false);
-        return result.IsIntact && problem is not null
-            ? new AuditVerification(false, result.RecordCount, at, null, problem, TornTail: false) { KeyedRecords = result.KeyedRecords, UncheckedMacs = result.UncheckedMacs }
-            : result;
-    }
+    public ValueTask<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default) =>
+        AuditChain.VerifyLinesAsync(Lines(1, cancellationToken), store.Keys, cancellationToken);
 
     private async IAsyncEnumerable<(long Sequence, string Line)> Lines(long fromSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -176,14 +176,12 @@ public sealed partial class PostgreSqlCaseStore
     {
         await using var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
-        var writes = new List<Pending>(group.Count);
-        foreach (var pending in group)
+        // Case rows are locked in one order on every instance (by id; a case's own commits keep theirs), so that two
+        // groups writing the same cases can never wait for each other in a circle.
+        var writes = group.Where(p => p.Commit is not null).OrderBy(p => p.Commit!.Case.Id, StringComparer.Ordinal).ToList();
+        foreach (var pending in writes)
         {
-            if (pending.Commit is not null)
-            {
-                batch.BatchCommands.Add(CaseWrite(pending));
-                writes.Add(pending);
-            }
+            batch.BatchCommands.Add(CaseWrite(pending));
         }
 
         // The head is locked last: the lock is held from here to COMMIT, so the case writes run before it.
@@ -366,15 +364,7 @@ public sealed partial class PostgreSqlCaseStore
     /// <summary>Seals the entries onto the chain after <paramref name="head"/> and moves the head on; writes nothing.</summary>
     private SealedAuditRecord[] Link(PreparedAuditEntry[] entries, ref Head head)
     {
-        var sealedRecords = new SealedAuditRecord[entries.Length];
-        var sequence = head.Sequence;
-        var previous = head.Hash;
-        for (var i = 0; i < sealedRecords.Length; i++)
-        {
-            sealedRecords[i] = AuditChain.Seal(entries[i], ++sequence, previous, _keys?.Active);
-            previous = sealedRecords[i].Record.Hash;
-        }
-
+        var sealedRecords = AuditChain.SealAfter(entries, head.Sequence, head.Hash, _keys?.Active);
         if (sealedRecords.Length > 0)
         {
             var last = sealedRecords[^1].Record;

@@ -233,14 +233,7 @@ public sealed partial class PostgreSqlCaseStore : ICaseStore, ICaseClaims, IStor
                 }
             }
 
-            string? next = null;
-            if (cases.Count > query.Limit)
-            {
-                cases.RemoveAt(cases.Count - 1);
-                next = CaseCursor.After(query.OrderBy, cases[^1]);
-            }
-
-            return new CasePage(cases, next);
+            return CaseCursor.Page(query, cases);
         }
         catch (Exception ex) when (PostgreSqlErrors.IsDatabaseError(ex, cancellationToken))
         {

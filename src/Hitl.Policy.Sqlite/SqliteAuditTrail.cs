@@ -30,21 +30,8 @@ internal sealed class SqliteAuditTrail(SqliteCaseStore store) : IAuditStore
 
     /// <inheritdoc />
     /// <remarks>Reads the file again (records other stores appended count) and checks every MAC with the store's keys.</remarks>
-    public async ValueTask<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default)
-    {
-        var reading = new CheckedRead(this);
-        var result = await AuditChain.VerifyAsync(reading.RecordsAsync(cancellationToken), store.Keys, checkpoint: null, cancellationToken).ConfigureAwait(false);
-        if (result.IsIntact && reading.Problem is { } problem)
-        {
-            return new AuditVerification(false, result.RecordCount, reading.ProblemSequence, null, problem, TornTail: false)
-            {
-                KeyedRecords = result.KeyedRecords,
-                UncheckedMacs = result.UncheckedMacs,
-            };
-        }
-
-        return result;
-    }
+    public ValueTask<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default) =>
+        AuditChain.VerifyLinesAsync(Lines(1, cancellationToken), store.Keys, cancellationToken);
 
     private async IAsyncEnumerable<(long Sequence, string Line)> Lines(long fromSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -83,34 +70,6 @@ internal sealed class SqliteAuditTrail(SqliteCaseStore store) : IAuditStore
         catch (FormatException ex)
         {
             throw new AuditStoreException(string.Create(CultureInfo.InvariantCulture, $"The audit record {sequence} in the case store '{store.Path}' is not a record: {ex.Message}"), ex);
-        }
-    }
-
-    /// <summary>Reads records for a check, stopping (and remembering why) at a stored line that is not a record.</summary>
-    private sealed class CheckedRead(SqliteAuditTrail trail)
-    {
-        public string? Problem { get; private set; }
-
-        public long? ProblemSequence { get; private set; }
-
-        public async IAsyncEnumerable<AuditRecord> RecordsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-        {
-            await foreach (var (sequence, line) in trail.Lines(1, cancellationToken).ConfigureAwait(false))
-            {
-                AuditRecord record;
-                try
-                {
-                    record = AuditChain.ParseLine(line);
-                }
-                catch (FormatException ex)
-                {
-                    Problem = string.Create(CultureInfo.InvariantCulture, $"sequence {sequence}: the stored line is not a record ({ex.Message})");
-                    ProblemSequence = sequence;
-                    yield break;
-                }
-
-                yield return record;
-            }
         }
     }
 }

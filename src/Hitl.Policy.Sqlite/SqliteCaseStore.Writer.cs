@@ -278,15 +278,7 @@ public sealed partial class SqliteCaseStore
     /// <summary>Seals the entries onto the chain after <paramref name="head"/> and moves the head on; writes nothing.</summary>
     private SealedAuditRecord[] Link(PreparedAuditEntry[] entries, ref Head head)
     {
-        var sealedRecords = new SealedAuditRecord[entries.Length];
-        var sequence = head.Sequence;
-        var previous = head.Hash;
-        for (var i = 0; i < sealedRecords.Length; i++)
-        {
-            sealedRecords[i] = AuditChain.Seal(entries[i], ++sequence, previous, _keys?.Active);
-            previous = sealedRecords[i].Record.Hash;
-        }
-
+        var sealedRecords = AuditChain.SealAfter(entries, head.Sequence, head.Hash, _keys?.Active);
         if (sealedRecords.Length > 0)
         {
             var last = sealedRecords[^1].Record;

@@ -284,14 +284,7 @@ public sealed partial class SqliteCaseStore : ICaseStore, IAsyncDisposable, IDis
                 }
             }
 
-            string? next = null;
-            if (cases.Count > query.Limit)
-            {
-                cases.RemoveAt(cases.Count - 1);
-                next = CaseCursor.After(query.OrderBy, cases[^1]);
-            }
-
-            return new CasePage(cases, next);
+            return CaseCursor.Page(query, cases);
         }
         catch (Exception ex) when (ex is SqliteException or IOException)
         {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 
@@ -244,6 +245,67 @@ public static class AuditChain
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>Links prepared entries, in order, into a chain after the record <paramref name="sequence"/> whose hash is <paramref name="previousHash"/>.</summary>
+    /// <param name="entries">The entries <see cref="Prepare"/> made.</param>
+    /// <param name="sequence">The sequence number of the last record (0 for an empty chain).</param>
+    /// <param name="previousHash">The last record's hash, or <see cref="GenesisHash"/> for an empty chain.</param>
+    /// <param name="key">The key of a keyed trail, or <see langword="null"/> for a plain SHA-256 chain.</param>
+    /// <returns>The records and their lines, numbered from <c>sequence + 1</c>.</returns>
+    /// <exception cref="ArgumentException">A correction supersedes a record after its own, or a hash is malformed.</exception>
+    public static SealedAuditRecord[] SealAfter(IReadOnlyList<PreparedAuditEntry> entries, long sequence, string previousHash, AuditKey? key)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var sealedRecords = new SealedAuditRecord[entries.Count];
+        for (var i = 0; i < sealedRecords.Length; i++)
+        {
+            sealedRecords[i] = Seal(entries[i], ++sequence, previousHash, key);
+            previousHash = sealedRecords[i].Record.Hash;
+        }
+
+        return sealedRecords;
+    }
+
+    /// <summary>
+    /// Checks a trail kept as stored lines (a database's audit table): each line is read back as a record and the chain
+    /// checked as <see cref="VerifyAsync(IAsyncEnumerable{AuditRecord}, AuditKeyRing?, AuditCheckpoint?, CancellationToken)"/>
+    /// does; a stored line that is not a record fails the check at its sequence number.
+    /// </summary>
+    /// <param name="lines">The stored lines with their sequence numbers, in order, from the first.</param>
+    /// <param name="keys">The keys that verify keyed records; <see langword="null"/> checks only links and plain hashes.</param>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <returns>The result, naming the first record that fails and why.</returns>
+    public static async ValueTask<AuditVerification> VerifyLinesAsync(
+        IAsyncEnumerable<(long Sequence, string Line)> lines, AuditKeyRing? keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        string? problem = null;
+        long? at = null;
+        async IAsyncEnumerable<AuditRecord> Records([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token)
+        {
+            await foreach (var (sequence, line) in lines.WithCancellation(token).ConfigureAwait(false))
+            {
+                AuditRecord record;
+                try
+                {
+                    record = ParseLine(line);
+                }
+                catch (FormatException ex)
+                {
+                    problem = string.Create(CultureInfo.InvariantCulture, $"sequence {sequence}: the stored line is not a record ({ex.Message})");
+                    at = sequence;
+                    yield break;
+                }
+
+                yield return record;
+            }
+        }
+
+        var result = await VerifyAsync(Records(cancellationToken), keys, checkpoint: null, cancellationToken).ConfigureAwait(false);
+        return result.IsIntact && problem is not null
+            ? new AuditVerification(false, result.RecordCount, at, null, problem, TornTail: false) { KeyedRecords = result.KeyedRecords, UncheckedMacs = result.UncheckedMacs }
+            : result;
     }
 
     /// <summary>Reads a record from the line <see cref="Seal(AuditEntry, long, string, AuditKey?)"/> made (one line of a JSON Lines trail, without its line feed).</summary>

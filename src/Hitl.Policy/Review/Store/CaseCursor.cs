@@ -47,6 +47,26 @@ public static class CaseCursor
         return (key, cursor[(colon + 1)..]);
     }
 
+    /// <summary>
+    /// The page a store returns from the rows it fetched in the query's order, one more than the limit when there are:
+    /// the extra row is dropped and says that a next page exists, which starts after the last case kept.
+    /// </summary>
+    /// <param name="query">The query.</param>
+    /// <param name="rows">Up to <see cref="CaseQuery.Limit"/> + 1 cases, in the query's order; the list is changed.</param>
+    /// <returns>The page.</returns>
+    public static CasePage Page(CaseQuery query, List<CaseRecord> rows)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count <= query.Limit)
+        {
+            return new CasePage(rows, null);
+        }
+
+        rows.RemoveRange(query.Limit, rows.Count - query.Limit);
+        return new CasePage(rows, After(query.OrderBy, rows[^1]));
+    }
+
     /// <summary>Checks a query's limit and filters as every store must; throws naming the field and the value.</summary>
     /// <param name="query">The query.</param>
     /// <exception cref="ArgumentException">The query is not valid.</exception>

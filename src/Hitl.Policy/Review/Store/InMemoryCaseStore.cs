@@ -155,12 +155,6 @@ public sealed class InMemoryCaseStore : ICaseStore, ICaseClaims
             .Take(query.Limit + 1)
             .Select(x => x.Case)
             .ToList();
-        var next = page.Count > query.Limit ? CaseCursor.After(query.OrderBy, page[query.Limit - 1]) : null;
-        if (next is not null)
-        {
-            page.RemoveAt(page.Count - 1);
-        }
-
-        return ValueTask.FromResult(new CasePage(page, next));
+        return ValueTask.FromResult(CaseCursor.Page(query, page));
     }
 }
