@@ -48,8 +48,8 @@ public sealed class HitlPolicyBuilder<TContext>
     public string OptionsName { get; }
 
     /// <summary>
-    /// Adds the review gate (<see cref="ReviewGate{TContext}"/>) and the audited kill switch (<see cref="AuditedKillSwitch"/>)
-    /// for this policy. Their settings are bound from the section <c>Gate</c> of the policy's configuration (when it was
+    /// Adds the review gate (<see cref="ReviewGate{TContext}"/>, also registered as <see cref="IReviewGate"/>) and the audited
+    /// kill switch (<see cref="AuditedKillSwitch"/>) for this policy. Their settings are bound from the section <c>Gate</c> of the policy's configuration (when it was
     /// added from configuration), then changed by <paramref name="configure"/>, and checked at start together with the
     /// parts the gate needs.
     /// </summary>
@@ -83,6 +83,7 @@ public sealed class HitlPolicyBuilder<TContext>
         Services.AddSingleton<IValidateOptions<ReviewGateOptions>>(sp =>
             new ReviewGatePartsValidator(optionsName, name, sp.GetRequiredService<IServiceProviderIsService>()));
         Register(sp => CreateGate(sp, name, optionsName));
+        Register<IReviewGate>(sp => name is null ? sp.GetRequiredService<ReviewGate<TContext>>() : sp.GetRequiredKeyedService<ReviewGate<TContext>>(name));
         Register(sp => new AuditedKillSwitch(
             sp.GetRequiredService<KillSwitch>(),
             Need<IAuditStore>(sp, name, "AddAuditStore"),

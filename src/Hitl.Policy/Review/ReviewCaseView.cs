@@ -50,4 +50,7 @@ public sealed record ReviewCaseView
 
     /// <summary>Whether a legal hold keeps the case whatever its retention says.</summary>
     public bool LegalHold { get; init; }
+
+    /// <summary>What happened to the case, oldest first (see <see cref="CaseRecord.History"/>).</summary>
+    public IReadOnlyList<CaseEvent> History { get; init; } = [];
 }

@@ -44,9 +44,11 @@ public sealed partial class ReviewGate<TContext>
         using var activity = GateMetrics.ActivitySource.StartActivity("hitl.store.commit");
         activity?.SetTag(HitlTelemetry.CaseIdTag, c.Id);
         CaseCommitResult result;
+        var (history, omitted) = CaseEvent.Append(c.History, c.EarlierEventsOmitted, entries);
         try
         {
-            result = await _store.CommitAsync(new CaseCommit { Case = c.ToRecord(), Entries = entries, Purge = purge }, cancellationToken).ConfigureAwait(false);
+            var record = c.ToRecord() with { History = history, EarlierEventsOmitted = omitted };
+            result = await _store.CommitAsync(new CaseCommit { Case = record, Entries = entries, Purge = purge }, cancellationToken).ConfigureAwait(false);
         }
         catch (CaseConflictException)
         {
@@ -66,6 +68,8 @@ public sealed partial class ReviewGate<TContext>
         }
 
         c.Version = result.Case.Version;
+        c.History = history;
+        c.EarlierEventsOmitted = omitted;
         if (_changed.TryRemove(c.Id, out var waiters))
         {
             waiters.TrySetResult();

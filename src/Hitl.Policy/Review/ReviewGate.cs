@@ -29,7 +29,7 @@ namespace Hitl.Policy.Review;
 /// }
 /// </code>
 /// </example>
-public sealed partial class ReviewGate<TContext> : IDisposable
+public sealed partial class ReviewGate<TContext> : IReviewGate, IDisposable
 {
     private const string SystemActor = "system";
     private static readonly TimeSpan RetryAfterFailedTimeout = TimeSpan.FromSeconds(5);
@@ -99,6 +99,15 @@ public sealed partial class ReviewGate<TContext> : IDisposable
     /// (auto-execute opens a review; an approval is held, <see cref="CaseState.Held"/>, until the switch is released).
     /// </summary>
     public KillSwitch KillSwitch { get; }
+
+    /// <summary>The reviewer directory the gate checks every act against.</summary>
+    public IReviewerDirectory Reviewers => _reviewers;
+
+    /// <summary>The role a reviewer needs to decide cases (<see cref="ReviewGateOptions.ReviewerRole"/>).</summary>
+    public string ReviewerRole => _options.ReviewerRole;
+
+    /// <summary>The role a person needs to turn the kill switch (<see cref="ReviewGateOptions.OperatorRole"/>).</summary>
+    public string OperatorRole => _options.OperatorRole;
 
     /// <summary>
     /// Takes one decision through the gate. Auto-execute: recorded and returned as <see cref="GateDisposition.Execute"/>

@@ -87,6 +87,7 @@ public sealed class AddHitlPolicyTests
         Assert.Equal(GateDisposition.Pending, result.Disposition);
         Assert.Single(((InMemoryReviewSink)provider.GetRequiredService<IReviewSink>()).Tickets);
         Assert.Same(policy, provider.GetRequiredService<ReloadablePolicy<Signals>>());
+        Assert.Same(gate, provider.GetRequiredService<IReviewGate>());
         var decided = audit.EntriesFor(result.CaseId).Single();
         Assert.Equal(provider.GetRequiredService<ReloadablePolicy<Signals>>().PolicyHash, decided.PolicyHash);
     }

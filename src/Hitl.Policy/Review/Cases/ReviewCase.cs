@@ -124,6 +124,11 @@ internal sealed class ReviewCase
 
     public bool LegalHold { get; set; }
 
+    /// <summary>What happened to the case; the commit of an act adds its entries.</summary>
+    public IReadOnlyList<CaseEvent> History { get; set; } = [];
+
+    public long EarlierEventsOmitted { get; set; }
+
     public string? TierName => State == CaseState.Pending || Route is RouteLevel.Review or RouteLevel.Escalate
         ? (Tier < Tiers.Count ? Tiers[Tier] : null)
         : null;
@@ -148,6 +153,7 @@ internal sealed class ReviewCase
         Ticket = Ticket,
         RetainUntil = RetainUntil,
         LegalHold = LegalHold,
+        History = History,
     };
 
     /// <summary>The case as it is to be stored: the record it was read as, with what acts change.</summary>
@@ -183,6 +189,8 @@ internal sealed class ReviewCase
         ClosedAt = ClosedAt,
         RetainUntil = RetainUntil,
         LegalHold = LegalHold,
+        History = History,
+        EarlierEventsOmitted = EarlierEventsOmitted,
     };
 
     /// <summary>A working copy of a stored case (or of a case being opened, at version 0).</summary>
@@ -217,6 +225,8 @@ internal sealed class ReviewCase
         ClosedAt = r.ClosedAt,
         RetainUntil = r.RetainUntil,
         LegalHold = r.LegalHold,
+        History = r.History,
+        EarlierEventsOmitted = r.EarlierEventsOmitted,
     };
 
     private static IReadOnlyDictionary<string, string> Copy(Dictionary<string, string> map) =>

@@ -164,6 +164,15 @@ public sealed record CaseRecord
     /// <summary>Whether a legal hold keeps the case whatever its retention says.</summary>
     public bool LegalHold { get; init; }
 
+    /// <summary>How many entries <see cref="History"/> keeps at most; older ones are dropped (and counted in <see cref="EarlierEventsOmitted"/>).</summary>
+    public const int MaxHistory = 200;
+
+    /// <summary>What happened to the case, oldest first: the gate's decision and every act, as the trail records them (the last <see cref="MaxHistory"/>).</summary>
+    public IReadOnlyList<CaseEvent> History { get; init; } = [];
+
+    /// <summary>How many older entries <see cref="History"/> no longer holds (the trail still does).</summary>
+    public long EarlierEventsOmitted { get; init; }
+
     /// <summary>Whether the case is open: waiting for reviewers, or approved and held by the kill switch.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool IsOpen => State is CaseState.Pending or CaseState.Held;

@@ -129,3 +129,23 @@ public interface IKillSwitchStore
     /// <exception cref="CaseStoreException">The store cannot be read.</exception>
     ValueTask<IReadOnlyList<KillSwitchChange>> ReadKillSwitchAsync(CancellationToken cancellationToken = default);
 }
+
+/// <summary>
+/// A case store that counts cases where they are kept, without reading them out: an inbox's counts per state over
+/// ten thousand open cases cost one query, not ten thousand documents. Stores that have it implement it beside
+/// <see cref="ICaseStore"/>; callers test for it and page through <see cref="ICaseStore.QueryAsync"/> otherwise.
+/// </summary>
+public interface ICaseCounts
+{
+    /// <summary>
+    /// Counts the cases the query's filters match, by state. The query's order, limit and cursor do not apply; it is
+    /// checked as <see cref="ICaseStore.QueryAsync"/> checks it.
+    /// </summary>
+    /// <param name="query">The filters.</param>
+    /// <param name="cancellationToken">Cancels the count.</param>
+    /// <returns>How many cases match in each state: every <see cref="CaseState"/> is a key, with 0 when none match.</returns>
+    /// <exception cref="ArgumentException">The query is not valid (the message names the field and the value).</exception>
+    /// <exception cref="CaseStoreException">The store cannot be read.</exception>
+    ValueTask<IReadOnlyDictionary<CaseState, long>> CountAsync(CaseQuery query, CancellationToken cancellationToken = default);
+}
+
