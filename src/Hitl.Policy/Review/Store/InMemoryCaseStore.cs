@@ -14,7 +14,7 @@ namespace Hitl.Policy.Review;
 /// the second entry of a commit fails after the first was appended, the trail holds the first and the case is unchanged.
 /// </remarks>
 #pragma warning disable CA1001 // The semaphore never allocates a wait handle (only WaitAsync is used), so there is nothing to dispose.
-public sealed class InMemoryCaseStore : ICaseStore, ICaseClaims
+public sealed class InMemoryCaseStore : ICaseStore, ICaseClaims, ICaseCounts
 #pragma warning restore CA1001
 {
     private readonly SemaphoreSlim _write = new(1, 1);
@@ -156,5 +156,25 @@ public sealed class InMemoryCaseStore : ICaseStore, ICaseClaims
             .Select(x => x.Case)
             .ToList();
         return ValueTask.FromResult(CaseCursor.Page(query, page));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyDictionary<CaseState, long>> CountAsync(CaseQuery query, CancellationToken cancellationToken = default)
+    {
+        CaseCursor.Validate(query);
+        cancellationToken.ThrowIfCancellationRequested();
+        var counts = Enum.GetValues<CaseState>().ToDictionary(s => s, _ => 0L);
+        lock (_read)
+        {
+            foreach (var c in _cases.Values)
+            {
+                if (CaseCursor.Matches(query, c))
+                {
+                    counts[c.State] = counts.GetValueOrDefault(c.State) + 1;
+                }
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyDictionary<CaseState, long>>(counts);
     }
 }
