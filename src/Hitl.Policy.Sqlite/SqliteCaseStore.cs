@@ -34,7 +34,7 @@ namespace Hitl.Policy.Sqlite;
 /// <para><b>Several stores, one file.</b> Stores in one process or in several may open the same file: SQLite's write
 /// lock makes their transactions take turns, and because each reads the head inside its transaction they append to
 /// one chain without gaps or forks, while versions keep them from overwriting each other's changes.</para>
-/// <para><b>Reads</b> (<see cref="GetAsync"/>, <see cref="QueryAsync"/>, <see cref="Audit"/>'s
+/// <para><b>Reads</b> (<see cref="GetAsync"/>, <see cref="QueryAsync"/>, <see cref="CountAsync"/>, <see cref="Audit"/>'s
 /// <see cref="IAuditStore.ReadAsync"/>) use pooled connections of their own and see the last committed state.</para>
 /// </remarks>
 /// <example>
@@ -44,7 +44,7 @@ namespace Hitl.Policy.Sqlite;
 /// var check = await store.Audit.VerifyAsync();
 /// </code>
 /// </example>
-public sealed partial class SqliteCaseStore : ICaseStore, IAsyncDisposable, IDisposable
+public sealed partial class SqliteCaseStore : ICaseStore, ICaseCounts, IAsyncDisposable, IDisposable
 {
     /// <summary>The schema version this version of the package writes (<c>PRAGMA user_version</c>).</summary>
     public const int SchemaVersion = SqliteSchema.Version;
@@ -289,6 +289,42 @@ public sealed partial class SqliteCaseStore : ICaseStore, IAsyncDisposable, IDis
         catch (Exception ex) when (ex is SqliteException or IOException)
         {
             throw SqliteErrors.Map(Path, _busyTimeout, "list cases", writing: false, ex);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One statement: <c>count(*)</c> grouped by state over the rows the query's filters select (the same SQL as
+    /// <see cref="QueryAsync"/>'s), so no document is read.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The query is not valid (the message names the field and the value).</exception>
+    /// <exception cref="CaseStoreException">The file cannot be read, or a stored case's state is not a state (the message names the file).</exception>
+    public async ValueTask<IReadOnlyDictionary<CaseState, long>> CountAsync(CaseQuery query, CancellationToken cancellationToken = default)
+    {
+        CaseCursor.Validate(query);
+        ThrowIfDisposed();
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            await using var connection = OpenRead();
+            await using var command = connection.CreateCommand();
+            var sql = new StringBuilder("SELECT state, count(*) FROM cases WHERE 1 = 1");
+            Filter(sql, command, query);
+            command.CommandText = sql.Append(" GROUP BY state").ToString();
+            var counts = Enum.GetValues<CaseState>().ToDictionary(s => s, _ => 0L);
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    counts[ReadState(reader.GetString(0))] = reader.GetInt64(1);
+                }
+            }
+
+            return counts;
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException)
+        {
+            throw SqliteErrors.Map(Path, _busyTimeout, "count cases", writing: false, ex);
         }
     }
 
@@ -594,11 +630,43 @@ public sealed partial class SqliteCaseStore : ICaseStore, IAsyncDisposable, IDis
         }
     }
 
+    /// <summary>A state as the <c>state</c> column holds it (<see cref="CaseState"/>'s name, as written).</summary>
+    private CaseState ReadState(string text)
+    {
+        if (Enum.TryParse<CaseState>(text, ignoreCase: false, out var state) && Enum.IsDefined(state)
+            && string.Equals(state.ToString(), text, StringComparison.Ordinal))
+        {
+            return state;
+        }
+
+        throw new CaseStoreException($"The case store '{Path}' holds a case whose state '{Clip(text)}' is not a case state.");
+    }
+
     /// <summary>Writes the query as parameterized SQL: every value the caller gave is a parameter, never text of the statement.</summary>
     private static void BuildQuery(SqliteCommand command, CaseQuery query)
     {
         var key = query.OrderBy == CaseOrder.Deadline ? SqliteSchema.DeadlineKey : "opened_at";
         var sql = new StringBuilder("SELECT version, doc FROM cases WHERE 1 = 1");
+        Filter(sql, command, query);
+        if (query.After is { } cursor)
+        {
+            var (afterKey, afterId) = CaseCursor.Parse(query.OrderBy, cursor);
+            sql.Append(" AND (").Append(key).Append(" > $after_key OR (").Append(key).Append(" = $after_key AND id > $after_id COLLATE BINARY))");
+            command.Parameters.AddWithValue("$after_key", afterKey);
+            command.Parameters.AddWithValue("$after_id", afterId);
+        }
+
+        sql.Append(" ORDER BY ").Append(key).Append(", id COLLATE BINARY LIMIT $limit");
+        command.Parameters.AddWithValue("$limit", query.Limit + 1);
+        command.CommandText = sql.ToString();
+    }
+
+    /// <summary>
+    /// Appends the query's filters (not its order, cursor or limit) as parameterized SQL conditions, each starting
+    /// <c> AND</c>: every value the caller gave is a parameter, never text of the statement.
+    /// </summary>
+    private static void Filter(StringBuilder sql, SqliteCommand command, CaseQuery query)
+    {
         if (query.States is { } states)
         {
             AppendIn(sql, command, "state", "$state", [.. states.Distinct().Select(s => s.ToString())]);
@@ -652,18 +720,6 @@ public sealed partial class SqliteCaseStore : ICaseStore, IAsyncDisposable, IDis
             sql.Append(" AND is_open = 0 AND legal_hold = 0 AND retain_until <= $retention_ended_by");
             command.Parameters.AddWithValue("$retention_ended_by", ended.UtcTicks);
         }
-
-        if (query.After is { } cursor)
-        {
-            var (afterKey, afterId) = CaseCursor.Parse(query.OrderBy, cursor);
-            sql.Append(" AND (").Append(key).Append(" > $after_key OR (").Append(key).Append(" = $after_key AND id > $after_id COLLATE BINARY))");
-            command.Parameters.AddWithValue("$after_key", afterKey);
-            command.Parameters.AddWithValue("$after_id", afterId);
-        }
-
-        sql.Append(" ORDER BY ").Append(key).Append(", id COLLATE BINARY LIMIT $limit");
-        command.Parameters.AddWithValue("$limit", query.Limit + 1);
-        command.CommandText = sql.ToString();
     }
 
     private static void AppendIn(StringBuilder sql, SqliteCommand command, string column, string prefix, string[] values)
