@@ -45,7 +45,7 @@ namespace Hitl.Policy.PostgreSql;
 /// var gate = new ReviewGateBuilder&lt;LoanContext&gt;(policy).UseCaseStore(store) /* ... */ .Build();
 /// </code>
 /// </example>
-public sealed partial class PostgreSqlCaseStore : ICaseStore, ICaseClaims, IStoreChangeFeed, IAsyncDisposable, IDisposable
+public sealed partial class PostgreSqlCaseStore : ICaseStore, ICaseClaims, ICaseCounts, IStoreChangeFeed, IAsyncDisposable, IDisposable
 {
     /// <summary>The newest schema version this version of the package writes (the highest row of <c>schema_migrations</c>).</summary>
     public const int SchemaVersion = PostgreSqlSchema.Version;
@@ -238,6 +238,41 @@ public sealed partial class PostgreSqlCaseStore : ICaseStore, ICaseClaims, IStor
         catch (Exception ex) when (PostgreSqlErrors.IsDatabaseError(ex, cancellationToken))
         {
             throw PostgreSqlErrors.Map(Name, "list cases", writing: false, ex);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One statement: <c>count(*)</c> grouped by state over the rows the query's filters select (the same SQL as
+    /// <see cref="QueryAsync"/>'s and <see cref="ClaimAsync"/>'s), so no document is read.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The query is not valid (the message names the field and the value).</exception>
+    /// <exception cref="CaseStoreException">The database cannot be read, or a stored case's state is not a state (the message names the database).</exception>
+    public async ValueTask<IReadOnlyDictionary<CaseState, long>> CountAsync(CaseQuery query, CancellationToken cancellationToken = default)
+    {
+        CaseCursor.Validate(query);
+        ThrowIfDisposed();
+        try
+        {
+            await using var command = _dataSource.CreateCommand();
+            var sql = new StringBuilder("SELECT state, count(*) FROM {s}.cases WHERE true");
+            Filter(sql, command, query);
+            sql.Append(" GROUP BY state");
+            command.CommandText = Sql(sql.ToString());
+            var counts = Enum.GetValues<CaseState>().ToDictionary(s => s, _ => 0L);
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    counts[ReadState(reader.GetString(0))] = reader.GetInt64(1);
+                }
+            }
+
+            return counts;
+        }
+        catch (Exception ex) when (PostgreSqlErrors.IsDatabaseError(ex, cancellationToken))
+        {
+            throw PostgreSqlErrors.Map(Name, "count cases", writing: false, ex);
         }
     }
 
@@ -546,6 +581,18 @@ public sealed partial class PostgreSqlCaseStore : ICaseStore, ICaseClaims, IStor
                 string.Create(CultureInfo.InvariantCulture, $"The case store {Name} holds a case (version {version}) whose document is not a case record: {ex.Message}"),
                 ex);
         }
+    }
+
+    /// <summary>A state as the <c>state</c> column holds it (<see cref="CaseState"/>'s name, as written).</summary>
+    private CaseState ReadState(string text)
+    {
+        if (Enum.TryParse<CaseState>(text, ignoreCase: false, out var state) && Enum.IsDefined(state)
+            && string.Equals(state.ToString(), text, StringComparison.Ordinal))
+        {
+            return state;
+        }
+
+        throw new CaseStoreException($"The case store {Name} holds a case whose state '{Clip(text)}' is not a case state.");
     }
 
     /// <summary>Appends the query's filters as parameterized SQL (every value the caller gave is a parameter); returns the order's key.</summary>
