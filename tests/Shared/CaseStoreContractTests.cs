@@ -234,31 +234,7 @@ public abstract class CaseStoreContractTests : IAsyncLifetime
     public async Task Filters_agree_with_the_cursor_semantics_on_many_cases()
     {
         var store = Open();
-        var random = new Random(1234);
-        string[] people = ["rita", "ana", "sam", "bob"];
-        string[] tiers = ["junior", "senior", "lead"];
-        var all = new List<CaseRecord>();
-        for (var i = 0; i < 120; i++)
-        {
-            var state = (CaseState)random.Next(0, 7);
-            var record = Case(
-                "case-" + random.Next(0, 1_000_000).ToString("D7", System.Globalization.CultureInfo.InvariantCulture) + "-" + i,
-                Start.AddMinutes(random.Next(0, 40)),
-                state,
-                random.Next(4) == 0 ? null : tiers[random.Next(tiers.Length)],
-                random.Next(3) == 0 ? "loan.approve" : "refund.issue",
-                random.Next(5) == 0 ? null : people[random.Next(people.Length)],
-                random.Next(5) == 0 ? null : people[random.Next(people.Length)],
-                random.Next(3) == 0 ? null : Start.AddMinutes(random.Next(0, 30)),
-                random.Next(3) == 0 ? null : Start.AddDays(random.Next(0, 5)),
-                random.Next(4) == 0) with
-            {
-                // Who approved in this round, and who decided before a contest: NotInvolving leaves them out too.
-                Approvers = random.Next(3) == 0 ? [people[random.Next(people.Length)]] : [],
-                PriorDeciders = random.Next(6) == 0 ? [people[random.Next(people.Length)]] : [],
-            };
-            all.Add((await store.CommitAsync(Create(record))).Case);
-        }
+        var all = await CommitManyAsync(store, seed: 1234, count: 120);
 
         CaseQuery[] queries =
         [
@@ -289,6 +265,172 @@ public abstract class CaseStoreContractTests : IAsyncLifetime
             }
 
             Assert.Equal(expected, listed);
+        }
+    }
+
+    [Fact]
+    public async Task Counts_by_state_agree_with_what_paging_through_the_query_finds()
+    {
+        var store = Open();
+        var counts = Assert.IsAssignableFrom<ICaseCounts>(store);
+        var all = await CommitManyAsync(store, seed: 4321, count: 150);
+
+        CaseQuery[] queries =
+        [
+            new(),
+            new() { States = [CaseState.Pending] },
+            new() { States = [CaseState.Pending, CaseState.Held, CaseState.Pending] },
+            new() { States = [] },
+            new() { ActionType = "loan.approve" },
+            new() { ActionType = "LOAN.APPROVE" },
+            new() { RequiredTiers = ["senior", "lead"] },
+            new() { RequiredTiers = [] },
+            new() { NotInvolving = "ana" },
+            new() { Subject = "sam" },
+            new() { OpenedFrom = Start.AddMinutes(10) },
+            new() { OpenedBefore = Start.AddMinutes(25) },
+            new() { OpenedFrom = Start.AddMinutes(10).ToOffset(TimeSpan.FromHours(-5)), OpenedBefore = Start.AddMinutes(30) },
+            new() { DeadlineBy = Start.AddMinutes(15) },
+            new() { RetentionEndedBy = Start.AddDays(2) },
+            new() { States = [CaseState.Pending, CaseState.Held], RequiredTiers = ["senior"], NotInvolving = "rita", ActionType = "refund.issue", DeadlineBy = Start.AddMinutes(20) },
+        ];
+        foreach (var query in queries)
+        {
+            var counted = await counts.CountAsync(query);
+            Assert.Equal(Tally(all.Where(c => CaseCursor.Matches(query, c))), Tally(counted));
+            Assert.Equal(Tally(await ListAsync(store, query, CaseQuery.MaxLimit)), Tally(counted));
+            Assert.Equal(Tally(await ListAsync(store, query, 9)), Tally(counted));
+        }
+
+        Assert.Equal(150, (await counts.CountAsync(new CaseQuery())).Values.Sum());
+    }
+
+    [Fact]
+    public async Task Counts_have_every_state_with_zero_where_no_case_is()
+    {
+        var store = Open();
+        var counts = Assert.IsAssignableFrom<ICaseCounts>(store);
+        var none = await counts.CountAsync(new CaseQuery());
+        Assert.Equal(Enum.GetValues<CaseState>(), none.Keys.Order());
+        Assert.All(none.Values, n => Assert.Equal(0, n));
+
+        await store.CommitAsync(Create(Case("a", state: CaseState.Pending)));
+        await store.CommitAsync(Create(Case("b", state: CaseState.Pending)));
+        await store.CommitAsync(Create(Case("c", state: CaseState.Held)));
+        var some = await counts.CountAsync(new CaseQuery());
+        Assert.Equal(Enum.GetValues<CaseState>(), some.Keys.Order());
+        Assert.Equal(2, some[CaseState.Pending]);
+        Assert.Equal(1, some[CaseState.Held]);
+        Assert.All(some.Where(kv => kv.Key is not (CaseState.Pending or CaseState.Held)), kv => Assert.Equal(0, kv.Value));
+
+        var nothing = await counts.CountAsync(new CaseQuery { States = [] });
+        Assert.Equal(Enum.GetValues<CaseState>(), nothing.Keys.Order());
+        Assert.All(nothing.Values, n => Assert.Equal(0, n));
+        var other = await counts.CountAsync(new CaseQuery { Subject = "nobody" });
+        Assert.Equal(Enum.GetValues<CaseState>().Length, other.Count);
+        Assert.All(other.Values, n => Assert.Equal(0, n));
+    }
+
+    [Fact]
+    public async Task Order_limit_and_cursor_do_not_change_the_counts()
+    {
+        var store = Open();
+        var counts = Assert.IsAssignableFrom<ICaseCounts>(store);
+        for (var i = 0; i < 12; i++)
+        {
+            await store.CommitAsync(Create(Case($"c-{i:D2}", Start.AddMinutes(i), (CaseState)(i % 4), deadline: i % 3 == 0 ? null : Start.AddHours(i))));
+        }
+
+        var query = new CaseQuery { ActionType = "refund.issue" };
+        var expected = Tally(await counts.CountAsync(query));
+        Assert.Contains("Pending=3", expected, StringComparison.Ordinal);
+        foreach (var order in new[] { CaseOrder.Opened, CaseOrder.Deadline })
+        {
+            var first = await store.QueryAsync(query with { OrderBy = order, Limit = 5 });
+            Assert.NotNull(first.Next);
+            Assert.Equal(expected, Tally(await counts.CountAsync(query with { OrderBy = order })));
+            Assert.Equal(expected, Tally(await counts.CountAsync(query with { OrderBy = order, Limit = 1 })));
+            Assert.Equal(expected, Tally(await counts.CountAsync(query with { OrderBy = order, Limit = CaseQuery.MaxLimit })));
+            Assert.Equal(expected, Tally(await counts.CountAsync(query with { OrderBy = order, Limit = 5, After = first.Next })));
+        }
+    }
+
+    [Fact]
+    public async Task A_count_refuses_the_queries_a_listing_refuses()
+    {
+        var store = Open();
+        var counts = Assert.IsAssignableFrom<ICaseCounts>(store);
+        await store.CommitAsync(Create(Case("c-q")));
+        CaseQuery[] invalid =
+        [
+            new() { After = "garbage" },
+            new() { After = "' OR 1=1 --" },
+            new() { After = "o1:x", OrderBy = CaseOrder.Deadline },
+            new() { OrderBy = (CaseOrder)7 },
+            new() { Limit = 0 },
+            new() { Limit = CaseQuery.MaxLimit + 1 },
+        ];
+        foreach (var query in invalid)
+        {
+            var listing = await Assert.ThrowsAnyAsync<ArgumentException>(async () => await store.QueryAsync(query));
+            var counting = await Assert.ThrowsAnyAsync<ArgumentException>(async () => await counts.CountAsync(query));
+            Assert.Equal(listing.Message, counting.Message);
+        }
+
+        var zero = await Assert.ThrowsAnyAsync<ArgumentException>(async () => await counts.CountAsync(new CaseQuery { Limit = 0 }));
+        Assert.Contains("CaseQuery.Limit", zero.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await counts.CountAsync(null!));
+        Assert.Equal(1, (await counts.CountAsync(new CaseQuery()))[CaseState.Pending]);
+    }
+
+    [Fact]
+    public async Task A_case_keeps_its_history_through_the_store()
+    {
+        var store = Open();
+        CaseEvent[] history =
+        [
+            new(ActKind.Decided, Start, "system")
+            {
+                ActorRole = "system",
+                ActorTier = "none",
+                ReasonCode = "refund.large",
+                Reason = "over 1000",
+                Route = RouteLevel.Review,
+                RequiredTier = "junior",
+            },
+            new(ActKind.Escalated, Start.AddMinutes(3).ToOffset(TimeSpan.FromHours(2)), "ann")
+            {
+                ActorRole = "reviewer",
+                ActorTier = "junior",
+                ReasonCode = "unsure",
+                Reason = "needs a second look 😀 'quoted'",
+                Route = RouteLevel.Block,
+                RequiredTier = "senior",
+            },
+        ];
+        var stored = (await store.CommitAsync(Create(Case("c-h") with { History = history, EarlierEventsOmitted = 3 }))).Case;
+
+        var read = await store.GetAsync("c-h");
+        var listed = Assert.Single((await store.QueryAsync(new CaseQuery())).Cases);
+        Assert.Equal(JsonOf(stored), JsonOf(read));
+        foreach (var record in new[] { read!, listed })
+        {
+            Assert.Equal(3, record.EarlierEventsOmitted);
+            Assert.Equal(history.Length, record.History.Count);
+            for (var i = 0; i < history.Length; i++)
+            {
+                var (expected, actual) = (history[i], record.History[i]);
+                Assert.Equal(expected.Act, actual.Act);
+                Assert.Equal(expected.At, actual.At);
+                Assert.Equal(expected.Actor, actual.Actor);
+                Assert.Equal(expected.ActorRole, actual.ActorRole);
+                Assert.Equal(expected.ActorTier, actual.ActorTier);
+                Assert.Equal(expected.ReasonCode, actual.ReasonCode);
+                Assert.Equal(expected.Reason, actual.Reason);
+                Assert.Equal(expected.Route, actual.Route);
+                Assert.Equal(expected.RequiredTier, actual.RequiredTier);
+                Assert.Equal(expected, actual);
+            }
         }
     }
 
@@ -428,6 +570,68 @@ public abstract class CaseStoreContractTests : IAsyncLifetime
         var unchecked_ = await AuditChain.VerifyAsync(store.Audit.ReadAsync(), keys: null);
         Assert.Equal(3, unchecked_.UncheckedMacs);
     }
+
+    /// <summary>Commits many cases of every kind (states, tiers, people, times drawn from the seed); returns them as stored.</summary>
+    private static async Task<List<CaseRecord>> CommitManyAsync(ICaseStore store, int seed, int count)
+    {
+        var random = new Random(seed);
+        string[] people = ["rita", "ana", "sam", "bob"];
+        string[] tiers = ["junior", "senior", "lead"];
+        var all = new List<CaseRecord>();
+        for (var i = 0; i < count; i++)
+        {
+            var state = (CaseState)random.Next(0, 7);
+            var record = Case(
+                "case-" + random.Next(0, 1_000_000).ToString("D7", System.Globalization.CultureInfo.InvariantCulture) + "-" + i,
+                Start.AddMinutes(random.Next(0, 40)),
+                state,
+                random.Next(4) == 0 ? null : tiers[random.Next(tiers.Length)],
+                random.Next(3) == 0 ? "loan.approve" : "refund.issue",
+                random.Next(5) == 0 ? null : people[random.Next(people.Length)],
+                random.Next(5) == 0 ? null : people[random.Next(people.Length)],
+                random.Next(3) == 0 ? null : Start.AddMinutes(random.Next(0, 30)),
+                random.Next(3) == 0 ? null : Start.AddDays(random.Next(0, 5)),
+                random.Next(4) == 0) with
+            {
+                // Who approved in this round, and who decided before a contest: NotInvolving leaves them out too.
+                Approvers = random.Next(3) == 0 ? [people[random.Next(people.Length)]] : [],
+                PriorDeciders = random.Next(6) == 0 ? [people[random.Next(people.Length)]] : [],
+            };
+            all.Add((await store.CommitAsync(Create(record))).Case);
+        }
+
+        return all;
+    }
+
+    /// <summary>Every case the query lists, walking its pages of <paramref name="limit"/> cases by <see cref="CasePage.Next"/>.</summary>
+    private static async Task<List<CaseRecord>> ListAsync(ICaseStore store, CaseQuery query, int limit)
+    {
+        var listed = new List<CaseRecord>();
+        var paged = query with { Limit = limit, After = null };
+        while (true)
+        {
+            var page = await store.QueryAsync(paged);
+            listed.AddRange(page.Cases);
+            if (page.Next is null)
+            {
+                return listed;
+            }
+
+            paged = paged with { After = page.Next };
+        }
+    }
+
+    /// <summary>The cases by state, every state named (so that a missing key and a wrong count both show).</summary>
+    private static string Tally(IEnumerable<CaseRecord> cases)
+    {
+        var byState = cases.GroupBy(c => c.State).ToDictionary(g => g.Key, g => (long)g.Count());
+        return string.Join(" ", Enum.GetValues<CaseState>().Select(s => $"{s}={byState.GetValueOrDefault(s)}"));
+    }
+
+    /// <summary>A count as <see cref="Tally(IEnumerable{CaseRecord})"/> writes it, and a key that is no state shown too.</summary>
+    private static string Tally(IReadOnlyDictionary<CaseState, long> counts) =>
+        string.Join(" ", Enum.GetValues<CaseState>().Select(s => counts.TryGetValue(s, out var n) ? $"{s}={n}" : $"{s}=(missing)")
+            .Concat(counts.Keys.Where(k => !Enum.IsDefined(k)).Select(k => $"{k}=(not a state)")));
 }
 
 /// <summary>The contract, against the in-memory reference store.</summary>
