@@ -22,6 +22,9 @@ public interface IReviewGate
     /// <summary>The role a person needs to turn the kill switch (<see cref="ReviewGateOptions.OperatorRole"/>).</summary>
     string OperatorRole { get; }
 
+    /// <inheritdoc cref="ReviewGate{TContext}.TiersUpTo"/>
+    IReadOnlyList<string> TiersUpTo(string tier);
+
     /// <inheritdoc cref="ReviewGate{TContext}.GetCaseAsync"/>
     ValueTask<ReviewCaseView?> GetCaseAsync(string caseId, CancellationToken cancellationToken = default);
 

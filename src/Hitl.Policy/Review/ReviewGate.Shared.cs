@@ -172,9 +172,15 @@ public sealed partial class ReviewGate<TContext>
         }
     }
 
-    /// <summary>The tiers of the current policy up to and including the given one (a reviewer's queue); the tier alone when the policy's tiers are not known.</summary>
-    private IReadOnlyList<string> TiersUpTo(string tier)
+    /// <summary>
+    /// The tiers a reviewer of the given tier may decide: the current policy's tiers up to and including it (lowest
+    /// first), or the tier alone when the policy's tiers are not known or do not include it.
+    /// </summary>
+    /// <param name="tier">The reviewer's tier.</param>
+    /// <returns>The tiers, for <see cref="CaseQuery.RequiredTiers"/>.</returns>
+    public IReadOnlyList<string> TiersUpTo(string tier)
     {
+        ArgumentNullException.ThrowIfNull(tier);
         var tiers = _policy switch
         {
             CompiledPolicy<TContext> compiled => compiled.Tiers,
