@@ -167,7 +167,7 @@ internal static class InboxPages
         }
         catch (ReviewException ex)
         {
-            return await Refused(http, s, frame, reviewer, id, InboxRefusals.Status(ex.Code), InboxRefusals.Describe(ex), edited);
+            return await Refused(http, s, frame, reviewer, id, InboxRefusals.Status(ex.Code), InboxRefusals.Describe(ex), edited, shownAt);
         }
     }
 
@@ -266,7 +266,7 @@ internal static class InboxPages
     }
 
     /// <summary>The case page again, with the refusal at the top and the form's input kept.</summary>
-    private static async Task<IResult> Refused(HttpContext http, InboxServices s, PageFrame frame, Reviewer reviewer, string id, int status, string message, string? edited)
+    private static async Task<IResult> Refused(HttpContext http, InboxServices s, PageFrame frame, Reviewer reviewer, string id, int status, string message, string? edited, DateTimeOffset? shownAt = null)
     {
         CaseRecord? record = null;
         try
@@ -276,6 +276,11 @@ internal static class InboxPages
         catch (CaseStoreException)
         {
             // The refusal is shown on a page of its own then.
+        }
+
+        if (record is not null && shownAt is { } since && InboxText.Since(record.History, since, reviewer.Id) is { } changes)
+        {
+            message = $"{message} Since you opened the page: {changes}.";
         }
 
         return record is null

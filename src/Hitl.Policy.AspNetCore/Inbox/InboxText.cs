@@ -64,6 +64,16 @@ internal static class InboxText
 
     public static string Act(Audit.ActKind act) => System.Text.Json.JsonSerializer.Serialize(act).Trim('"');
 
+    /// <summary>What others did to the case after a time, in words ("timed-out by the gate at ..., escalated by sam at ..."), or <see langword="null"/> when nothing.</summary>
+    public static string? Since(IReadOnlyList<CaseEvent> history, DateTimeOffset since, string reviewerId)
+    {
+        var changes = history
+            .Where(e => e.At > since && !string.Equals(e.Actor, reviewerId, StringComparison.Ordinal))
+            .Select(e => $"{Act(e.Act)} by {(e.Actor is null or "system" ? "the gate" : e.Actor)} at {Time(e.At)}")
+            .ToList();
+        return changes.Count == 0 ? null : string.Join(", ", changes);
+    }
+
     /// <summary>At most <paramref name="max"/> characters, with an ellipsis when cut.</summary>
     public static string Cut(string? text, int max) =>
         string.IsNullOrEmpty(text) ? "" : text.Length <= max ? text : string.Concat(text.AsSpan(0, max), "…");

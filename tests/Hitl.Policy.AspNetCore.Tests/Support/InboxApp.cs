@@ -20,7 +20,11 @@ namespace Hitl.Policy.AspNetCore.Tests.Support;
 /// </summary>
 public sealed class InboxApp : WebApplicationFactory<Program>
 {
+    private readonly bool _sweeps;
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "hitl-inbox-tests", Guid.NewGuid().ToString("n"));
+
+    /// <summary>The app; <paramref name="sweeps"/> off stops the gate's deadline timer (deadlines then apply at the next act).</summary>
+    public InboxApp(bool sweeps = true) => _sweeps = sweeps;
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
@@ -48,6 +52,10 @@ public sealed class InboxApp : WebApplicationFactory<Program>
         {
             services.AddSingleton<TimeProvider>(Time);
             services.AddDataProtection().UseEphemeralDataProtectionProvider();
+            if (!_sweeps)
+            {
+                services.PostConfigureAll<ReviewGateOptions>(o => o.SweepInterval = null);
+            }
         });
     }
 
