@@ -618,10 +618,14 @@ public sealed partial class PostgreSqlCaseStore : ICaseStore, ICaseClaims, ICase
 
         if (query.NotInvolving is { } person)
         {
+            // The document names the person, as the case's JSON writes the string, wherever they approved or decided:
+            // where it does not (nearly every case), the document is not cast to jsonb at all.
             sql.Append(" AND requester IS DISTINCT FROM @not_involving AND subject IS DISTINCT FROM @not_involving")
-                .Append(" AND NOT coalesce(jsonb_exists(doc::jsonb -> 'approvers', @not_involving), false)")
-                .Append(" AND NOT coalesce(jsonb_exists(doc::jsonb -> 'priorDeciders', @not_involving), false)");
+                .Append(" AND (strpos(doc, @not_involving_json) = 0 OR (")
+                .Append("NOT coalesce(jsonb_exists(doc::jsonb -> 'approvers', @not_involving), false)")
+                .Append(" AND NOT coalesce(jsonb_exists(doc::jsonb -> 'priorDeciders', @not_involving), false)))");
             command.Parameters.Add(new NpgsqlParameter("not_involving", NpgsqlDbType.Text) { Value = person });
+            command.Parameters.Add(new NpgsqlParameter("not_involving_json", NpgsqlDbType.Text) { Value = CaseRecordJson.StringAsWritten(person) });
         }
 
         if (query.Subject is { } subject)

@@ -525,7 +525,15 @@ public sealed partial class SqliteCaseStore : ICaseStore, ICaseCounts, IAsyncDis
                     // The write probe: a read-only file is found here, at open, not at the first commit.
                     Execute(connection, string.Create(CultureInfo.InvariantCulture, $"PRAGMA user_version = {SqliteSchema.Version}"));
                     CheckKeys(ReadHead(connection));
-                    Execute(connection, "ROLLBACK");
+                    if (Scalar(connection, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'cases_by_state_deadline'") is 0L)
+                    {
+                        Execute(connection, SqliteSchema.StateDeadlineIndex);
+                        Execute(connection, "COMMIT");
+                    }
+                    else
+                    {
+                        Execute(connection, "ROLLBACK");
+                    }
                 }
             }
             catch
@@ -685,10 +693,14 @@ public sealed partial class SqliteCaseStore : ICaseStore, ICaseCounts, IAsyncDis
 
         if (query.NotInvolving is { } person)
         {
+            // The document names the person, as the case's JSON writes the string, wherever they approved or decided:
+            // where it does not (nearly every case), the approvers and prior deciders are not parsed at all.
             sql.Append(" AND requester IS NOT $not_involving AND subject IS NOT $not_involving")
-                .Append(" AND NOT EXISTS (SELECT 1 FROM json_each(doc, '$.approvers') WHERE value = $not_involving)")
-                .Append(" AND NOT EXISTS (SELECT 1 FROM json_each(doc, '$.priorDeciders') WHERE value = $not_involving)");
+                .Append(" AND (instr(doc, $not_involving_json) = 0 OR (")
+                .Append("NOT EXISTS (SELECT 1 FROM json_each(doc, '$.approvers') WHERE value = $not_involving)")
+                .Append(" AND NOT EXISTS (SELECT 1 FROM json_each(doc, '$.priorDeciders') WHERE value = $not_involving)))");
             command.Parameters.AddWithValue("$not_involving", person);
+            command.Parameters.AddWithValue("$not_involving_json", CaseRecordJson.StringAsWritten(person));
         }
 
         if (query.Subject is { } subject)

@@ -79,6 +79,19 @@ public sealed class ActTests : IDisposable
     }
 
     [Fact]
+    public async Task The_line_breaks_a_browser_posts_are_the_payload_s_own()
+    {
+        var id = await _app.OpenAsync(InboxApp.Refund(100), "{\n  \"order\": 7,\n  \"amount\": 100\n}");
+        using var jules = await _app.SignInAsync(DemoPeople.Junior);
+        var page = await InboxApp.PageAsync(jules, Case(id));
+
+        using var edited = await InboxApp.SubmitAsync(jules, page, Case(id) + "/edit", ("payload", "{\r\n  \"order\": 7,\r\n  \"amount\": 90\r\n}"));
+
+        Assert.Equal(HttpStatusCode.Redirect, edited.StatusCode);
+        Assert.Equal("{\n  \"order\": 7,\n  \"amount\": 90\n}", (await _app.CaseAsync(id)).EditedPayload);
+    }
+
+    [Fact]
     public async Task Reject_needs_a_listed_code_and_a_reason_and_then_closes_the_case_with_both()
     {
         var id = await _app.OpenAsync(InboxApp.Refund(100), Payload);

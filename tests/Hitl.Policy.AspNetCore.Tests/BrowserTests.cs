@@ -235,7 +235,10 @@ public sealed class BrowserTests(ChromiumFixture chromium) : IAsyncLifetime, IDi
     {
         var (junior, senior) = await PendingByTierAsync();
         var email = await PendingAsync("email.send");
-        var images = Path.Combine(RepositoryRoot(), "docs", "images");
+        // Into the test's output, or, with HITL_UPDATE_SCREENSHOTS=1, over the ones the README shows (docs/images).
+        var images = Environment.GetEnvironmentVariable("HITL_UPDATE_SCREENSHOTS") == "1"
+            ? Path.Combine(RepositoryRoot(), "docs", "images")
+            : Path.Combine(AppContext.BaseDirectory, "screenshots");
         Directory.CreateDirectory(images);
         var page = await SignedInAsync(DemoPeople.Senior);
 

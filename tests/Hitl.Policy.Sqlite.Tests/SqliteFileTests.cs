@@ -78,6 +78,43 @@ public sealed class SqliteFileTests : IDisposable
     }
 
     [Fact]
+    public async Task A_queue_in_deadline_order_is_read_from_an_index_and_older_files_get_it_as_they_open()
+    {
+        await using (var store = SqliteCaseStore.Open(ConnectionString))
+        {
+            await store.CommitAsync(Create(Case("c")));
+        }
+
+        const string Queue = "EXPLAIN QUERY PLAN SELECT version, doc FROM cases WHERE state IN ('Pending') ORDER BY " + SqliteSchema.DeadlineKey + ", id LIMIT 26";
+        Assert.Contains("cases_by_state_deadline", Plan(Queue), StringComparison.Ordinal);
+        Assert.DoesNotContain("TEMP B-TREE", Plan(Queue), StringComparison.Ordinal);
+
+        RawSqlite.Execute(Db, "DROP INDEX cases_by_state_deadline"); // a file as the first version of this store wrote it
+        Assert.Contains("TEMP B-TREE", Plan(Queue), StringComparison.Ordinal);
+        await using (var store = SqliteCaseStore.Open(ConnectionString))
+        {
+            Assert.NotNull(await store.GetAsync("c"));
+        }
+
+        Assert.DoesNotContain("TEMP B-TREE", Plan(Queue), StringComparison.Ordinal);
+    }
+
+    private string Plan(string sql)
+    {
+        using var connection = RawSqlite.Connect(Db);
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var plan = new System.Text.StringBuilder();
+        while (reader.Read())
+        {
+            plan.AppendLine(reader.GetString(3));
+        }
+
+        return plan.ToString();
+    }
+
+    [Fact]
     public async Task The_trail_is_append_only_even_to_plain_sql()
     {
         await using (var store = SqliteCaseStore.Open(ConnectionString))

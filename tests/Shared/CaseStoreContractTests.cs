@@ -184,6 +184,28 @@ public abstract class CaseStoreContractTests : IAsyncLifetime
         Assert.Equal([2, 3], fromTwo);
     }
 
+    [Theory]
+    [InlineData("o'neil")]
+    [InlineData("<ana>&")]
+    [InlineData("zoë")]
+    [InlineData("\"q\"")]
+    [InlineData("a\\b")]
+    [InlineData("한")]
+    public async Task Not_involving_leaves_out_an_approver_or_prior_decider_whatever_characters_their_id_holds(string person)
+    {
+        var store = Open();
+        var t = Start;
+        await store.CommitAsync(Create(Case("approved-by", t, CaseState.Pending, "junior", "refund.issue", "rita", "sam") with { Approvers = [person] }));
+        await store.CommitAsync(Create(Case("decided-by", t.AddMinutes(1), CaseState.Pending, "junior", "refund.issue", "rita", "sam") with { PriorDeciders = [person] }));
+        await store.CommitAsync(Create(Case("longer-name", t.AddMinutes(2), CaseState.Pending, "junior", "refund.issue", "rita", "sam") with { Approvers = [person + "x"] }));
+        await store.CommitAsync(Create(Case("summary-only", t.AddMinutes(3), CaseState.Pending, "junior", "refund.issue", "rita", "sam") with { Summary = person }));
+
+        var ids = (await store.QueryAsync(new CaseQuery { NotInvolving = person })).Cases.Select(c => c.Id);
+
+        Assert.Equal(["longer-name", "summary-only"], ids);
+        Assert.Equal(2, (await ((ICaseCounts)store).CountAsync(new CaseQuery { NotInvolving = person }))[CaseState.Pending]);
+    }
+
     [Fact]
     public async Task Every_filter_selects_what_it_says()
     {

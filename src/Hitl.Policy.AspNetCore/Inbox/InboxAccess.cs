@@ -37,14 +37,14 @@ internal static class InboxAccess
     }
 
     /// <summary>The queue of a reviewer: what they may decide, nearest deadline first.</summary>
-    public static CaseQuery Queue(IReviewGate gate, Reviewer reviewer, CaseState state, string? actionType, string? after, int limit) => new()
+    public static CaseQuery Queue(IReviewGate gate, Reviewer reviewer, QueueFilter filter, int limit) => new()
     {
-        States = [state],
-        ActionType = actionType,
+        States = [filter.State],
+        ActionType = filter.ActionType,
         RequiredTiers = gate.TiersUpTo(reviewer.Tier),
         NotInvolving = reviewer.Id,
         OrderBy = CaseOrder.Deadline,
         Limit = limit,
-        After = after,
+        After = filter.After,
     };
 }

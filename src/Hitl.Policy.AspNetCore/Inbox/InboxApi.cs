@@ -28,16 +28,9 @@ internal static class InboxApi
         }
 
         var query = http.Request.Query;
-        var state = InboxPages.One(query["state"]) switch
-        {
-            null or "" or "pending" => CaseState.Pending,
-            "held" => CaseState.Held,
-            _ => (CaseState?)null,
-        };
-        var actionType = InboxPages.One(query["action"]) is { Length: > 0 } a ? a : null;
-        var after = InboxPages.One(query["after"]) is { Length: > 0 } c ? c : null;
+        var filter = QueueFilter.From(query);
         var limit = InboxPages.One(query["limit"]) is { } l ? (int.TryParse(l, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : -1) : s.Options.PageSize;
-        if (state is null || actionType is { Length: > 128 } || after is { Length: > 512 } || limit is < 1 or > HitlInboxOptions.MaxPageSize)
+        if (filter is null || limit is < 1 or > HitlInboxOptions.MaxPageSize)
         {
             return Problem(StatusCodes.Status400BadRequest, "bad-query",
                 $"The query is not valid: state is 'pending' or 'held', action at most 128 characters, limit from 1 to {HitlInboxOptions.MaxPageSize}, after a cursor this API returned.");
@@ -46,7 +39,7 @@ internal static class InboxApi
         var gate = s.Gate;
         try
         {
-            var page = await gate.Cases.QueryAsync(InboxAccess.Queue(gate, reviewer!, state.Value, actionType, after, limit), http.RequestAborted).ConfigureAwait(false);
+            var page = await gate.Cases.QueryAsync(InboxAccess.Queue(gate, reviewer!, filter, limit), http.RequestAborted).ConfigureAwait(false);
             return Results.Json(new { cases = page.Cases.Select(Summary), next = page.Next }, Json);
         }
         catch (ArgumentException)

@@ -24,15 +24,7 @@ internal static class InboxPages
 
         var frame = InboxIdentity.Frame(http, s, basePath, reviewer!);
         var query = http.Request.Query;
-        var state = One(query["state"]) switch
-        {
-            null or "" or "pending" => CaseState.Pending,
-            "held" => CaseState.Held,
-            _ => (CaseState?)null,
-        };
-        var actionType = One(query["action"]) is { Length: > 0 } a ? a : null;
-        var after = One(query["after"]) is { Length: > 0 } c ? c : null;
-        if (state is null || actionType is { Length: > 128 } || after is { Length: > 512 })
+        if (QueueFilter.From(query) is not { } filter)
         {
             return Message(frame, StatusCodes.Status400BadRequest, "This link is not valid", "The queue's filter or page in the address is not one the inbox makes. Open the queue from its first page.");
         }
@@ -40,10 +32,10 @@ internal static class InboxPages
         var gate = s.Gate;
         try
         {
-            var page = await gate.Cases.QueryAsync(InboxAccess.Queue(gate, reviewer!, state.Value, actionType, after, s.Options.PageSize), http.RequestAborted).ConfigureAwait(false);
-            var mine = await InboxCounts.OfAsync(gate.Cases, InboxAccess.Queue(gate, reviewer!, state.Value, actionType, null, 1) with { States = [CaseState.Pending, CaseState.Held] }, http.RequestAborted).ConfigureAwait(false);
+            var page = await gate.Cases.QueryAsync(InboxAccess.Queue(gate, reviewer!, filter, s.Options.PageSize), http.RequestAborted).ConfigureAwait(false);
+            var mine = await InboxCounts.OfAsync(gate.Cases, InboxAccess.Queue(gate, reviewer!, filter, 1) with { States = [CaseState.Pending, CaseState.Held], After = null }, http.RequestAborted).ConfigureAwait(false);
             var all = await InboxCounts.OfAsync(gate.Cases, new CaseQuery(), http.RequestAborted).ConfigureAwait(false);
-            return Render<QueuePage>(new QueueModel(frame, page.Cases, page.Next, state.Value, actionType, mine, all, Done(query)), StatusCodes.Status200OK);
+            return Render<QueuePage>(new QueueModel(frame, page.Cases, page.Next, filter.State, filter.ActionType, mine, all, Done(query)), StatusCodes.Status200OK);
         }
         catch (ArgumentException)
         {
@@ -119,7 +111,7 @@ internal static class InboxPages
                     done = Done(await gate.ApproveAsync(new HumanAct(id, reviewer.Id, o.ApproveReasonCode) { ShownAt = shownAt }, http.RequestAborted).ConfigureAwait(false), "approved");
                     break;
                 case "edit":
-                    edited = One(form["payload"]) ?? "";
+                    edited = BrowserText(One(form["payload"]) ?? "", record.EditedPayload ?? record.Payload);
                     if (InboxText.IsJson(record.EditedPayload ?? record.Payload) && InboxText.JsonProblem(edited) is { } notJson)
                     {
                         return await Refused(http, s, frame, reviewer, id, StatusCodes.Status400BadRequest, notJson, edited);
@@ -338,6 +330,13 @@ internal static class InboxPages
 
     internal static IResult NotFound(PageFrame frame) =>
         Message(frame, StatusCodes.Status404NotFound, "Not found", "There is no such page or case here.");
+
+    /// <summary>
+    /// A textarea's text as the reviewer meant it: browsers post its line breaks as CR LF, so an untouched multi-line
+    /// payload without CR would otherwise differ from the original (and count as an edit).
+    /// </summary>
+    private static string BrowserText(string posted, string original) =>
+        original.Contains('\r', StringComparison.Ordinal) ? posted : posted.Replace("\r\n", "\n", StringComparison.Ordinal);
 
     /// <summary>The one value of a form or query field, or <see langword="null"/> when it is missing or given more than once.</summary>
     internal static string? One(StringValues values) => values.Count == 1 ? values[0] : null;

@@ -19,6 +19,18 @@ public static class CaseRecordJson
         return JsonSerializer.Serialize(record, CaseJsonContext.Default.CaseRecord);
     }
 
+    /// <summary>
+    /// A string as <see cref="Serialize"/> writes it inside a case document, quotes and escapes included: a store that
+    /// searches the document's text for a person (before it parses the lists they may be in) looks for this.
+    /// </summary>
+    /// <param name="value">The string.</param>
+    /// <returns>Its JSON text.</returns>
+    public static string StringAsWritten(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return JsonSerializer.Serialize(value, CaseJsonContext.Default.String);
+    }
+
     /// <summary>Reads a case back.</summary>
     /// <param name="json">The JSON <see cref="Serialize"/> wrote.</param>
     /// <returns>The case.</returns>
@@ -39,4 +51,5 @@ public static class CaseRecordJson
     UseStringEnumConverter = true,
     Converters = [typeof(DecisionFlagsJsonConverter)])]
 [JsonSerializable(typeof(CaseRecord))]
+[JsonSerializable(typeof(string))]
 internal sealed partial class CaseJsonContext : JsonSerializerContext;
