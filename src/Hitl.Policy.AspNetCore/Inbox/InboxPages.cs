@@ -32,10 +32,12 @@ internal static class InboxPages
         var gate = s.Gate;
         try
         {
-            var page = await gate.Cases.QueryAsync(InboxAccess.Queue(gate, reviewer!, filter, s.Options.PageSize), http.RequestAborted).ConfigureAwait(false);
-            var mine = await InboxCounts.OfAsync(gate.Cases, InboxAccess.Queue(gate, reviewer!, filter, 1) with { States = [CaseState.Pending, CaseState.Held], After = null }, http.RequestAborted).ConfigureAwait(false);
-            var all = await InboxCounts.OfAsync(gate.Cases, new CaseQuery(), http.RequestAborted).ConfigureAwait(false);
-            return Render<QueuePage>(new QueueModel(frame, page.Cases, page.Next, filter.State, filter.ActionType, mine, all, Done(query)), StatusCodes.Status200OK);
+            // The page and the two counts are independent reads: the store runs them side by side.
+            var page = gate.Cases.QueryAsync(InboxAccess.Queue(gate, reviewer!, filter, s.Options.PageSize), http.RequestAborted).AsTask();
+            var mine = InboxCounts.OfAsync(gate.Cases, InboxAccess.Queue(gate, reviewer!, filter, 1) with { States = [CaseState.Pending, CaseState.Held], After = null }, http.RequestAborted).AsTask();
+            var all = InboxCounts.OfAsync(gate.Cases, new CaseQuery(), http.RequestAborted).AsTask();
+            await Task.WhenAll(page, mine, all).ConfigureAwait(false);
+            return Render<QueuePage>(new QueueModel(frame, page.Result.Cases, page.Result.Next, filter.State, filter.ActionType, mine.Result, all.Result, Done(query)), StatusCodes.Status200OK);
         }
         catch (ArgumentException)
         {
