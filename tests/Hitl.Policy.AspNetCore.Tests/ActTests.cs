@@ -220,6 +220,9 @@ public sealed class ActTests : IDisposable
         var queue = await InboxApp.PageAsync(jules, response.Headers.Location.OriginalString);
         Assert.Contains("a kill switch holds it", queue.QuerySelector("[role=status]")!.TextContent, StringComparison.Ordinal);
         Assert.Equal(CaseState.Held, (await _app.CaseAsync(id)).State);
+        Assert.DoesNotContain(id, await AuthorizationTests.Rows(jules));
+        Assert.DoesNotContain(id, await AuthorizationTests.Rows(jules, "/review/?state=held")); // jules approved it: another reviewer may reject it
+        Assert.Contains(id, await AuthorizationTests.Rows(sam, "/review/?state=held"));
         var switched = new List<AuditEntry>();
         await foreach (var r in _app.Audit.ReadAsync())
         {

@@ -80,6 +80,9 @@ public sealed class ApiTests : IDisposable
         Assert.Equal("missing-reason", (await Problem(noReason)).Code);
         Assert.Equal("bad-reason-code", (await Problem(badCode)).Code);
         Assert.Equal("payload-not-json", (await Problem(notJson)).Code);
+        using var longCode = await jules.PostAsJsonAsync($"/review/api/cases/{id}/acts", new { act = "approve", reasonCode = new string('x', 65) });
+        Assert.Equal("bad-reason-code", (await Problem(longCode)).Code);
+        Assert.Equal(CaseState.Pending, (await _app.CaseAsync(id)).State);
         Assert.Equal("application/problem+json", noReason.Content.Headers.ContentType!.MediaType);
 
         using var edited = await jules.PostAsJsonAsync($"/review/api/cases/{id}/acts", new { act = "edit", payload = """{"order":7,"amount":50}""", reason = "half" });

@@ -1,5 +1,7 @@
 using System.Net;
 using Hitl.Policy.AspNetCore.Tests.Support;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Hitl.Policy.Review;
 using Hitl.Policy.Samples.ReviewerInbox;
 
@@ -97,6 +99,31 @@ public sealed class AuthorizationTests : IDisposable
         Assert.Contains("not a reviewer", await queue.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.DoesNotContain("data-case", await queue.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Forbidden, api.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_reviewer_is_read_from_the_claim_the_host_names()
+    {
+        using var byName = _app.WithWebHostBuilder(b => b.ConfigureServices(s => s.Configure<HitlInboxOptions>(o => o.ReviewerClaimType = System.Security.Claims.ClaimTypes.Name)));
+        using var byEmail = _app.WithWebHostBuilder(b => b.ConfigureServices(s => s.Configure<HitlInboxOptions>(o => o.ReviewerClaimType = System.Security.Claims.ClaimTypes.Email)));
+
+        using var name = await SignInAsync(byName, DemoPeople.Junior);
+        using var email = await SignInAsync(byEmail, DemoPeople.Junior);
+        using var named = await name.GetAsync("/review/");
+        using var unnamed = await email.GetAsync("/review/");
+
+        Assert.Equal(HttpStatusCode.OK, named.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, unnamed.StatusCode);
+        Assert.Contains($"no usable claim '{System.Security.Claims.ClaimTypes.Email}'", MainText(await InboxApp.ParseAsync(unnamed)), StringComparison.Ordinal);
+    }
+
+    private static async Task<HttpClient> SignInAsync(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> factory, string user)
+    {
+        var client = factory.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
+        var page = await InboxApp.PageAsync(client, "/signin");
+        using var response = await client.PostAsync("/signin", new FormUrlEncodedContent(InboxApp.Fields(page.Forms.Single(), ("user", user))));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return client;
     }
 
     [Fact]

@@ -261,6 +261,7 @@ public sealed class BrowserTests(ChromiumFixture chromium) : IAsyncLifetime, IDi
             ViewportSize = new() { Width = 1280, Height = 900 },
         });
         _contexts.Add(context);
+        context.SetDefaultTimeout(60_000); // a cold Chromium on a loaded 2-core machine, not a slow inbox
         var page = await context.NewPageAsync();
         await page.GotoAsync("/signin");
         await page.GetByRole(AriaRole.Button, new() { Name = $"Sign in as {user}" }).ClickAsync();

@@ -101,6 +101,11 @@ internal static class InboxApi
         }
 
         var o = s.Options;
+        if (body.ReasonCode is { Length: > 64 } || (body.ReasonCode is { } rc && string.IsNullOrWhiteSpace(rc)))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "bad-reason-code", "'reasonCode' must be 1 to 64 characters and not blank; nothing was changed.");
+        }
+
         if (body.Reason is { } r && r.Length > o.MaxReasonLength)
         {
             return Problem(StatusCodes.Status400BadRequest, "reason-too-long", $"'reason' is {r.Length:N0} characters; at most {o.MaxReasonLength:N0} are taken. Nothing was changed.");
