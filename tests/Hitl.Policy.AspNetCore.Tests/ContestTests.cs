@@ -39,6 +39,21 @@ public sealed class ContestTests : IDisposable
     }
 
     [Fact]
+    public async Task The_subject_sees_the_outcome_but_not_the_reviewers_notes_for_the_model_s_owner()
+    {
+        var id = await _app.OpenAsync(InboxApp.Refund(100), "{}", subject: DemoPeople.Customer);
+        await _app.Gate.RejectAsync(new HumanAct(id, DemoPeople.Junior, "wrong-amount", "internal: customer flagged by fraud team"));
+        using var carl = await _app.SignInAsync(DemoPeople.Customer);
+
+        var page = await InboxApp.PageAsync(carl, $"/contest/{id}");
+
+        var text = page.QuerySelector("main")!.TextContent;
+        Assert.Contains("rejected", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("fraud team", text, StringComparison.Ordinal);
+        Assert.NotNull(page.QuerySelector($"form[action='/contest/{id}']"));
+    }
+
+    [Fact]
     public async Task Nobody_but_the_subject_finds_the_contest_page_of_a_case()
     {
         var id = await CarlsAutoExecutedCaseAsync();
