@@ -76,6 +76,7 @@ public static class HitlInboxEndpointRouteBuilderExtensions
             InboxHeaders.Apply(context.HttpContext.Response);
             return await next(context).ConfigureAwait(false);
         });
+        // The inbox checks every form's token itself, before reading the form, whatever middleware the host runs.
         group.DisableAntiforgery();
         return (group, basePath);
     }

@@ -51,6 +51,9 @@ public sealed class ActTests : IDisposable
         using var broken = await InboxApp.SubmitAsync(jules, page, Case(id) + "/edit", ("payload", """{"order":7,"amount":"""));
         var refused = await InboxApp.ParseAsync(broken);
 
+        using var empty = await InboxApp.SubmitAsync(jules, page, Case(id) + "/edit", ("payload", " \r\n "));
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Contains("The edited payload is empty", await Alert(empty), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
         Assert.Contains("not valid JSON (line 1", refused.QuerySelector("[role=alert]")!.TextContent, StringComparison.Ordinal);
         Assert.Equal("""{"order":7,"amount":""", refused.QuerySelector("textarea#payload")!.TextContent);

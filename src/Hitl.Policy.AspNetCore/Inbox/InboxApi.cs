@@ -121,9 +121,9 @@ internal static class InboxApi
                     view = await gate.ApproveAsync(new HumanAct(id, reviewer!.Id, body.ReasonCode ?? o.ApproveReasonCode, body.Reason), http.RequestAborted).ConfigureAwait(false);
                     break;
                 case "edit":
-                    if (body.Payload is null)
+                    if (string.IsNullOrWhiteSpace(body.Payload))
                     {
-                        return Problem(StatusCodes.Status400BadRequest, "missing-payload", "An edit needs 'payload', the edited payload; nothing was changed.");
+                        return Problem(StatusCodes.Status400BadRequest, "missing-payload", "An edit needs 'payload', the edited payload (not empty; to stop the action, reject it); nothing was changed.");
                     }
 
                     if (InboxText.IsJson(record!.EditedPayload ?? record.Payload) && InboxText.JsonProblem(body.Payload) is { } notJson)

@@ -114,6 +114,11 @@ internal static class InboxPages
                     break;
                 case "edit":
                     edited = BrowserText(One(form["payload"]) ?? "", record.EditedPayload ?? record.Payload);
+                    if (string.IsNullOrWhiteSpace(edited))
+                    {
+                        return await Refused(http, s, frame, reviewer, id, StatusCodes.Status400BadRequest, "The edited payload is empty; to stop the action, reject it. Nothing was recorded.", edited);
+                    }
+
                     if (InboxText.IsJson(record.EditedPayload ?? record.Payload) && InboxText.JsonProblem(edited) is { } notJson)
                     {
                         return await Refused(http, s, frame, reviewer, id, StatusCodes.Status400BadRequest, notJson, edited);
