@@ -259,7 +259,7 @@ public sealed partial class PostgreSqlCaseStore : ICaseStore, ICaseClaims, ICase
             Filter(sql, command, query);
             sql.Append(" GROUP BY state");
             command.CommandText = Sql(sql.ToString());
-            var counts = Enum.GetValues<CaseState>().ToDictionary(s => s, _ => 0L);
+            var counts = CaseCursor.ZeroCounts();
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -584,16 +584,8 @@ public sealed partial class PostgreSqlCaseStore : ICaseStore, ICaseClaims, ICase
     }
 
     /// <summary>A state as the <c>state</c> column holds it (<see cref="CaseState"/>'s name, as written).</summary>
-    private CaseState ReadState(string text)
-    {
-        if (Enum.TryParse<CaseState>(text, ignoreCase: false, out var state) && Enum.IsDefined(state)
-            && string.Equals(state.ToString(), text, StringComparison.Ordinal))
-        {
-            return state;
-        }
-
-        throw new CaseStoreException($"The case store {Name} holds a case whose state '{Clip(text)}' is not a case state.");
-    }
+    private CaseState ReadState(string text) =>
+        CaseCursor.ParseState(text) ?? throw new CaseStoreException($"The case store {Name} holds a case whose state '{Clip(text)}' is not a case state.");
 
     /// <summary>Appends the query's filters as parameterized SQL (every value the caller gave is a parameter); returns the order's key.</summary>
     private static string Filter(StringBuilder sql, NpgsqlCommand command, CaseQuery query)

@@ -311,7 +311,7 @@ public sealed partial class SqliteCaseStore : ICaseStore, ICaseCounts, IAsyncDis
             var sql = new StringBuilder("SELECT state, count(*) FROM cases WHERE 1 = 1");
             Filter(sql, command, query);
             command.CommandText = sql.Append(" GROUP BY state").ToString();
-            var counts = Enum.GetValues<CaseState>().ToDictionary(s => s, _ => 0L);
+            var counts = CaseCursor.ZeroCounts();
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -639,16 +639,8 @@ public sealed partial class SqliteCaseStore : ICaseStore, ICaseCounts, IAsyncDis
     }
 
     /// <summary>A state as the <c>state</c> column holds it (<see cref="CaseState"/>'s name, as written).</summary>
-    private CaseState ReadState(string text)
-    {
-        if (Enum.TryParse<CaseState>(text, ignoreCase: false, out var state) && Enum.IsDefined(state)
-            && string.Equals(state.ToString(), text, StringComparison.Ordinal))
-        {
-            return state;
-        }
-
-        throw new CaseStoreException($"The case store '{Path}' holds a case whose state '{Clip(text)}' is not a case state.");
-    }
+    private CaseState ReadState(string text) =>
+        CaseCursor.ParseState(text) ?? throw new CaseStoreException($"The case store '{Path}' holds a case whose state '{Clip(text)}' is not a case state.");
 
     /// <summary>Writes the query as parameterized SQL: every value the caller gave is a parameter, never text of the statement.</summary>
     private static void BuildQuery(SqliteCommand command, CaseQuery query)

@@ -17,7 +17,7 @@ internal sealed record InboxCounts(IReadOnlyDictionary<CaseState, long> ByState,
             return new(await counts.CountAsync(query, cancellationToken).ConfigureAwait(false), false);
         }
 
-        var byState = Enum.GetValues<CaseState>().ToDictionary(s => s, _ => 0L);
+        var byState = CaseCursor.ZeroCounts();
         var seen = 0;
         var page = query with { Limit = CaseQuery.MaxLimit, After = null };
         while (true)

@@ -67,6 +67,19 @@ public static class CaseCursor
         return new CasePage(rows, After(query.OrderBy, rows[^1]));
     }
 
+    /// <summary>Counts by state to fill in, as <see cref="ICaseCounts.CountAsync"/> returns them: every state a key, each at 0.</summary>
+    /// <returns>A new map.</returns>
+    public static Dictionary<CaseState, long> ZeroCounts() => Enum.GetValues<CaseState>().ToDictionary(s => s, _ => 0L);
+
+    /// <summary>A state as a store's state column holds it (the <see cref="CaseState"/> name exactly as written), or <see langword="null"/> when the text is no state's name.</summary>
+    /// <param name="text">The column's text.</param>
+    /// <returns>The state, or <see langword="null"/>.</returns>
+    public static CaseState? ParseState(string text) =>
+        Enum.TryParse<CaseState>(text, ignoreCase: false, out var state) && Enum.IsDefined(state)
+        && string.Equals(state.ToString(), text, StringComparison.Ordinal)
+            ? state
+            : null;
+
     /// <summary>Checks a query's limit and filters as every store must; throws naming the field and the value.</summary>
     /// <param name="query">The query.</param>
     /// <exception cref="ArgumentException">The query is not valid.</exception>

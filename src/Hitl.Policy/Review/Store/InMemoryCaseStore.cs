@@ -163,7 +163,7 @@ public sealed class InMemoryCaseStore : ICaseStore, ICaseClaims, ICaseCounts
     {
         CaseCursor.Validate(query);
         cancellationToken.ThrowIfCancellationRequested();
-        var counts = Enum.GetValues<CaseState>().ToDictionary(s => s, _ => 0L);
+        var counts = CaseCursor.ZeroCounts();
         lock (_read)
         {
             foreach (var c in _cases.Values)
