@@ -104,4 +104,10 @@ public sealed record AuditEntry
     /// that <see cref="At"/> minus this is the time they took.
     /// </summary>
     public DateTimeOffset? ShownAt { get; init; }
+
+    /// <summary>
+    /// The host's ids that tie the case to its own records (for an agent's tool call, <c>conversationId</c> and
+    /// <c>toolCallId</c>), from <see cref="Review.GateRequest{TContext}.Correlation"/>: on the decision and on every act of the case.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Correlation { get; init; }
 }

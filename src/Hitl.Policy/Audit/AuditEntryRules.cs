@@ -76,19 +76,27 @@ internal static class AuditEntryRules
             }
         }
 
-        if (entry.Data is { } data)
-        {
-            foreach (var pair in data)
-            {
-                var name = $"{nameof(AuditEntry.Data)}['{pair.Key}']";
-                CheckText(name, pair.Key);
-                if (pair.Value is null)
-                {
-                    throw Invalid(name, "is null; record an empty string or leave the key out.");
-                }
+        CheckMap(nameof(AuditEntry.Data), entry.Data);
+        CheckMap(nameof(AuditEntry.Correlation), entry.Correlation);
+    }
 
-                CheckText(name, pair.Value);
+    private static void CheckMap(string field, IReadOnlyDictionary<string, string>? map)
+    {
+        if (map is null)
+        {
+            return;
+        }
+
+        foreach (var pair in map)
+        {
+            var name = $"{field}['{pair.Key}']";
+            CheckText(name, pair.Key);
+            if (pair.Value is null)
+            {
+                throw Invalid(name, "is null; record an empty string or leave the key out.");
             }
+
+            CheckText(name, pair.Value);
         }
     }
 
@@ -97,7 +105,7 @@ internal static class AuditEntryRules
     /// </summary>
     public static AuditEntry Freeze(AuditEntry entry)
     {
-        if (entry.RulesFired is null && entry.Data is null)
+        if (entry.RulesFired is null && entry.Data is null && entry.Correlation is null)
         {
             return entry;
         }
@@ -105,9 +113,13 @@ internal static class AuditEntryRules
         return entry with
         {
             RulesFired = entry.RulesFired is null ? null : Array.AsReadOnly(entry.RulesFired.ToArray()),
-            Data = entry.Data is null ? null : new ReadOnlyDictionary<string, string>(entry.Data.ToDictionary(StringComparer.Ordinal)),
+            Data = Frozen(entry.Data),
+            Correlation = Frozen(entry.Correlation),
         };
     }
+
+    private static ReadOnlyDictionary<string, string>? Frozen(IReadOnlyDictionary<string, string>? map) =>
+        map is null ? null : new ReadOnlyDictionary<string, string>(map.ToDictionary(StringComparer.Ordinal));
 
     private static void CheckText(string field, string? value)
     {

@@ -53,4 +53,12 @@ public sealed record GateRequest<TContext>
     /// kept before a sweep purges it. <see cref="ReviewGateOptions.ClosedCaseRetention"/> when omitted or not listed.
     /// </summary>
     public string? RetentionClass { get; init; }
+
+    /// <summary>
+    /// The host's ids that tie the case to its own records, for example <c>conversationId</c> and <c>toolCallId</c> for an
+    /// agent's tool call, or a trace id: kept on the case, shown on its ticket and written on the decision and every act.
+    /// At most <see cref="CaseCorrelation.MaxEntries"/> entries; keys of letters, digits, <c>.</c>, <c>-</c> and <c>_</c>
+    /// (at most <see cref="CaseCorrelation.MaxKeyLength"/> characters), values of at most <see cref="CaseCorrelation.MaxValueLength"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Correlation { get; init; }
 }

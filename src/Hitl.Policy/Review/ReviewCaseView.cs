@@ -53,4 +53,7 @@ public sealed record ReviewCaseView
 
     /// <summary>What happened to the case, oldest first (see <see cref="CaseRecord.History"/>).</summary>
     public IReadOnlyList<CaseEvent> History { get; init; } = [];
+
+    /// <summary>The host's ids that tie the case to its own records (see <see cref="GateRequest{TContext}.Correlation"/>).</summary>
+    public IReadOnlyDictionary<string, string>? Correlation { get; init; }
 }

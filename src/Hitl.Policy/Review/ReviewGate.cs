@@ -91,6 +91,9 @@ public sealed partial class ReviewGate<TContext> : IReviewGate, IDisposable
     /// </summary>
     public Task Recovery { get; }
 
+    /// <summary>The policy the gate routes and explains with.</summary>
+    public IEscalationPolicy<TContext> Policy => _policy;
+
     /// <summary>The case store the gate keeps its cases in (its trail is <see cref="ICaseStore.Audit"/>).</summary>
     public ICaseStore Cases => _store;
 
@@ -170,6 +173,7 @@ public sealed partial class ReviewGate<TContext> : IReviewGate, IDisposable
             ModelVersion = request.ModelVersion,
             ReceivedAt = request.ReceivedAt,
             RetentionClass = request.RetentionClass,
+            Correlation = CaseCorrelation.Checked(request.Correlation, caseId),
             Confidence = request.Confidence,
             Risk = request.Risk,
             OpenedAt = now,
@@ -422,6 +426,7 @@ public sealed partial class ReviewGate<TContext> : IReviewGate, IDisposable
             Requester = c.Requester,
             Subject = c.Subject,
             ReceivedAt = c.ReceivedAt,
+            Correlation = c.Correlation,
         };
     }
 
@@ -447,6 +452,7 @@ public sealed partial class ReviewGate<TContext> : IReviewGate, IDisposable
         ActorTier = actorTier,
         ReasonCode = reasonCode,
         Reason = reason,
+        Correlation = c.Correlation,
     };
 
     private DecisionTrace? TryExplain(TContext context)
@@ -509,6 +515,7 @@ public sealed partial class ReviewGate<TContext> : IReviewGate, IDisposable
             Suggestion = settings.WithholdSuggestion ? null : c.ExecutedPayload,
             Requester = c.Requester,
             Subject = c.Subject,
+            Correlation = c.Correlation,
             PolicyId = c.PolicyId,
             PolicyVersion = c.PolicyVersion,
             At = now,

@@ -75,6 +75,9 @@ public sealed record ReviewTicket
     /// <summary>The requester (who may not approve).</summary>
     public string? Requester { get; init; }
 
+    /// <summary>The host's ids that tie the case to its own records, for example the conversation and the tool call (see <see cref="GateRequest{TContext}.Correlation"/>).</summary>
+    public IReadOnlyDictionary<string, string>? Correlation { get; init; }
+
     /// <summary>The subject (who may not approve).</summary>
     public string? Subject { get; init; }
 

@@ -58,6 +58,8 @@ internal sealed class ReviewCase
 
     public DateTimeOffset? ReceivedAt => Origin.ReceivedAt;
 
+    public IReadOnlyDictionary<string, string>? Correlation => Origin.Correlation;
+
     public string? RetentionClass => Origin.RetentionClass;
 
     public DateTimeOffset OpenedAt => Origin.OpenedAt;
@@ -154,6 +156,7 @@ internal sealed class ReviewCase
         RetainUntil = RetainUntil,
         LegalHold = LegalHold,
         History = History,
+        Correlation = Correlation,
     };
 
     /// <summary>The case as it is to be stored: the record it was read as, with what acts change.</summary>

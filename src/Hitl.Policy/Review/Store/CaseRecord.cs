@@ -146,6 +146,9 @@ public sealed record CaseRecord
     /// <summary>When the host received the model's output.</summary>
     public DateTimeOffset? ReceivedAt { get; init; }
 
+    /// <summary>The host's ids that tie the case to its own records (see <see cref="GateRequest{TContext}.Correlation"/>).</summary>
+    public IReadOnlyDictionary<string, string>? Correlation { get; init; }
+
     /// <summary>When the gate routed it and opened the case.</summary>
     public required DateTimeOffset OpenedAt { get; init; }
 
