@@ -65,6 +65,9 @@ public sealed class HitlApprovalsChatClient : DelegatingChatClient
                 }
                 else
                 {
+#pragma warning disable MEAI001 // RequiresConfirmation: the gate answered it; the caller has nothing to confirm.
+                    request.RequiresConfirmation = false;
+#pragma warning restore MEAI001
                     answers.Add(answer);
                 }
             }
@@ -109,13 +112,12 @@ public sealed class HitlApprovalsChatClient : DelegatingChatClient
 #pragma warning restore MEAI001
         }
 
-        ToolGate.Opened opened;
         if (!ToolGate.TryReadArguments(function, new AIFunctionArguments(call.Arguments ?? new Dictionary<string, object?>()), out var json, out var problem))
         {
             return request.CreateResponse(false, ToolGate.Refusal(call.Name, call.CallId, null, "invalid-arguments", null, $"its arguments could not be read ({problem})").Message);
         }
 
-        opened = await _tools.OpenAsync(function, json, call.CallId, conversationId, call, cancellationToken).ConfigureAwait(false);
+        var opened = await _tools.OpenAsync(function, json, call.CallId, conversationId, call, cancellationToken).ConfigureAwait(false);
         if (opened.CaseId is { } caseId)
         {
             (call.AdditionalProperties ??= [])[ToolGate.CaseIdProperty] = caseId;
@@ -129,9 +131,6 @@ public sealed class HitlApprovalsChatClient : DelegatingChatClient
         var result = opened.Result!;
         if (result.MayExecute)
         {
-#pragma warning disable MEAI001
-            request.RequiresConfirmation = false;
-#pragma warning restore MEAI001
             return request.CreateResponse(true, $"The policy lets it run ({result.Decision.DecidedBy}).");
         }
 
