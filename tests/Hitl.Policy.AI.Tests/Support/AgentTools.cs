@@ -46,7 +46,7 @@ internal sealed class AgentTools : IDisposable
                 AdditionalProperties = new Dictionary<string, object?> { [HitlToolMetadata.Reversibility] = "reversible" },
             }),
             AIFunctionFactory.Create((string orderId, double amount, string reason) => Ran("issue_refund", new { orderId, amount, reason }, $"refunded {amount} on {orderId}"), "issue_refund"),
-            AIFunctionFactory.Create((string service, string environment) => Ran("restart_service", new { service, environment }, $"{service} restarted in {environment}"), "restart_service"),
+            AIFunctionFactory.Create((string service, string? environment = null) => Ran("restart_service", new { service, environment }, $"{service} restarted in {environment}"), "restart_service"),
             AIFunctionFactory.Create((string customerId) => Ran("delete_account", new { customerId }, $"account {customerId} deleted"), "delete_account"),
         ]);
     }
@@ -69,8 +69,8 @@ internal sealed class AgentTools : IDisposable
 
     public IList<AITool> Functions { get; }
 
-    /// <summary>Every run of a tool, in order: the tool and its arguments as JSON.</summary>
-    public ConcurrentQueue<(string Tool, JsonElement Arguments)> Runs { get; } = new();
+    /// <summary>Every run of a tool, in order: the tool, its arguments as JSON, and the model's tool-call id.</summary>
+    public ConcurrentQueue<(string Tool, JsonElement Arguments, string? CallId)> Runs { get; } = new();
 
     /// <summary>What a tool throws when it runs, if anything.</summary>
     public Exception? Throws { get; set; }
@@ -85,7 +85,7 @@ internal sealed class AgentTools : IDisposable
     public IChatClient WithApprovals(IChatClient model, Action<HitlApprovalsOptions>? configure = null) =>
         new ChatClientBuilder(model).UseHitlApprovals(Tools, configure).UseFunctionInvocation().Build();
 
-    public IReadOnlyList<(string Tool, JsonElement Arguments)> RunsOf(string tool) => [.. Runs.Where(r => r.Tool == tool)];
+    public IReadOnlyList<(string Tool, JsonElement Arguments, string? CallId)> RunsOf(string tool) => [.. Runs.Where(r => r.Tool == tool)];
 
     /// <summary>Waits until a ticket for the tool-call id is in the sink, and gives its case id.</summary>
     public async Task<string> TicketForAsync(string callId)
@@ -129,7 +129,7 @@ internal sealed class AgentTools : IDisposable
             throw ex;
         }
 
-        Runs.Enqueue((tool, JsonSerializer.SerializeToElement(arguments)));
+        Runs.Enqueue((tool, JsonSerializer.SerializeToElement(arguments), FunctionInvokingChatClient.CurrentContext?.CallContent.CallId));
         return result;
     }
 }
