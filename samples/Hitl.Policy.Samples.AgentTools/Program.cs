@@ -13,8 +13,8 @@ var log = Console.Out;
 var signals = SupportTools.Signals();
 var policy = signals.Compile(PolicyJson.Load(Path.Combine(AppContext.BaseDirectory, "agent-tools.json")));
 
-// A fresh database each run, in the temp folder: the cases and their audit trail in one file.
-var folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "hitl-samples-agent-tools")).FullName;
+// A fresh database each run, in the folder given or the temp folder: the cases and their audit trail in one file.
+var folder = Directory.CreateDirectory(args.Length > 0 ? args[0] : Path.Combine(Path.GetTempPath(), "hitl-samples-agent-tools")).FullName;
 var database = Path.Combine(folder, "agent-tools.db");
 foreach (var file in new[] { database, database + "-wal", database + "-shm" })
 {
