@@ -35,7 +35,30 @@ public class SampleProgramTests
         Assert.Contains("[FIRE] tool.destructive (BusinessRule)", output, StringComparison.Ordinal);
     }
 
-    private static string RunSample(string assemblyName)
+    [Fact]
+    public void The_agent_tools_sample_gates_each_call_on_its_arguments()
+    {
+        using var folder = new TempFolder();
+        var output = RunSample("Hitl.Policy.Samples.AgentTools", folder.Path);
+
+        Assert.Matches(@"model\s+calls lookup_order, restart_service, delete_account", output);
+        Assert.Matches(@"tool\s+lookup_order ran: A-1001", output);
+        Assert.Matches(@"inbox\s+restart_service waits for review: tier support, 1 approval, within 10 min\s+jules\s+approves restart_service \(runbook-step\)\s+tool\s+restart_service ran: billing service restarted in production", output);
+        Assert.DoesNotContain("delete_account ran", output, StringComparison.Ordinal);
+        Assert.Matches(@"model\s+reads for delete_account: The call of 'delete_account' was not run: the policy does not allow it", output);
+        Assert.Matches(@"agent\s+.*I\s+could\s+not\s+delete\s+your\s+account:\s+the\s+policy\s+does\s+not\s+allow\s+it\s+\(policy-block\)", output);
+        Assert.Matches(@"tool\s+issue_refund ran: 40\.00 EUR refunded for A-1001", output);
+
+        Assert.Matches(@"lookup_order\s+call-1\s+auto-execute\s+ran\r?\n", output);
+        Assert.Matches(@"restart_service\s+call-2\s+review\s+waited, then ran \(approved by jules\)", output);
+        Assert.Matches(@"delete_account\s+call-3\s+block\s+refused: policy-block", output);
+        Assert.Matches(@"issue_refund\s+call-4\s+auto-execute\s+ran\r?\n", output);
+        Assert.Contains("issue_refund routes on its amount: 40 -> auto-execute, 400 -> review (1 support), 4000 -> escalate (2 managers)", output, StringComparison.Ordinal);
+        Assert.Contains("conversation support-7: 8 of 8 records carry it and their tool-call id", output, StringComparison.Ordinal);
+        Assert.Contains("audit chain verified: 8 records", output, StringComparison.Ordinal);
+    }
+
+    private static string RunSample(string assemblyName, params string[] args)
     {
         var entry = Assembly.Load(assemblyName).EntryPoint!;
         var previous = Console.Out;
@@ -43,7 +66,7 @@ public class SampleProgramTests
         Console.SetOut(output);
         try
         {
-            entry.Invoke(null, entry.GetParameters().Length == 0 ? null : [Array.Empty<string>()]);
+            entry.Invoke(null, entry.GetParameters().Length == 0 ? null : [args]);
         }
         finally
         {
