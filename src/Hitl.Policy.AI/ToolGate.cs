@@ -219,7 +219,7 @@ public sealed class ToolGate
         if (result.Disposition == GateDisposition.Blocked)
         {
             return new Opened(result.CaseId, result, Refusal(function.Name, callId, result.CaseId, "policy-block", null,
-                $"the policy does not allow it (rule '{result.Decision.DecidedBy}')"));
+                Disallowed(result.Decision.DecidedBy, result.Decision.ActionType)));
         }
 
         return new Opened(result.CaseId, result, null);
@@ -399,13 +399,19 @@ public sealed class ToolGate
         {
             CaseState.Rejected => ("rejected", $"a reviewer rejected it ({outcome?.ReasonCode})"),
             CaseState.Blocked when outcome?.ReasonCode == "deadline-passed" => ("timed-out", "no reviewer decided it before its deadline, so it falls back to blocked"),
-            CaseState.Blocked when outcome?.ReasonCode == "policy-block" => ("policy-block", $"the policy does not allow it (rule '{outcome.DecidedBy}')"),
+            CaseState.Blocked when outcome?.ReasonCode == "policy-block" => ("policy-block", Disallowed(outcome.DecidedBy, view.ActionType)),
             CaseState.Blocked => ("policy-block", $"it was blocked ({outcome?.ReasonCode})"),
             CaseState.Overridden or CaseState.Reversed => ("overridden", $"a reviewer stopped it ({outcome?.ReasonCode})"),
             _ => ("not-decided", $"its case is {view.State.ToString().ToLowerInvariant()}"),
         };
         return Refusal(tool, callId, view.CaseId, code, reason, why);
     }
+
+    /// <summary>Why the policy blocks: the rule that did, or the action type when a policy-wide setting did (its names start with <c>hitl:</c>).</summary>
+    private static string Disallowed(string? decidedBy, string? actionType) =>
+        decidedBy is null || decidedBy.StartsWith("hitl:", StringComparison.Ordinal)
+            ? $"the policy does not allow '{actionType}' calls"
+            : $"the policy does not allow it (rule '{decidedBy}')";
 
     internal static ToolCallRefusal NotRecorded(string tool, string? callId, string? caseId, ReviewException ex) =>
         Refusal(tool, callId, caseId, "not-recorded", null,

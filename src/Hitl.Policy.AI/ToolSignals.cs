@@ -14,8 +14,9 @@ namespace Hitl.Policy.AI;
 /// <code>
 /// var signals = new ToolSignals()
 ///     .Tool("search_orders", t => t.ActionType("orders.search").Reversibility(Reversibility.Reversible))
-///     .Tool("issue_refund", t => t.ActionType("refund.issue").Amount("amount").Text("refund.reason", "reason"));
-/// var policy = signals.Compile(PolicyJson.Load("agent-tools.json"));
+///     .Tool("issue_refund", t => t.ActionType("refund.issue").Amount("amount"))
+///     .Tool("restart_service", t => t.ActionType("service.restart").Text("service.environment", "environment"));
+/// var policy = signals.Compile(PolicyJson.Load("agent-tools.json")); // throws, listing every field the tools cannot supply
 /// </code>
 /// </example>
 public sealed class ToolSignals

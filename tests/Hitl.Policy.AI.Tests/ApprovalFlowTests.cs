@@ -59,7 +59,7 @@ public sealed class ApprovalFlowTests
         Assert.Equal(["issue_refund", "lookup_order"], agent.Runs.Select(r => r.Tool).Order());
         Assert.Empty(agent.RunsOf("delete_account"));
         Assert.Contains("c-delete: Tool call invocation was rejected", second.Text, StringComparison.Ordinal);
-        Assert.Contains("policy does not allow it", second.Text, StringComparison.Ordinal);
+        Assert.Contains("the policy does not allow 'account.delete' calls", second.Text, StringComparison.Ordinal);
         var caseId = ToolGate.CaseIdOf(request.ToolCall)!;
         var approved = (await agent.TrailAsync()).Single(r => r.Entry.CaseId == caseId && r.Entry.Act == ActKind.Approved).Entry;
         Assert.Equal("jules", approved.Actor);

@@ -67,6 +67,24 @@ public sealed class ApiTests : IDisposable
     }
 
     [Fact]
+    public async Task A_tool_call_case_shows_the_conversation_and_the_tool_call_it_came_from()
+    {
+        var ids = new Dictionary<string, string> { [CaseCorrelation.ConversationId] = "conv-<b>7</b>", [CaseCorrelation.ToolCallId] = "call_1" };
+        var id = await _app.OpenAsync(InboxApp.Refund(100), Payload, correlation: ids);
+        using var jules = await _app.SignInAsync(DemoPeople.Junior);
+
+        using var doc = await JsonAsync(jules, $"/review/api/cases/{id}");
+        var page = await InboxApp.PageAsync(jules, $"/review/cases/{id}");
+
+        var correlation = doc.RootElement.GetProperty("correlation");
+        Assert.Equal("conv-<b>7</b>", correlation.GetProperty(CaseCorrelation.ConversationId).GetString());
+        Assert.Equal("call_1", correlation.GetProperty(CaseCorrelation.ToolCallId).GetString());
+        var shown = page.QuerySelectorAll("dt").Single(dt => dt.TextContent == "Correlation").NextElementSibling!;
+        Assert.Equal("conversationId conv-<b>7</b>, toolCallId call_1", shown.TextContent); // as text: the markup stays inert
+        Assert.Empty(shown.QuerySelectorAll("b"));
+    }
+
+    [Fact]
     public async Task An_act_goes_through_the_gate_and_a_refusal_is_a_problem_with_the_gate_s_code()
     {
         var id = await _app.OpenAsync(InboxApp.Refund(100), Payload);

@@ -213,6 +213,7 @@ internal static class InboxApi
             aiNotice = ticket?.AiNotice ?? ReviewTicket.AiGeneratedNotice,
             actionType = c.ActionType,
             summary = c.Summary,
+            correlation = c.Correlation,
             route = c.Route,
             requiredTier = c.RequiredTier,
             requiredApprovals = c.RequiredApprovals,

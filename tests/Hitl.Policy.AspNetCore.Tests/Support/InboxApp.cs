@@ -71,7 +71,8 @@ public sealed class InboxApp : WebApplicationFactory<Program>
     }
 
     /// <summary>Opens a case for the tests through the gate (the policy routes it), returns its id.</summary>
-    public async Task<string> OpenAsync(Signals signals, string payload, string summary = "A test case", string? requester = "support-bot", string? subject = "zoe")
+    public async Task<string> OpenAsync(Signals signals, string payload, string summary = "A test case", string? requester = "support-bot", string? subject = "zoe",
+        IReadOnlyDictionary<string, string>? correlation = null)
     {
         var id = $"{signals.ActionType}-test-{Guid.NewGuid():n}";
         var result = await Gate.SubmitAsync(new GateRequest<Signals>
@@ -84,6 +85,7 @@ public sealed class InboxApp : WebApplicationFactory<Program>
             Subject = subject,
             Summary = summary,
             Confidence = signals.Confidence,
+            Correlation = correlation,
         });
         return result.CaseId;
     }
