@@ -45,7 +45,7 @@ public class SampleProgramTests
         Assert.Matches(@"tool\s+lookup_order ran: A-1001", output);
         Assert.Matches(@"inbox\s+restart_service waits for review: tier support, 1 approval, within 10 min\s+jules\s+approves restart_service \(runbook-step\)\s+tool\s+restart_service ran: billing service restarted in production", output);
         Assert.DoesNotContain("delete_account ran", output, StringComparison.Ordinal);
-        Assert.Matches(@"model\s+reads for delete_account: The call of 'delete_account' was not run: the policy does not allow 'account.delete' calls", output);
+        Assert.Matches(@"model\s+reads for delete_account: The call of 'delete_account' was not run: the policy does not allow\s+'account.delete' calls", output);
         Assert.Matches(@"agent\s+.*I\s+could\s+not\s+delete\s+your\s+account:\s+the\s+policy\s+does\s+not\s+allow\s+it\s+\(policy-block\)", output);
         Assert.Matches(@"tool\s+issue_refund ran: 40\.00 EUR refunded for A-1001", output);
 
