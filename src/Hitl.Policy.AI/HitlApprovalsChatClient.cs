@@ -34,6 +34,10 @@ public sealed class HitlApprovalsChatClient : DelegatingChatClient
         ArgumentNullException.ThrowIfNull(tools);
         _tools = tools;
         _options = options ?? new HitlApprovalsOptions();
+        if (_options.ReviewerFrom is null)
+        {
+            throw new ArgumentException("HitlApprovalsOptions.ReviewerFrom is null; leave it at its default (the reviewer id CreateHitlResponse puts in the answer) or give a function.", nameof(options));
+        }
     }
 
     /// <inheritdoc/>
