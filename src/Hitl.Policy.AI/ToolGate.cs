@@ -288,7 +288,7 @@ public sealed class ToolGate
         }
     }
 
-    /// <summary>Waits for the case to change; false when the wait limit passed or the kill switch engaged first.</summary>
+    /// <summary>Waits for the case to change or the kill switch to engage (true: read the case again); false when the wait limit passed first.</summary>
     private async ValueTask<bool> WaitAsync(string caseId, string? actionType, DateTimeOffset? giveUpAt, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
