@@ -89,21 +89,11 @@ public static class HitlApprovals
         return response;
     }
 
-    internal static string? ReviewerIdOf(ToolApprovalResponseContent response) => Text(response, ReviewerIdProperty);
+    internal static string? ReviewerIdOf(ToolApprovalResponseContent response) => ToolGate.TextProperty(response, ReviewerIdProperty);
 
-    internal static string? ReasonCodeOf(ToolApprovalResponseContent response) => Text(response, ReasonCodeProperty);
+    internal static string? ReasonCodeOf(ToolApprovalResponseContent response) => ToolGate.TextProperty(response, ReasonCodeProperty);
 
-    internal static string? EditedArgumentsOf(ToolApprovalResponseContent response) => Text(response, EditedArgumentsProperty);
-
-    private static string? Text(AIContent content, string key) =>
-        content.AdditionalProperties?.TryGetValue(key, out var value) is true
-            ? value switch
-            {
-                string s => s,
-                JsonElement { ValueKind: JsonValueKind.String } e => e.GetString(),
-                _ => null,
-            }
-            : null;
+    internal static string? EditedArgumentsOf(ToolApprovalResponseContent response) => ToolGate.TextProperty(response, EditedArgumentsProperty);
 }
 
 /// <summary>Where <see cref="HitlApprovalsChatClient"/> finds who answered an approval request.</summary>

@@ -328,8 +328,11 @@ public sealed class ToolGate
         }
     }
 
-    internal static string? CaseIdOf(AIContent? content) =>
-        content?.AdditionalProperties?.TryGetValue(CaseIdProperty, out var value) is true
+    internal static string? CaseIdOf(AIContent? content) => TextProperty(content, CaseIdProperty);
+
+    /// <summary>A text in a content's additional properties: a string, or a JSON string once the content went through JSON.</summary>
+    internal static string? TextProperty(AIContent? content, string key) =>
+        content?.AdditionalProperties?.TryGetValue(key, out var value) is true
             ? value switch
             {
                 string s => s,

@@ -130,7 +130,8 @@ internal static class AuditEntryRules
         }
     }
 
-    private static bool IsWellFormed(string value, out int index)
+    /// <summary>Whether the text has no unpaired surrogate (JSON could not carry one faithfully); the index of the first one.</summary>
+    internal static bool IsWellFormed(string value, out int index)
     {
         for (index = 0; index < value.Length; index++)
         {

@@ -44,7 +44,7 @@ public static class CaseCorrelation
                 throw Invalid(caseId, $"has the key '{Shorten(key)}'; a key is 1 to {MaxKeyLength} letters, digits, '.', '-' or '_'.");
             }
 
-            if (value is null || value.Length > MaxValueLength || value.Any(char.IsControl) || !IsWellFormed(value))
+            if (value is null || value.Length > MaxValueLength || value.Any(char.IsControl) || !Audit.AuditEntryRules.IsWellFormed(value, out _))
             {
                 throw Invalid(caseId, $"['{key}'] is {(value is null ? "null" : $"'{Shorten(value)}' ({value.Length} characters)")}; a value is at most {MaxValueLength} characters of well-formed text without control characters.");
             }
@@ -56,23 +56,6 @@ public static class CaseCorrelation
     }
 
     private static bool IsKeyChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_';
-
-    private static bool IsWellFormed(string value)
-    {
-        for (var i = 0; i < value.Length; i++)
-        {
-            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(value[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 
     private static string Shorten(string? text) => text is null ? "" : text.Length <= 40 ? text : text[..40] + "…";
 
