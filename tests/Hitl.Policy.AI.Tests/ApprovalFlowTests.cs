@@ -73,13 +73,8 @@ public sealed class ApprovalFlowTests
     public async Task An_edit_in_the_answer_runs_the_edited_arguments()
     {
         using var agent = new AgentTools();
-        var model = new ScriptedModel(Batch(("c-1", "issue_refund", new { orderId = "A-1", amount = 400.0, reason = "damaged" })));
-        using var client = agent.WithApprovals(model);
-        List<ChatMessage> messages = [new(ChatRole.User, "refund A-1")];
-        var first = await client.GetResponseAsync(messages, agent.Options());
-        var request = Assert.Single(HitlApprovals.AwaitingPerson(first));
-
-        messages.AddRange(first.Messages);
+        using var asked = await AskAboutRefundAsync(agent, 400.0);
+        var (client, messages, request) = asked;
         messages.Add(new ChatMessage(ChatRole.User, [request.CreateHitlResponse(true, "jules", reasonCode: "partial-refund",
             editedArguments: new Dictionary<string, object?> { ["orderId"] = "A-1", ["amount"] = 120.0, ["reason"] = "lid only" })]));
         await client.GetResponseAsync(messages, agent.Options());
@@ -93,13 +88,8 @@ public sealed class ApprovalFlowTests
     public async Task A_rejection_in_the_answer_is_recorded_and_never_runs()
     {
         using var agent = new AgentTools();
-        var model = new ScriptedModel(Batch(("c-1", "issue_refund", new { orderId = "A-1", amount = 400.0, reason = "damaged" })));
-        using var client = agent.WithApprovals(model);
-        List<ChatMessage> messages = [new(ChatRole.User, "refund A-1")];
-        var first = await client.GetResponseAsync(messages, agent.Options());
-        var request = Assert.Single(HitlApprovals.AwaitingPerson(first));
-
-        messages.AddRange(first.Messages);
+        using var asked = await AskAboutRefundAsync(agent, 400.0);
+        var (client, messages, request) = asked;
         messages.Add(new ChatMessage(ChatRole.User, [request.CreateHitlResponse(false, "jules", "Refund only after the return arrives.")]));
         var second = await client.GetResponseAsync(messages, agent.Options());
 
@@ -113,13 +103,8 @@ public sealed class ApprovalFlowTests
     public async Task An_answer_that_names_no_reviewer_is_refused_and_nothing_runs()
     {
         using var agent = new AgentTools();
-        var model = new ScriptedModel(Batch(("c-1", "issue_refund", new { orderId = "A-1", amount = 400.0, reason = "damaged" })));
-        using var client = agent.WithApprovals(model);
-        List<ChatMessage> messages = [new(ChatRole.User, "refund A-1")];
-        var first = await client.GetResponseAsync(messages, agent.Options());
-        var request = Assert.Single(HitlApprovals.AwaitingPerson(first));
-
-        messages.AddRange(first.Messages);
+        using var asked = await AskAboutRefundAsync(agent, 400.0);
+        var (client, messages, request) = asked;
         messages.Add(new ChatMessage(ChatRole.User, [request.CreateResponse(true)]));
         var refused = await Assert.ThrowsAsync<ReviewException>(() => client.GetResponseAsync(messages, agent.Options()));
 
@@ -135,13 +120,8 @@ public sealed class ApprovalFlowTests
     {
         using var agent = new AgentTools(configure: o => o.RequesterFrom = _ => "ana");
         ((InMemoryReviewerDirectory)agent.Gate.Reviewers).Add(Reviewer.Create("ana", "manager", "reviewer"));
-        var model = new ScriptedModel(Batch(("c-1", "issue_refund", new { orderId = "A-1", amount = 400.0, reason = "damaged" })));
-        using var client = agent.WithApprovals(model);
-        List<ChatMessage> messages = [new(ChatRole.User, "refund A-1")];
-        var first = await client.GetResponseAsync(messages, agent.Options());
-        var request = Assert.Single(HitlApprovals.AwaitingPerson(first));
-
-        messages.AddRange(first.Messages);
+        using var asked = await AskAboutRefundAsync(agent, 400.0);
+        var (client, messages, request) = asked;
         messages.Add(new ChatMessage(ChatRole.User, [request.CreateHitlResponse(true, reviewer)]));
         var refused = await Assert.ThrowsAsync<ReviewException>(() => client.GetResponseAsync(messages, agent.Options()));
 
@@ -183,16 +163,12 @@ public sealed class ApprovalFlowTests
     public async Task Two_managers_answer_a_call_that_needs_two_approvals()
     {
         using var agent = new AgentTools();
-        var model = new ScriptedModel(Batch(("c-1", "issue_refund", new { orderId = "A-1", amount = 2500.0, reason = "damaged" })));
-        using var client = agent.WithApprovals(model);
-        List<ChatMessage> messages = [new(ChatRole.User, "refund A-1")];
-        var first = await client.GetResponseAsync(messages, agent.Options());
-        var request = Assert.Single(HitlApprovals.AwaitingPerson(first));
+        using var asked = await AskAboutRefundAsync(agent, 2500.0);
+        var (client, messages, request) = asked;
         Assert.Equal(2, request.AdditionalProperties![HitlApprovals.RequiredApprovalsProperty]);
         var caseId = ToolGate.CaseIdOf(request.ToolCall)!;
 
         // The second manager approves in the inbox while the call waits for it.
-        messages.AddRange(first.Messages);
         messages.Add(new ChatMessage(ChatRole.User, [request.CreateHitlResponse(true, "sam")]));
         var second = client.GetResponseAsync(messages, agent.Options());
         await WaitUntil(async () => (await agent.Gate.GetCaseAsync(caseId))!.Approvers.Count == 1);
@@ -202,5 +178,21 @@ public sealed class ApprovalFlowTests
 
         Assert.Single(agent.Runs);
         Assert.Equal(["sam", "mia"], (await agent.TrailAsync()).Where(r => r.Entry.Act == ActKind.Approved).Select(r => r.Entry.Actor));
+    }
+
+    /// <summary>Asks the agent for a refund the policy sends to review: the client, the history with the first response in it, and the one request that waits for a person.</summary>
+    private static async Task<Asked> AskAboutRefundAsync(AgentTools agent, double amount)
+    {
+        var model = new ScriptedModel(Batch(("c-1", "issue_refund", new { orderId = "A-1", amount, reason = "damaged" })));
+        var client = agent.WithApprovals(model);
+        List<ChatMessage> messages = [new(ChatRole.User, "refund A-1")];
+        var first = await client.GetResponseAsync(messages, agent.Options());
+        messages.AddRange(first.Messages);
+        return new Asked(client, messages, Assert.Single(HitlApprovals.AwaitingPerson(first)));
+    }
+
+    private sealed record Asked(IChatClient Client, List<ChatMessage> Messages, ToolApprovalRequestContent Request) : IDisposable
+    {
+        public void Dispose() => Client.Dispose();
     }
 }
