@@ -42,12 +42,14 @@ builder.Services.AddHitlPolicy(o => o.PolicyPath = Path.Combine(AppContext.BaseD
         };
     });
 builder.Services.AddHitlInbox(o => o.Title = "Reviewer inbox (sample)");
+builder.Services.AddHealthChecks().AddHitlChecks();
 
 var app = builder.Build();
 app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapGet("/", () => Results.Redirect("/signin"));
+app.MapHealthChecks("/health");
 SignInPage.Map(app);
 app.MapHitlInbox("/review").RequireAuthorization();
 app.MapHitlContest("/contest").RequireAuthorization();

@@ -146,11 +146,15 @@ public static class HitlPolicyServiceCollectionExtensions
         {
             services.AddSingleton(sp => Activate(sp, null, optionsName, schema, state));
             services.AddSingleton<IEscalationPolicy<TContext>>(sp => sp.GetRequiredService<ReloadablePolicy<TContext>>());
+            services.AddSingleton(sp => new HitlPolicyStatus(typeof(TContext), null,
+                () => sp.GetRequiredService<ReloadablePolicy<TContext>>(), () => sp.GetService<ReviewGate<TContext>>()?.Cases));
         }
         else
         {
             services.AddKeyedSingleton(name, (sp, _) => Activate(sp, name, optionsName, schema, state));
             services.AddKeyedSingleton<IEscalationPolicy<TContext>>(name, (sp, key) => sp.GetRequiredKeyedService<ReloadablePolicy<TContext>>(key));
+            services.AddSingleton(sp => new HitlPolicyStatus(typeof(TContext), name,
+                () => sp.GetRequiredKeyedService<ReloadablePolicy<TContext>>(name), () => sp.GetKeyedService<ReviewGate<TContext>>(name)?.Cases));
         }
 
         return new HitlPolicyBuilder<TContext>(services, name, optionsName, configuration);

@@ -25,6 +25,7 @@ internal sealed class PolicyReloader<TContext>(
                 var definition = PolicySource.Load(read(), out errors);
                 if (definition is not null && policy.TryReload(definition, schema(definition), out errors))
                 {
+                    policy.LastReload = new PolicyReload(time.GetUtcNow(), true, []);
                     Activated(policy.PolicyId, policy.PolicyVersion, policy.PolicyHash);
                     return;
                 }
@@ -36,6 +37,7 @@ internal sealed class PolicyReloader<TContext>(
                 errors = [new PolicyError(PolicyErrorCode.InvalidValue, JsonPath.Root, $"the reload failed: {ex.GetType().Name}: {ex.Message}")];
             }
 
+            policy.LastReload = new PolicyReload(time.GetUtcNow(), false, errors);
             HitlLog.PolicyReloadRejected(logger, policy.PolicyId, policy.PolicyVersion, errors.Count,
                 string.Concat(errors.Select(e => Environment.NewLine + "  " + e)));
         }
@@ -44,6 +46,8 @@ internal sealed class PolicyReloader<TContext>(
     /// <summary>Logs a failure around a reload (watching the file, an event of the watcher) as a rejected reload.</summary>
     public void Failed(string? path, Exception exception)
     {
+        policy.LastReload = new PolicyReload(time.GetUtcNow(), false,
+            [new PolicyError(PolicyErrorCode.InvalidValue, JsonPath.Root, $"watching policy file '{path}' failed: {exception.Message}")]);
         try
         {
             HitlLog.PolicyReloadRejected(logger, policy.PolicyId, policy.PolicyVersion, 1,

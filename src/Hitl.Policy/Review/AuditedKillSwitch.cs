@@ -54,7 +54,10 @@ public sealed class AuditedKillSwitch
     /// <param name="cancellationToken">Cancels the wait for the record.</param>
     /// <returns>The change.</returns>
     /// <exception cref="ReviewException">The actor is refused, or the record failed (the switch is on regardless).</exception>
-    public async ValueTask<KillSwitchChange> EngageAsync(string? actionType, string actor, string reason, CancellationToken cancellationToken = default)
+    public ValueTask<KillSwitchChange> EngageAsync(string? actionType, string actor, string reason, CancellationToken cancellationToken = default) =>
+        GateMetrics.TracedAsync("hitl.gate.engage_kill_switch", null, actor, () => EngageCoreAsync(actionType, actor, reason, cancellationToken));
+
+    private async ValueTask<KillSwitchChange> EngageCoreAsync(string? actionType, string actor, string reason, CancellationToken cancellationToken)
     {
         var person = await CheckAsync(actor, reason, cancellationToken).ConfigureAwait(false);
         var now = Inner.Time.GetUtcNow();
@@ -83,7 +86,10 @@ public sealed class AuditedKillSwitch
     /// <param name="cancellationToken">Cancels the wait for the record.</param>
     /// <returns>The change.</returns>
     /// <exception cref="ReviewException">The actor is refused, or the record failed (the switch stays on).</exception>
-    public async ValueTask<KillSwitchChange> ReleaseAsync(string? actionType, string actor, string reason, CancellationToken cancellationToken = default)
+    public ValueTask<KillSwitchChange> ReleaseAsync(string? actionType, string actor, string reason, CancellationToken cancellationToken = default) =>
+        GateMetrics.TracedAsync("hitl.gate.release_kill_switch", null, actor, () => ReleaseCoreAsync(actionType, actor, reason, cancellationToken));
+
+    private async ValueTask<KillSwitchChange> ReleaseCoreAsync(string? actionType, string actor, string reason, CancellationToken cancellationToken)
     {
         var person = await CheckAsync(actor, reason, cancellationToken).ConfigureAwait(false);
         var now = Inner.Time.GetUtcNow();

@@ -1,3 +1,4 @@
+using Hitl.Policy.DependencyInjection;
 using System.Collections.Concurrent;
 using Hitl.Policy.Definition;
 
@@ -9,7 +10,7 @@ namespace Hitl.Policy.Review;
 /// A reload that does not compile changes nothing.
 /// </summary>
 /// <typeparam name="TContext">The host's context type.</typeparam>
-public sealed class ReloadablePolicy<TContext> : IEscalationPolicy<TContext>, IDisposable
+public sealed class ReloadablePolicy<TContext> : IEscalationPolicy<TContext>, IPolicyState, IDisposable
 {
     private readonly Lock _reload = new();
     private readonly ConcurrentDictionary<(string Id, string Version), string> _hashes = new();
@@ -60,6 +61,12 @@ public sealed class ReloadablePolicy<TContext> : IEscalationPolicy<TContext>, ID
 
     /// <inheritdoc />
     public string PolicyVersion => _active.Policy.PolicyVersion;
+
+    /// <summary>
+    /// The last reload the DI registration ran (on a configuration or policy-file change), or <see langword="null"/>
+    /// when none has run; a rejected one says why the policy before it stays active.
+    /// </summary>
+    public PolicyReload? LastReload { get; internal set; }
 
     internal IDisposable? Subscription { get; set; }
 

@@ -17,7 +17,7 @@ public sealed partial class ReviewGate<TContext>
     /// <returns>The case after the act.</returns>
     /// <exception cref="ReviewException">The act is refused or could not be recorded; <see cref="ReviewException.Code"/> says why.</exception>
     public ValueTask<ReviewCaseView> ApproveAsync(HumanAct act, CancellationToken cancellationToken = default) =>
-        DecideAsync(act, null, cancellationToken);
+        GateMetrics.TracedAsync("hitl.gate.approve", act?.CaseId, act?.ActorId, () => DecideAsync(act!, null, cancellationToken));
 
     /// <summary>
     /// Edits the payload, then approves it. Both digests go on record. An edit that changes the payload voids earlier
@@ -28,7 +28,10 @@ public sealed partial class ReviewGate<TContext>
     /// <param name="cancellationToken">Cancels the act before it is recorded.</param>
     /// <returns>The case after the act.</returns>
     /// <exception cref="ReviewException">The act is refused or could not be recorded.</exception>
-    public ValueTask<ReviewCaseView> EditAndApproveAsync(HumanAct act, string editedPayload, CancellationToken cancellationToken = default)
+    public ValueTask<ReviewCaseView> EditAndApproveAsync(HumanAct act, string editedPayload, CancellationToken cancellationToken = default) =>
+        GateMetrics.TracedAsync("hitl.gate.edit_and_approve", act?.CaseId, act?.ActorId, () => EditAndApproveCoreAsync(act!, editedPayload, cancellationToken));
+
+    private ValueTask<ReviewCaseView> EditAndApproveCoreAsync(HumanAct act, string editedPayload, CancellationToken cancellationToken)
     {
         if (editedPayload is null)
         {
@@ -48,7 +51,10 @@ public sealed partial class ReviewGate<TContext>
     /// <param name="cancellationToken">Cancels the act before it is recorded.</param>
     /// <returns>The case after the act.</returns>
     /// <exception cref="ReviewException">The act is refused or could not be recorded.</exception>
-    public async ValueTask<ReviewCaseView> RejectAsync(HumanAct act, CancellationToken cancellationToken = default)
+    public ValueTask<ReviewCaseView> RejectAsync(HumanAct act, CancellationToken cancellationToken = default) =>
+        GateMetrics.TracedAsync("hitl.gate.reject", act?.CaseId, act?.ActorId, () => RejectCoreAsync(act!, cancellationToken));
+
+    private async ValueTask<ReviewCaseView> RejectCoreAsync(HumanAct act, CancellationToken cancellationToken = default)
     {
         CheckReason(act, requireText: true);
         var reviewer = await ResolveAsync(act, cancellationToken).ConfigureAwait(false);
@@ -74,7 +80,10 @@ public sealed partial class ReviewGate<TContext>
     /// <param name="cancellationToken">Cancels the act before it is recorded.</param>
     /// <returns>The case after the act.</returns>
     /// <exception cref="ReviewException">The act is refused (for example <see cref="ReviewErrorCode.NoHigherTier"/>) or could not be recorded.</exception>
-    public async ValueTask<ReviewCaseView> EscalateAsync(HumanAct act, CancellationToken cancellationToken = default)
+    public ValueTask<ReviewCaseView> EscalateAsync(HumanAct act, CancellationToken cancellationToken = default) =>
+        GateMetrics.TracedAsync("hitl.gate.escalate", act?.CaseId, act?.ActorId, () => EscalateCoreAsync(act!, cancellationToken));
+
+    private async ValueTask<ReviewCaseView> EscalateCoreAsync(HumanAct act, CancellationToken cancellationToken = default)
     {
         CheckReason(act, requireText: false);
         var reviewer = await ResolveAsync(act, cancellationToken).ConfigureAwait(false);
@@ -115,7 +124,10 @@ public sealed partial class ReviewGate<TContext>
     /// <param name="cancellationToken">Cancels the act before it is recorded.</param>
     /// <returns>The case after the act.</returns>
     /// <exception cref="ReviewException">The act is refused, could not be recorded, or the compensation failed.</exception>
-    public async ValueTask<ReviewCaseView> OverrideAsync(HumanAct act, CancellationToken cancellationToken = default)
+    public ValueTask<ReviewCaseView> OverrideAsync(HumanAct act, CancellationToken cancellationToken = default) =>
+        GateMetrics.TracedAsync("hitl.gate.override", act?.CaseId, act?.ActorId, () => OverrideCoreAsync(act!, cancellationToken));
+
+    private async ValueTask<ReviewCaseView> OverrideCoreAsync(HumanAct act, CancellationToken cancellationToken = default)
     {
         CheckReason(act, requireText: false);
         var reviewer = await ResolveAsync(act, cancellationToken).ConfigureAwait(false);
@@ -164,7 +176,10 @@ public sealed partial class ReviewGate<TContext>
     /// <param name="cancellationToken">Cancels the act before it is recorded.</param>
     /// <returns>The case after the act.</returns>
     /// <exception cref="ReviewException">The act is refused, could not be recorded, or the compensation failed.</exception>
-    public async ValueTask<ReviewCaseView> ReverseAsync(HumanAct act, CancellationToken cancellationToken = default)
+    public ValueTask<ReviewCaseView> ReverseAsync(HumanAct act, CancellationToken cancellationToken = default) =>
+        GateMetrics.TracedAsync("hitl.gate.reverse", act?.CaseId, act?.ActorId, () => ReverseCoreAsync(act!, cancellationToken));
+
+    private async ValueTask<ReviewCaseView> ReverseCoreAsync(HumanAct act, CancellationToken cancellationToken = default)
     {
         CheckReason(act, requireText: false);
         if (_compensation is null)
@@ -215,7 +230,10 @@ public sealed partial class ReviewGate<TContext>
     /// <param name="cancellationToken">Cancels the act before it is recorded.</param>
     /// <returns>The case after the act.</returns>
     /// <exception cref="ReviewException">The act is refused or could not be recorded.</exception>
-    public async ValueTask<ReviewCaseView> ContestAsync(HumanAct act, CancellationToken cancellationToken = default)
+    public ValueTask<ReviewCaseView> ContestAsync(HumanAct act, CancellationToken cancellationToken = default) =>
+        GateMetrics.TracedAsync("hitl.gate.contest", act?.CaseId, act?.ActorId, () => ContestCoreAsync(act!, cancellationToken));
+
+    private async ValueTask<ReviewCaseView> ContestCoreAsync(HumanAct act, CancellationToken cancellationToken = default)
     {
         CheckReason(act, requireText: false);
         var subject = (await LoadAsync(act.CaseId, act.ActorId, cancellationToken).ConfigureAwait(false)).Subject;
@@ -297,7 +315,10 @@ public sealed partial class ReviewGate<TContext>
     /// <param name="cancellationToken">Cancels the act before it is recorded.</param>
     /// <returns>The case after the act.</returns>
     /// <exception cref="ReviewException">The act is refused or could not be recorded.</exception>
-    public async ValueTask<ReviewCaseView> RecordAuditAsync(HumanAct act, bool passed, CancellationToken cancellationToken = default)
+    public ValueTask<ReviewCaseView> RecordAuditAsync(HumanAct act, bool passed, CancellationToken cancellationToken = default) =>
+        GateMetrics.TracedAsync("hitl.gate.record_audit", act?.CaseId, act?.ActorId, () => RecordAuditCoreAsync(act!, passed, cancellationToken));
+
+    private async ValueTask<ReviewCaseView> RecordAuditCoreAsync(HumanAct act, bool passed, CancellationToken cancellationToken = default)
     {
         CheckReason(act, requireText: false);
         var reviewer = await ResolveAsync(act, cancellationToken).ConfigureAwait(false);
@@ -423,7 +444,7 @@ public sealed partial class ReviewGate<TContext>
                     $"The compensation hook failed for case '{c.Id}' and the case changed before the correction could be recorded; record {record.Sequence} stands uncorrected: {ex.Message}", conflict);
             }
 
-            _metrics.Refusal(nameof(ReviewErrorCode.CompensationFailed));
+            _metrics.Refusal(ReviewErrorCode.CompensationFailed);
             throw new ReviewException(ReviewErrorCode.CompensationFailed, c.Id, actor,
                 $"The compensation hook failed for case '{c.Id}'; the case stays {before.State} and record {record.Sequence} is superseded by a correction: {ex.Message}", ex);
         }
@@ -440,7 +461,7 @@ public sealed partial class ReviewGate<TContext>
     private void Recorded(ReviewCase c, ActKind act, string actor, string? reasonCode)
     {
         var name = act.ToString();
-        _metrics.Act(name, c.ActionType);
+        _metrics.Act(act, c.ActionType);
         HitlLog.ActRecorded(_logger, c.Id, name, actor, reasonCode);
     }
 

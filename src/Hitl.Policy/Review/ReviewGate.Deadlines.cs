@@ -19,7 +19,8 @@ public sealed partial class ReviewGate<TContext>
     /// <param name="cancellationToken">Cancels the sweep between cases.</param>
     /// <returns>How many cases fell back.</returns>
     /// <remarks>Several gates may sweep one store at once: each passed deadline is applied once (the case's version decides).</remarks>
-    public ValueTask<int> SweepAsync(CancellationToken cancellationToken = default) => SweepDueAsync(_time.GetUtcNow(), null, cancellationToken);
+    public ValueTask<int> SweepAsync(CancellationToken cancellationToken = default) =>
+        GateMetrics.TracedAsync("hitl.gate.sweep", null, SystemActor, () => SweepDueAsync(_time.GetUtcNow(), null, cancellationToken));
 
     /// <summary>
     /// The sweep of the cases due by <paramref name="now"/>; the start-up sweep passes the time the gate started as both,
@@ -66,14 +67,18 @@ public sealed partial class ReviewGate<TContext>
         do
         {
             CasePage page;
-            try
+            using (var scope = _metrics.Store("query", null))
             {
-                page = await _store.QueryAsync(query with { After = after }, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not (OperationCanceledException or ArgumentException))
-            {
-                HitlLog.SweepFailed(_logger, ex, "(query)");
-                yield break;
+                try
+                {
+                    page = await _store.QueryAsync(query with { After = after }, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not (OperationCanceledException or ArgumentException))
+                {
+                    scope.Fail(ex);
+                    HitlLog.SweepFailed(_logger, ex, "(query)");
+                    yield break;
+                }
             }
 
             foreach (var c in page.Cases)

@@ -1,4 +1,5 @@
 using Hitl.Policy.Audit;
+using Hitl.Policy.Telemetry;
 
 namespace Hitl.Policy.Review;
 
@@ -18,7 +19,10 @@ public sealed partial class ReviewGate<TContext>
     /// The act is refused (the suggestion is not withheld: <see cref="ReviewErrorCode.InvalidState"/>; or as for an approval) or
     /// could not be recorded.
     /// </exception>
-    public async ValueTask<ReviewCaseView> RecordIndependentDecisionAsync(HumanAct act, string decision, CancellationToken cancellationToken = default)
+    public ValueTask<ReviewCaseView> RecordIndependentDecisionAsync(HumanAct act, string decision, CancellationToken cancellationToken = default) =>
+        GateMetrics.TracedAsync("hitl.gate.record_independent_decision", act?.CaseId, act?.ActorId, () => RecordIndependentDecisionCoreAsync(act!, decision, cancellationToken));
+
+    private async ValueTask<ReviewCaseView> RecordIndependentDecisionCoreAsync(HumanAct act, string decision, CancellationToken cancellationToken = default)
     {
         CheckReason(act, requireText: false);
         if (string.IsNullOrWhiteSpace(decision))
@@ -60,7 +64,10 @@ public sealed partial class ReviewGate<TContext>
     /// No independent decision of this reviewer is on record (<see cref="ReviewErrorCode.IndependentDecisionRequired"/>), or the
     /// act is refused as an approval would be, or could not be recorded.
     /// </exception>
-    public async ValueTask<string> RevealSuggestionAsync(HumanAct act, CancellationToken cancellationToken = default)
+    public ValueTask<string> RevealSuggestionAsync(HumanAct act, CancellationToken cancellationToken = default) =>
+        GateMetrics.TracedAsync("hitl.gate.reveal_suggestion", act?.CaseId, act?.ActorId, () => RevealSuggestionCoreAsync(act!, cancellationToken));
+
+    private async ValueTask<string> RevealSuggestionCoreAsync(HumanAct act, CancellationToken cancellationToken = default)
     {
         CheckReason(act, requireText: false);
         var reviewer = await ResolveAsync(act, cancellationToken).ConfigureAwait(false);

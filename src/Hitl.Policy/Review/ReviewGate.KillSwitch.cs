@@ -13,7 +13,8 @@ public sealed partial class ReviewGate<TContext>
     /// </summary>
     /// <param name="cancellationToken">Cancels between cases.</param>
     /// <returns>How many cases were released.</returns>
-    public ValueTask<int> ReleaseHeldAsync(CancellationToken cancellationToken = default) => ReleaseHeldDueAsync(null, cancellationToken);
+    public ValueTask<int> ReleaseHeldAsync(CancellationToken cancellationToken = default) =>
+        GateMetrics.TracedAsync("hitl.gate.release_held", null, SystemActor, () => ReleaseHeldDueAsync(null, cancellationToken));
 
     private async ValueTask<int> ReleaseHeldDueAsync(DateTimeOffset? openedBefore, CancellationToken cancellationToken)
     {

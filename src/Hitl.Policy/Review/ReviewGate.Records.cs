@@ -1,4 +1,5 @@
 using Hitl.Policy.Audit;
+using Hitl.Policy.Telemetry;
 
 namespace Hitl.Policy.Review;
 
@@ -21,7 +22,10 @@ public sealed partial class ReviewGate<TContext>
     /// No such case (<see cref="ReviewErrorCode.CaseNotFound"/>); the gate did not say to execute it, or it was reported
     /// already (<see cref="ReviewErrorCode.NotExecutable"/>); the record could not be written (<see cref="ReviewErrorCode.AuditAppendFailed"/>).
     /// </exception>
-    public async ValueTask<ReviewCaseView> ReportExecutedAsync(string caseId, string? reference = null, DateTimeOffset? executedAt = null, CancellationToken cancellationToken = default)
+    public ValueTask<ReviewCaseView> ReportExecutedAsync(string caseId, string? reference = null, DateTimeOffset? executedAt = null, CancellationToken cancellationToken = default) =>
+        GateMetrics.TracedAsync("hitl.gate.report_executed", caseId, HostActor, () => ReportExecutedCoreAsync(caseId, reference, executedAt, cancellationToken));
+
+    private async ValueTask<ReviewCaseView> ReportExecutedCoreAsync(string caseId, string? reference = null, DateTimeOffset? executedAt = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(caseId);
         if (reference is { Length: > ExecutionReferenceLimit })
@@ -67,7 +71,10 @@ public sealed partial class ReviewGate<TContext>
     /// <param name="cancellationToken">Cancels the act before it is recorded.</param>
     /// <returns>The case after the act.</returns>
     /// <exception cref="ReviewException">The act is refused (unknown person, missing role, no such case) or could not be recorded.</exception>
-    public async ValueTask<ReviewCaseView> SetLegalHoldAsync(HumanAct act, bool hold, CancellationToken cancellationToken = default)
+    public ValueTask<ReviewCaseView> SetLegalHoldAsync(HumanAct act, bool hold, CancellationToken cancellationToken = default) =>
+        GateMetrics.TracedAsync("hitl.gate.set_legal_hold", act?.CaseId, act?.ActorId, () => SetLegalHoldCoreAsync(act!, hold, cancellationToken));
+
+    private async ValueTask<ReviewCaseView> SetLegalHoldCoreAsync(HumanAct act, bool hold, CancellationToken cancellationToken = default)
     {
         CheckReason(act, requireText: false);
         var role = _options.RecordsRole;

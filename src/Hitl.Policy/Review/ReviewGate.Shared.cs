@@ -31,7 +31,10 @@ public sealed partial class ReviewGate<TContext>
     /// <param name="cancellationToken">Cancels the claim.</param>
     /// <returns>The case, or <see langword="null"/> when none is waiting for this reviewer.</returns>
     /// <exception cref="ReviewException">The reviewer is unknown (<see cref="ReviewErrorCode.UnknownReviewer"/>), or the store cannot be reached (<see cref="ReviewErrorCode.StoreUnavailable"/>).</exception>
-    public async ValueTask<ReviewCaseView?> ClaimNextAsync(string reviewerId, CancellationToken cancellationToken = default)
+    public ValueTask<ReviewCaseView?> ClaimNextAsync(string reviewerId, CancellationToken cancellationToken = default) =>
+        GateMetrics.TracedAsync("hitl.gate.claim_next", null, reviewerId, () => ClaimNextCoreAsync(reviewerId, cancellationToken));
+
+    private async ValueTask<ReviewCaseView?> ClaimNextCoreAsync(string reviewerId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(reviewerId);
         var reviewer = await _reviewers.FindAsync(reviewerId, cancellationToken).ConfigureAwait(false)
@@ -45,6 +48,7 @@ public sealed partial class ReviewGate<TContext>
             Limit = 1,
         };
         IReadOnlyList<CaseRecord> next;
+        using var scope = _metrics.Store(_store is ICaseClaims ? "claim" : "query", null);
         try
         {
             next = _store is ICaseClaims claims
@@ -53,7 +57,8 @@ public sealed partial class ReviewGate<TContext>
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            _metrics.Refusal(nameof(ReviewErrorCode.StoreUnavailable));
+            scope.Fail(ex);
+            _metrics.Refusal(ReviewErrorCode.StoreUnavailable);
             throw new ReviewException(ReviewErrorCode.StoreUnavailable, null, reviewerId, $"The case store could not give '{reviewerId}' a case: {ex.Message}", ex);
         }
 
@@ -166,7 +171,7 @@ public sealed partial class ReviewGate<TContext>
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            _metrics.Refusal(nameof(ReviewErrorCode.StoreUnavailable));
+            _metrics.Refusal(ReviewErrorCode.StoreUnavailable);
             throw new ReviewException(ReviewErrorCode.StoreUnavailable, null, null,
                 $"The shared kill switch's state could not be read from the case store, so nothing was decided: {ex.Message}", ex);
         }
@@ -219,14 +224,18 @@ public sealed partial class ReviewGate<TContext>
         while (true)
         {
             IReadOnlyList<CaseRecord> page;
-            try
+            using (var scope = _metrics.Store("claim", null))
             {
-                page = await claims.ClaimAsync(new CaseClaim { Query = query, Claimant = _sweeper, Now = _time.GetUtcNow(), Lease = SweepLease }, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not (OperationCanceledException or ArgumentException))
-            {
-                HitlLog.SweepFailed(_logger, ex, "(claim)");
-                yield break;
+                try
+                {
+                    page = await claims.ClaimAsync(new CaseClaim { Query = query, Claimant = _sweeper, Now = _time.GetUtcNow(), Lease = SweepLease }, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not (OperationCanceledException or ArgumentException))
+                {
+                    scope.Fail(ex);
+                    HitlLog.SweepFailed(_logger, ex, "(claim)");
+                    yield break;
+                }
             }
 
             var fresh = 0;

@@ -17,13 +17,15 @@ public sealed partial class ReviewGate<TContext>
     {
         ArgumentNullException.ThrowIfNull(caseId);
         CaseRecord? record;
+        using var scope = _metrics.Store("get", caseId);
         try
         {
             record = await _store.GetAsync(caseId, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            _metrics.Refusal(nameof(ReviewErrorCode.StoreUnavailable));
+            scope.Fail(ex);
+            _metrics.Refusal(ReviewErrorCode.StoreUnavailable);
             throw new ReviewException(ReviewErrorCode.StoreUnavailable, caseId, actor,
                 $"The case store could not read case '{caseId}', so nothing was done: {ex.Message}", ex);
         }
@@ -41,8 +43,7 @@ public sealed partial class ReviewGate<TContext>
 
     private async ValueTask<IReadOnlyList<AuditRecord>> CommitAsync(ReviewCase c, bool purge, CancellationToken cancellationToken, params AuditEntry[] entries)
     {
-        using var activity = GateMetrics.ActivitySource.StartActivity("hitl.store.commit");
-        activity?.SetTag(HitlTelemetry.CaseIdTag, c.Id);
+        using var scope = _metrics.Store("commit", c.Id);
         CaseCommitResult result;
         var (history, omitted) = CaseEvent.Append(c.History, c.EarlierEventsOmitted, entries);
         try
@@ -58,8 +59,8 @@ public sealed partial class ReviewGate<TContext>
         {
             var act = entries.Length == 0 ? "change" : entries[0].Act.ToString();
             HitlLog.AuditAppendFailed(_logger, ex, act, c.Id);
-            _metrics.Refusal(nameof(ReviewErrorCode.AuditAppendFailed));
-            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.GetType().Name);
+            _metrics.Refusal(ReviewErrorCode.AuditAppendFailed);
+            scope.Fail(ex);
             throw new ReviewException(ReviewErrorCode.AuditAppendFailed, c.Id, entries.Length == 0 ? null : entries[0].Actor,
                 ex is CaseStoreException { MayHaveBeenWritten: true }
                     ? $"The case store lost the commit of the {act} act on case '{c.Id}' midway: it may or may not be on record. Do not act on it; read the case again ({nameof(GetCaseAsync)}) to see whether it took effect: {ex.Message}"

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using Hitl.Policy.Audit;
 using Hitl.Policy.Telemetry;
@@ -125,7 +126,10 @@ public sealed partial class ReviewGate<TContext> : IReviewGate, IDisposable
     /// (<see cref="ReviewErrorCode.ReviewSinkFailed"/>: the case stays pending), or the case id is taken
     /// (<see cref="ReviewErrorCode.InvalidState"/>).
     /// </exception>
-    public async ValueTask<GateResult> SubmitAsync(GateRequest<TContext> request, CancellationToken cancellationToken = default)
+    public ValueTask<GateResult> SubmitAsync(GateRequest<TContext> request, CancellationToken cancellationToken = default) =>
+        GateMetrics.TracedAsync("hitl.gate.submit", request?.CaseId, request?.Requester, () => SubmitCoreAsync(request!, cancellationToken));
+
+    private async ValueTask<GateResult> SubmitCoreAsync(GateRequest<TContext> request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(request.Payload);
@@ -145,10 +149,13 @@ public sealed partial class ReviewGate<TContext> : IReviewGate, IDisposable
                 "Nothing was recorded or run; route again, or leave GateRequest.Decision out.");
         }
 
-        using var activity = GateMetrics.ActivitySource.StartActivity("hitl.gate.submit");
-        activity?.SetTag(HitlTelemetry.CaseIdTag, caseId);
-        activity?.SetTag(HitlTelemetry.ActionTypeTag, decision.ActionType);
-        activity?.SetTag(HitlTelemetry.RouteTag, decision.Route.ToJsonName());
+        if (GateMetrics.Own(Activity.Current) is { } activity)
+        {
+            activity.SetTag(HitlTelemetry.CaseIdTag, caseId);
+            activity.SetTag(HitlTelemetry.ActionTypeTag, decision.ActionType);
+            activity.SetTag(HitlTelemetry.RouteTag, decision.Route.ToJsonName());
+        }
+
         var c = ReviewCase.From(new CaseRecord
         {
             Id = caseId,
@@ -392,7 +399,7 @@ public sealed partial class ReviewGate<TContext> : IReviewGate, IDisposable
 
     private ReviewException Refuse(ReviewErrorCode code, string? caseId, string? actor, string message)
     {
-        _metrics.Refusal(code.ToString());
+        _metrics.Refusal(code);
         HitlLog.ActRefused(_logger, caseId, actor, code.ToString());
         return new ReviewException(code, caseId, actor, message);
     }
@@ -545,7 +552,7 @@ public sealed partial class ReviewGate<TContext> : IReviewGate, IDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            _metrics.Refusal(nameof(ReviewErrorCode.ReviewSinkFailed));
+            _metrics.Refusal(ReviewErrorCode.ReviewSinkFailed);
             throw new ReviewException(ReviewErrorCode.ReviewSinkFailed, c.Id, null,
                 $"The review sink could not take the ticket of case '{c.Id}'; the case stays pending and is never executed without a review: {ex.Message}", ex);
         }
@@ -666,7 +673,7 @@ public sealed partial class ReviewGate<TContext> : IReviewGate, IDisposable
         };
         if (!atSubmit)
         {
-            _metrics.Latency(c.ActionType, state.ToString().ToLowerInvariant(), now - c.RoundOpenedAt);
+            _metrics.ReviewDuration(c.ActionType, state, now - c.RoundOpenedAt);
         }
     }
 }

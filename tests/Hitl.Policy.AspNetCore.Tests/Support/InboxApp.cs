@@ -28,6 +28,9 @@ public sealed class InboxApp : WebApplicationFactory<Program>
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
+    /// <summary>Services a test adds to the sample's own (OpenTelemetry, say); applied before the app is built.</summary>
+    public Action<IServiceCollection>? AddServices { get; init; }
+
     public string Database => Path.Combine(_folder, "inbox.db");
 
     public ReviewGate<Signals> Gate => Services.GetRequiredService<ReviewGate<Signals>>();
@@ -52,6 +55,7 @@ public sealed class InboxApp : WebApplicationFactory<Program>
         {
             services.AddSingleton<TimeProvider>(Time);
             services.AddDataProtection().UseEphemeralDataProtectionProvider();
+            AddServices?.Invoke(services);
             if (!_sweeps)
             {
                 services.PostConfigureAll<ReviewGateOptions>(o => o.SweepInterval = null);
