@@ -3,6 +3,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Hitl.Policy.Audit;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Hitl.Policy.Tests.Audit;
 
@@ -210,7 +211,7 @@ public sealed class JsonLinesAuditStoreTests : IDisposable
 
         var intactLength = new FileInfo(Trail).Length - torn.Length;
         var at = AuditSamples.Start.AddDays(1);
-        await using (var store = JsonLinesAuditStore.Open(Trail, new Hitl.Policy.Tests.Feedback.FixedClock(at)))
+        await using (var store = JsonLinesAuditStore.Open(Trail, new FakeTimeProvider(at)))
         {
             var refused = await Assert.ThrowsAsync<AuditStoreException>(async () => await store.AppendAsync(AuditSamples.Simple("x")));
             Assert.Contains("torn", refused.Message, StringComparison.Ordinal);

@@ -164,8 +164,8 @@ public sealed class CalibrationTests
         for (var i = 0; i < s.Count; i++)
         {
             var confidence = 0.5 + (0.5 * random.NextDouble());
-            trail.Decided("c" + i, "email.send", confidence, RouteLevel.Review, FixedClock.Start);
-            trail.Act("c" + i, ActKind.Approved, "ana", FixedClock.Start.AddMinutes(1));
+            trail.Decided("c" + i, "email.send", confidence, RouteLevel.Review, TrailWriter.Start);
+            trail.Act("c" + i, ActKind.Approved, "ana", TrailWriter.Start.AddMinutes(1));
         }
 
         var options = new CalibrationOptions { MinimumSample = s.Minimum };
@@ -227,10 +227,10 @@ public sealed class CalibrationTests
     public void A_confidence_outside_the_unit_interval_counts_as_not_recorded()
     {
         var trail = new TrailWriter();
-        trail.Decided("nan", "loan.approve", double.NaN, RouteLevel.Review, FixedClock.Start);
-        trail.Act("nan", ActKind.Approved, "ana", FixedClock.Start.AddMinutes(1));
-        trail.Decided("big", "loan.approve", 1.5, RouteLevel.Review, FixedClock.Start);
-        trail.Decided("ok", "loan.approve", 0.8, RouteLevel.Review, FixedClock.Start);
+        trail.Decided("nan", "loan.approve", double.NaN, RouteLevel.Review, TrailWriter.Start);
+        trail.Act("nan", ActKind.Approved, "ana", TrailWriter.Start.AddMinutes(1));
+        trail.Decided("big", "loan.approve", 1.5, RouteLevel.Review, TrailWriter.Start);
+        trail.Decided("ok", "loan.approve", 0.8, RouteLevel.Review, TrailWriter.Start);
         var loan = Calibrator.Calibrate(ObservedCases.Collect(trail.Records).Cases, PolicyJson.Parse(SyntheticWorld.LendingPolicy), Options).Actions.Single(a => a.ActionType == "loan.approve");
         Assert.Equal((3, 2, 1), (loan.Volume, loan.WithoutConfidence, loan.Bands.Sum(b => b.Volume)));
     }
