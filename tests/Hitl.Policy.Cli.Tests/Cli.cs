@@ -1,4 +1,5 @@
 using System.Reflection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Hitl.Policy.Cli.Tests;
 
@@ -28,7 +29,7 @@ internal static class Cli
     public static Result RunWithInput(string input, params string[] args) => RunCore(input, null, args);
 
     /// <summary>Runs with the clock at <paramref name="now"/> (what "time left" is measured against).</summary>
-    public static Result RunAt(DateTimeOffset now, params string[] args) => RunCore("", new FixedClock(now), args);
+    public static Result RunAt(DateTimeOffset now, params string[] args) => RunCore("", new FakeTimeProvider(now), args);
 
     private static Result RunCore(string input, TimeProvider? time, string[] args)
     {
@@ -38,11 +39,6 @@ internal static class Cli
         var io = new CommandIo(output, error, stdin);
         var exit = HitlApp.Run(args, time is null ? io : io with { Time = time });
         return new Result(exit, output.ToString(), error.ToString());
-    }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 
     public sealed record Result(int Exit, string Out, string Error)

@@ -2,6 +2,7 @@ using System.Globalization;
 using Hitl.Policy.Audit;
 using Hitl.Policy.Review;
 using Hitl.Policy.Sqlite.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Hitl.Policy.Sqlite.Tests;
 
@@ -49,7 +50,7 @@ public sealed class GateRestartTests : IDisposable
 
         // Two hours later (the reviews had an hour): the new process's gate applies the passed deadlines as it starts.
         await using var store = SqliteCaseStore.Open("Data Source=" + db);
-        using var gate = Gate(store, new ShiftedClock(TimeSpan.FromHours(2)));
+        using var gate = Gate(store, new FakeTimeProvider(DateTimeOffset.UtcNow + TimeSpan.FromHours(2)));
         await gate.Recovery;
         var open = await store.QueryAsync(new CaseQuery { States = [CaseState.Pending], Limit = 100 });
         Assert.Equal(opened.Order(StringComparer.Ordinal), open.Cases.Select(c => c.Id).Order(StringComparer.Ordinal));
@@ -203,10 +204,4 @@ public sealed class GateRestartTests : IDisposable
     private static GateRequest<Refund> Request(string id) => new() { Context = new Refund(2000), Payload = "refund 2000", CaseId = id, Requester = "rita", Subject = "carl" };
 
     private readonly record struct Refund(double Amount);
-
-    /// <summary>The system clock, some hours on: the new process starts after the deadlines passed.</summary>
-    private sealed class ShiftedClock(TimeSpan by) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + by;
-    }
 }

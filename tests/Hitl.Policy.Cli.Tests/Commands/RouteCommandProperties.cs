@@ -1,11 +1,10 @@
 using System.Text.Json;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace Hitl.Policy.Cli.Tests.Commands;
 
-// FsCheck reports to the console, which the sample program tests redirect for a while.
-[Collection(ConsoleWriters.Name)]
 public class RouteCommandProperties
 {
     private static readonly string[] Good = File.ReadAllLines(Cli.Data("operations.cases.jsonl"))
@@ -22,8 +21,13 @@ public class RouteCommandProperties
         "{\"reversibility\":\"sometimes\"}",
     ];
 
-    // A line of the generated file: 0 = blank, 1 = a good case, 2 = a bad one; Pick chooses which.
-    private sealed record Line(int Kind, int Pick)
+    /// <summary>What <c>hitl route</c> answers for each good line on its own.</summary>
+    private static readonly Dictionary<string, string?> Alone = Good.ToDictionary(
+        g => g,
+        g => JsonDocument.Parse(Cli.RunWithInput(g, "route", "-p", Cli.Operations, "-c", "-").OutLines.Single()).RootElement.GetProperty("route").GetString());
+
+    /// <summary>A line of the generated file: 0 = blank, 1 = a good case, 2 = a bad one; Pick chooses which.</summary>
+    public sealed record Line(int Kind, int Pick)
     {
         public string Text => Kind switch
         {
@@ -33,31 +37,31 @@ public class RouteCommandProperties
         };
     }
 
-    [Fact]
-    public void Every_non_blank_line_gets_exactly_one_answer_in_order_and_bad_lines_never_stop_the_run()
+    public static class Inputs
+    {
+        public static Arbitrary<Line[]> Files() =>
+            Gen.ListOf(Gen.Choose(0, 2).SelectMany(kind => Gen.Choose(0, 100).Select(pick => new Line(kind, pick)))).Select(l => l.ToArray()).ToArbitrary();
+    }
+
+    // Each run reads and compiles the policy: 300 keep it to a few seconds.
+    [Property(MaxTest = 300, Arbitrary = [typeof(Inputs)])]
+    public void Every_non_blank_line_gets_exactly_one_answer_in_order_and_bad_lines_never_stop_the_run(Line[] lines)
     {
         Assert.Equal(4, Good.Length);
-        var line = Gen.Choose(0, 2).SelectMany(kind => Gen.Choose(0, 100).Select(pick => new Line(kind, pick)));
-        var file = Gen.ListOf(line).Select(l => l.ToArray()).ToArbitrary();
-        var alone = Good.ToDictionary(g => g, g => JsonDocument.Parse(Cli.RunWithInput(g, "route", "-p", Cli.Operations, "-c", "-").OutLines.Single()).RootElement.GetProperty("route").GetString());
+        var result = Cli.RunWithInput(string.Join('\n', lines.Select(l => l.Text)), "route", "-p", Cli.Operations, "-c", "-");
 
-        Prop.ForAll(file, lines =>
+        var expected = lines.Select((l, i) => (Line: l, Number: i + 1)).Where(x => x.Line.Kind != 0).ToList();
+        var answers = result.OutLines.Select(o => JsonDocument.Parse(o).RootElement).ToList();
+        Assert.Equal(expected.Select(x => x.Number), answers.Select(a => a.GetProperty("line").GetInt32()));
+        foreach (var (x, answer) in expected.Zip(answers))
         {
-            var result = Cli.RunWithInput(string.Join('\n', lines.Select(l => l.Text)), "route", "-p", Cli.Operations, "-c", "-");
-
-            var expected = lines.Select((l, i) => (Line: l, Number: i + 1)).Where(x => x.Line.Kind != 0).ToList();
-            var answers = result.OutLines.Select(o => JsonDocument.Parse(o).RootElement).ToList();
-            Assert.Equal(expected.Select(x => x.Number), answers.Select(a => a.GetProperty("line").GetInt32()));
-            foreach (var (x, answer) in expected.Zip(answers))
+            Assert.Equal(x.Line.Kind == 2, answer.TryGetProperty("error", out _));
+            if (x.Line.Kind == 1)
             {
-                Assert.Equal(x.Line.Kind == 2, answer.TryGetProperty("error", out _));
-                if (x.Line.Kind == 1)
-                {
-                    Assert.Equal(alone[x.Line.Text], answer.GetProperty("route").GetString());
-                }
+                Assert.Equal(Alone[x.Line.Text], answer.GetProperty("route").GetString());
             }
+        }
 
-            Assert.Equal(expected.Any(x => x.Line.Kind == 2) ? ExitCodes.Failed : ExitCodes.Ok, result.Exit);
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(300)); // each run reads and compiles the policy: 300 keep it to a few seconds
+        Assert.Equal(expected.Any(x => x.Line.Kind == 2) ? ExitCodes.Failed : ExitCodes.Ok, result.Exit);
     }
 }

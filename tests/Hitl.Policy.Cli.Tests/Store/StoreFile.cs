@@ -3,6 +3,7 @@ using Hitl.Policy.Audit;
 using Hitl.Policy.Review;
 using Hitl.Policy.Sqlite;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Hitl.Policy.Cli.Tests.Store;
 
@@ -66,7 +67,7 @@ internal sealed class StoreFile
     /// <summary>Writes the store; with <paramref name="keyed"/> its trail is signed with key 'k1' (<see cref="Secret"/>).</summary>
     public static async Task<StoreFile> WriteAsync(string path, bool keyed = false)
     {
-        var clock = new Clock(Start);
+        var clock = new FakeTimeProvider(Start);
         var definition = Hitl.Policy.PolicyJson.Parse(PolicyJson);
         var killSwitch = new KillSwitch(clock);
         var policy = new ReloadablePolicy<Signals>(definition, Signals.SchemaFor(definition), killSwitch);
@@ -87,7 +88,7 @@ internal sealed class StoreFile
 
             async Task<string> Submit(string id, double amount, string subject, string payload = "refund to order 42", string summary = "Customer asks for a refund of a damaged parcel.")
             {
-                clock.Now = OpenedAt(id);
+                clock.SetUtcNow(OpenedAt(id));
                 var signals = new Signals { ActionType = "refund.issue", Amount = amount, Confidence = amount < 1000 ? 0.95 : 0.9, RequestId = "r-" + id };
                 var result = await gate.SubmitAsync(new GateRequest<Signals>
                 {
@@ -106,18 +107,18 @@ internal sealed class StoreFile
             }
 
             await Submit("c-approved", 2000, "carl");
-            clock.Now += TimeSpan.FromMinutes(2);
+            clock.Advance(TimeSpan.FromMinutes(2));
             await gate.ApproveAsync(new HumanAct("c-approved", "ann", "ok", "Parcel photo shows the damage."));
             await Submit("c-rejected", 2000, "dana");
-            clock.Now += TimeSpan.FromMinutes(3);
+            clock.Advance(TimeSpan.FromMinutes(3));
             await gate.RejectAsync(new HumanAct("c-rejected", "ann", "wrong", "Not this order."));
             await Submit("c-escalated", 2000, "carl");
-            clock.Now += TimeSpan.FromMinutes(1);
+            clock.Advance(TimeSpan.FromMinutes(1));
             await gate.EscalateAsync(new HumanAct("c-escalated", "ann", "unsure", "Needs a senior look."));
             await Submit("c-pending", 2000, "erin");
             await Submit("c-hostile", 2000, "erin", Hostile + new string('x', 1000), "summary \u001b]0;pwned\u0007 with\nnewline");
             await Submit("c-large", 6000, "dana");
-            clock.Now += TimeSpan.FromMinutes(1);
+            clock.Advance(TimeSpan.FromMinutes(1));
             await gate.ApproveAsync(new HumanAct("c-large", "sam", "ok"));
             await Submit("c-auto", 100, "carl");
         }
@@ -162,13 +163,5 @@ internal sealed class StoreFile
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
-    }
-
-    /// <summary>A clock the test sets; it starts no timers of its own.</summary>
-    private sealed class Clock(DateTimeOffset start) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = start;
-
-        public override DateTimeOffset GetUtcNow() => Now;
     }
 }

@@ -89,6 +89,7 @@ internal sealed record Instance(PostgreSqlCaseStore Store, ReviewGate<Refund> Ga
 internal readonly record struct Refund(double Amount);
 
 /// <summary>The system clock moved on by an offset the test sets: a gate on it sees deadlines as passed that have not.</summary>
+// Not FakeTimeProvider: the gates on this clock share a real server, and their store polls (Task.Delay on it) must keep firing in real time.
 internal sealed class ShiftedTime : TimeProvider
 {
     public TimeSpan Offset { get; set; }

@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Hitl.Policy.Audit;
 
 namespace Hitl.Policy.Tests.Audit;
@@ -85,23 +86,25 @@ public class AuditEntryRoundTripTests
             Data = data,
         };
 
-    [Fact]
-    public void Any_entry_survives_its_line_and_the_line_checks()
+    public static class Inputs
     {
-        Prop.ForAll(Arb.From(Entries), entry =>
-        {
-            var line = new System.Buffers.ArrayBufferWriter<byte>();
-            var previous = AuditChain.GenesisHash;
-            var hash = AuditChain.ComputeHash(5, previous, entry);
-            AuditJsonLine.Write(line, 5, previous, keyId: null, hash, AuditChain.SerializeEntry(entry));
+        public static Arbitrary<AuditEntry> AnyEntry() => Arb.From(Entries);
+    }
 
-            Assert.Equal((byte)'\n', line.WrittenSpan[^1]);
-            Assert.Equal(-1, line.WrittenSpan[..^1].IndexOf((byte)'\n'));
-            Assert.True(AuditJsonLine.TryParse(line.WrittenSpan[..^1], checkCanonical: true, out var parsed, out var problem), problem);
-            Assert.True(parsed.Canonical);
-            Assert.Null(AuditChain.FindProblem(parsed.Record, 5, previous));
-            AuditSamples.AssertSameEntry(entry, parsed.Record.Entry);
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(2000));
+    [Property(MaxTest = 2000, Arbitrary = [typeof(Inputs)])]
+    public void Any_entry_survives_its_line_and_the_line_checks(AuditEntry entry)
+    {
+        var line = new System.Buffers.ArrayBufferWriter<byte>();
+        var previous = AuditChain.GenesisHash;
+        var hash = AuditChain.ComputeHash(5, previous, entry);
+        AuditJsonLine.Write(line, 5, previous, keyId: null, hash, AuditChain.SerializeEntry(entry));
+
+        Assert.Equal((byte)'\n', line.WrittenSpan[^1]);
+        Assert.Equal(-1, line.WrittenSpan[..^1].IndexOf((byte)'\n'));
+        Assert.True(AuditJsonLine.TryParse(line.WrittenSpan[..^1], checkCanonical: true, out var parsed, out var problem), problem);
+        Assert.True(parsed.Canonical);
+        Assert.Null(AuditChain.FindProblem(parsed.Record, 5, previous));
+        AuditSamples.AssertSameEntry(entry, parsed.Record.Entry);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text;
 using Hitl.Policy.Audit;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Hitl.Policy.Tests.Audit;
 
@@ -133,7 +134,7 @@ public sealed class KeyedTrailTests : IDisposable
     public async Task Records_cut_off_the_end_are_found_against_a_checkpoint_and_the_message_says_how_many()
     {
         AuditCheckpoint checkpoint;
-        await using (var store = JsonLinesAuditStore.Open(new JsonLinesAuditStoreOptions { Path = Trail, KeyRing = Ring }, new Feedback.FixedClock(AuditSamples.Start)))
+        await using (var store = JsonLinesAuditStore.Open(new JsonLinesAuditStoreOptions { Path = Trail, KeyRing = Ring }, new FakeTimeProvider(AuditSamples.Start)))
         {
             for (var i = 0; i < 6; i++)
             {

@@ -6,6 +6,7 @@ using Hitl.Policy.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 
 namespace Hitl.Policy.Tests.DependencyInjection;
@@ -37,10 +38,10 @@ public sealed class AddHitlPolicyTests
         }
         """;
 
-    private static ServiceProvider Build(Action<IServiceCollection> add, out FakeAuditStore audit, CapturingLoggerFactory? logs = null)
+    private static ServiceProvider Build(Action<IServiceCollection> add, out FakeAuditStore audit, FakeLogCollector? logs = null)
     {
         var services = new ServiceCollection();
-        services.AddSingleton<ILoggerFactory>(logs ?? new CapturingLoggerFactory());
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(logs ?? new FakeLogCollector())));
         add(services);
         audit = new FakeAuditStore();
         var store = audit;
@@ -165,7 +166,7 @@ public sealed class AddHitlPolicyTests
         {
             ["Hitl:PolicyJson"] = Policy("1", "review"),
         }).Build();
-        var logs = new CapturingLoggerFactory();
+        var logs = new FakeLogCollector();
         using var provider = Build(s => Sinks(s.AddHitlPolicy(configuration.GetSection("Hitl"))), out var audit, logs);
         var policy = provider.GetRequiredService<IEscalationPolicy<Signals>>();
         var large = new Signals { ActionType = "refund.issue", Amount = 5000 };
@@ -182,7 +183,7 @@ public sealed class AddHitlPolicyTests
 
         Assert.Equal("2", policy.PolicyVersion);
         Assert.Equal(RouteLevel.Block, policy.Route(large).Route);
-        var rejected = Assert.Single(logs.Messages, m => m.Event.Id == 1031);
+        var rejected = Assert.Single(logs.GetSnapshot(), m => m.Id.Id == 1031);
         Assert.Equal(LogLevel.Error, rejected.Level);
         Assert.Contains("galactic", rejected.Message, StringComparison.Ordinal);
         Assert.Contains("reload 2 stays active", rejected.Message, StringComparison.Ordinal);
@@ -190,7 +191,7 @@ public sealed class AddHitlPolicyTests
         configuration["Hitl:PolicyJson"] = "{ not json";
         configuration.Reload();
         Assert.Equal("2", policy.PolicyVersion);
-        Assert.Equal(2, logs.Messages.Count(m => m.Event.Id == 1031));
+        Assert.Equal(2, logs.GetSnapshot().Count(m => m.Id.Id == 1031));
 
         await Eventually.True(() => audit.Records.Count(r => r.Entry.Act == ActKind.PolicyActivated) == 2);
         Assert.Equal(["1", "2"], audit.Records.Where(r => r.Entry.Act == ActKind.PolicyActivated).Select(r => r.Entry.PolicyVersion));
@@ -310,7 +311,7 @@ public sealed class AddHitlPolicyTests
         {
             var path = Path.Combine(directory.FullName, "policy.json");
             await File.WriteAllTextAsync(path, Policy("1", "review"));
-            var logs = new CapturingLoggerFactory();
+            var logs = new FakeLogCollector();
             using var provider = Build(s => Sinks(s.AddHitlPolicy(o => o.PolicyPath = path)), out _, logs);
             var policy = provider.GetRequiredService<IEscalationPolicy<Signals>>();
             Assert.Equal("1", policy.PolicyVersion);
@@ -320,7 +321,7 @@ public sealed class AddHitlPolicyTests
             Assert.Equal(RouteLevel.Block, policy.Route(new Signals { ActionType = "refund.issue", Amount = 5000 }).Route);
 
             await File.WriteAllTextAsync(path, BrokenPolicy);
-            await Eventually.True(() => logs.Messages.Any(m => m.Event.Id == 1031 && m.Message.Contains("galactic", StringComparison.Ordinal)));
+            await Eventually.True(() => logs.GetSnapshot().Any(m => m.Id.Id == 1031 && m.Message.Contains("galactic", StringComparison.Ordinal)));
             Assert.Equal("2", policy.PolicyVersion);
         }
         finally

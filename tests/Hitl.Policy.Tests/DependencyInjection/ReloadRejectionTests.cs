@@ -5,6 +5,7 @@ using Hitl.Policy.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Hitl.Policy.Tests.DependencyInjection;
 
@@ -18,10 +19,10 @@ public class ReloadRejectionTests
 
     private static string Policy(string version, string largeRoute, string amount = "1000") => AddHitlPolicyTests.Policy(version, largeRoute).Replace("1000", amount, StringComparison.Ordinal);
 
-    private static ServiceProvider Build(IConfiguration configuration, CapturingLoggerFactory logs, Func<PolicyDefinition, SignalSchema<Signals>>? schema = null)
+    private static ServiceProvider Build(IConfiguration configuration, FakeLogCollector logs, Func<PolicyDefinition, SignalSchema<Signals>>? schema = null)
     {
         var services = new ServiceCollection();
-        services.AddSingleton<ILoggerFactory>(logs);
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(logs)));
         if (schema is null)
         {
             services.AddHitlPolicy(configuration);
@@ -38,7 +39,7 @@ public class ReloadRejectionTests
     public void A_non_finite_number_in_a_reload_is_logged_as_rejected_and_the_last_good_policy_stays()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["PolicyJson"] = Policy("1", "review") }).Build();
-        var logs = new CapturingLoggerFactory();
+        var logs = new FakeLogCollector();
         using var provider = Build(configuration, logs);
         var policy = provider.GetRequiredService<ReloadablePolicy<Signals>>();
 
@@ -46,7 +47,7 @@ public class ReloadRejectionTests
         configuration.Reload();
 
         Assert.Equal("1", policy.PolicyVersion);
-        var rejected = Assert.Single(logs.Messages, m => m.Event.Id == Rejected);
+        var rejected = Assert.Single(logs.GetSnapshot(), m => m.Id.Id == Rejected);
         Assert.Contains("finite", rejected.Message, StringComparison.Ordinal);
         Assert.Contains("amountAtLeast", rejected.Message, StringComparison.Ordinal);
 
@@ -59,7 +60,7 @@ public class ReloadRejectionTests
     public void A_schema_factory_that_throws_on_reload_is_logged_as_rejected_and_later_reloads_still_run()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["PolicyJson"] = Policy("1", "review") }).Build();
-        var logs = new CapturingLoggerFactory();
+        var logs = new FakeLogCollector();
         using var provider = Build(configuration, logs, d => d.Version == "2" ? throw new InvalidOperationException("schema service down") : Signals.SchemaFor(d));
         var policy = provider.GetRequiredService<ReloadablePolicy<Signals>>();
 
@@ -67,7 +68,7 @@ public class ReloadRejectionTests
         configuration.Reload();
 
         Assert.Equal("1", policy.PolicyVersion);
-        Assert.Contains(logs.Messages, m => m.Event.Id == Rejected && m.Message.Contains("schema service down", StringComparison.Ordinal));
+        Assert.Contains(logs.GetSnapshot(), m => m.Id.Id == Rejected && m.Message.Contains("schema service down", StringComparison.Ordinal));
         configuration["PolicyJson"] = Policy("3", "block");
         configuration.Reload();
         Assert.Equal("3", policy.PolicyVersion);
@@ -77,7 +78,7 @@ public class ReloadRejectionTests
     public void Other_content_under_a_version_already_activated_is_refused_and_logged()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["PolicyJson"] = Policy("1", "review") }).Build();
-        var logs = new CapturingLoggerFactory();
+        var logs = new FakeLogCollector();
         using var provider = Build(configuration, logs);
         var policy = provider.GetRequiredService<ReloadablePolicy<Signals>>();
         var hash = policy.PolicyHash;
@@ -89,14 +90,14 @@ public class ReloadRejectionTests
         Assert.Equal(hash, policy.PolicyHash);
         Assert.Equal(RouteLevel.Review, policy.Route(large).Route);
         Assert.Equal(hash, policy.HashFor("reload", "1"));
-        var rejected = Assert.Single(logs.Messages, m => m.Event.Id == Rejected);
+        var rejected = Assert.Single(logs.GetSnapshot(), m => m.Id.Id == Rejected);
         Assert.Contains("$.version", rejected.Message, StringComparison.Ordinal);
         Assert.Contains("new version", rejected.Message, StringComparison.Ordinal);
 
         // The same content again is no change and is accepted; a new version with the change is too.
         configuration["PolicyJson"] = Policy("1", "review");
         configuration.Reload();
-        Assert.Single(logs.Messages, m => m.Event.Id == Rejected);
+        Assert.Single(logs.GetSnapshot(), m => m.Id.Id == Rejected);
         configuration["PolicyJson"] = Policy("2", "block");
         configuration.Reload();
         Assert.Equal(RouteLevel.Block, policy.Route(large).Route);
@@ -125,11 +126,11 @@ public class ReloadRejectionTests
         var (path, logs, policy) = (watched.Path, watched.Logs, watched.Policy);
 
         await File.WriteAllTextAsync(path, Policy("2", "review", "1e309"));
-        await Eventually.True(() => logs.Messages.Any(m => m.Event.Id == Rejected && m.Message.Contains("finite", StringComparison.Ordinal)));
+        await Eventually.True(() => logs.GetSnapshot().Any(m => m.Id.Id == Rejected && m.Message.Contains("finite", StringComparison.Ordinal)));
         Assert.Equal("1", policy.PolicyVersion);
 
         await File.WriteAllBytesAsync(path, [0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D]);
-        await Eventually.True(() => logs.Messages.Any(m => m.Event.Id == Rejected && m.Message.Contains("UTF-8", StringComparison.Ordinal)));
+        await Eventually.True(() => logs.GetSnapshot().Any(m => m.Id.Id == Rejected && m.Message.Contains("UTF-8", StringComparison.Ordinal)));
 
         await File.WriteAllTextAsync(path, Policy("3", "block"));
         await Eventually.True(() => policy.PolicyVersion == "3");
@@ -145,7 +146,7 @@ public class ReloadRejectionTests
         configuration.Reload();
 
         Assert.Equal("1", policy.PolicyVersion);
-        Assert.Contains(logs.Messages, m => m.Event.Id == Rejected && m.Message.Contains("watching policy file", StringComparison.Ordinal));
+        Assert.Contains(logs.GetSnapshot(), m => m.Id.Id == Rejected && m.Message.Contains("watching policy file", StringComparison.Ordinal));
 
         await File.WriteAllTextAsync(path, Policy("2", "block"));
         configuration["PolicyPath"] = path;
@@ -174,7 +175,7 @@ public class ReloadRejectionTests
 
         public IConfigurationRoot Configuration { get; }
 
-        public CapturingLoggerFactory Logs { get; } = new();
+        public FakeLogCollector Logs { get; } = new();
 
         public ReloadablePolicy<Signals> Policy { get; }
 

@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Hitl.Policy.Feedback;
 
 namespace Hitl.Policy.Tests.Feedback;
@@ -61,40 +62,33 @@ public sealed class BinomialIntervalTests
         Assert.Equal("confidence", Assert.Throws<ArgumentOutOfRangeException>(() => BinomialInterval.LowerBound(1, 2, 1.0, IntervalMethod.Wilson)).ParamName);
     }
 
-    private static Arbitrary<(int X, int N, double Confidence, IntervalMethod Method)> Samples() =>
-        (from n in Gen.Choose(1, 5000)
-         from x in Gen.Choose(0, n)
-         from confidence in Gen.Elements(0.5, 0.8, 0.9, 0.95, 0.99, 0.999)
-         from method in Gen.Elements(IntervalMethod.Wilson, IntervalMethod.ClopperPearson)
-         select (x, n, confidence, method)).ToArbitrary();
-
-    [Fact]
-    public void Every_interval_lies_in_the_unit_interval_and_contains_the_point_estimate()
+    public static class Inputs
     {
-        Prop.ForAll(Samples(), s =>
-        {
-            var (lower, upper) = BinomialInterval.TwoSided(s.X, s.N, s.Confidence, s.Method);
-            var estimate = (double)s.X / s.N;
-            return lower >= 0 && upper <= 1 && lower <= estimate && estimate <= upper;
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(2000));
+        public static Arbitrary<(int X, int N, double Confidence, IntervalMethod Method)> Samples() =>
+            (from n in Gen.Choose(1, 5000)
+             from x in Gen.Choose(0, n)
+             from confidence in Gen.Elements(0.5, 0.8, 0.9, 0.95, 0.99, 0.999)
+             from method in Gen.Elements(IntervalMethod.Wilson, IntervalMethod.ClopperPearson)
+             select (x, n, confidence, method)).ToArbitrary();
     }
 
-    [Fact]
-    public void A_one_sided_bound_is_tighter_than_the_two_sided_interval_at_the_same_level()
+    [Property(MaxTest = 2000, Arbitrary = [typeof(Inputs)])]
+    public bool Every_interval_lies_in_the_unit_interval_and_contains_the_point_estimate((int X, int N, double Confidence, IntervalMethod Method) s)
     {
-        Prop.ForAll(Samples(), s =>
-        {
-            var (lower, upper) = BinomialInterval.TwoSided(s.X, s.N, s.Confidence, s.Method);
-            return BinomialInterval.LowerBound(s.X, s.N, s.Confidence, s.Method) >= lower - 1e-12
-                && BinomialInterval.UpperBound(s.X, s.N, s.Confidence, s.Method) <= upper + 1e-12;
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(1000));
+        var (lower, upper) = BinomialInterval.TwoSided(s.X, s.N, s.Confidence, s.Method);
+        var estimate = (double)s.X / s.N;
+        return lower >= 0 && upper <= 1 && lower <= estimate && estimate <= upper;
     }
 
-    [Fact]
-    public void One_more_success_never_lowers_the_lower_bound()
+    [Property(MaxTest = 1000, Arbitrary = [typeof(Inputs)])]
+    public bool A_one_sided_bound_is_tighter_than_the_two_sided_interval_at_the_same_level((int X, int N, double Confidence, IntervalMethod Method) s)
     {
-        Prop.ForAll(Samples(), s =>
-            s.X == s.N || BinomialInterval.LowerBound(s.X + 1, s.N, s.Confidence, s.Method) >= BinomialInterval.LowerBound(s.X, s.N, s.Confidence, s.Method) - 1e-12)
-            .Check(Config.QuickThrowOnFailure.WithMaxTest(1000));
+        var (lower, upper) = BinomialInterval.TwoSided(s.X, s.N, s.Confidence, s.Method);
+        return BinomialInterval.LowerBound(s.X, s.N, s.Confidence, s.Method) >= lower - 1e-12
+            && BinomialInterval.UpperBound(s.X, s.N, s.Confidence, s.Method) <= upper + 1e-12;
     }
+
+    [Property(MaxTest = 1000, Arbitrary = [typeof(Inputs)])]
+    public bool One_more_success_never_lowers_the_lower_bound((int X, int N, double Confidence, IntervalMethod Method) s) =>
+        s.X == s.N || BinomialInterval.LowerBound(s.X + 1, s.N, s.Confidence, s.Method) >= BinomialInterval.LowerBound(s.X, s.N, s.Confidence, s.Method) - 1e-12;
 }

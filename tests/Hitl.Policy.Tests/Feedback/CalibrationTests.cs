@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Hitl.Policy.Audit;
 using Hitl.Policy.Definition;
 using Hitl.Policy.Feedback;
@@ -142,30 +143,34 @@ public sealed class CalibrationTests
         Assert.Equal("", proposal.Diff);
     }
 
-    [Fact]
-    public void Loosening_is_never_recommended_on_fewer_judged_cases_than_the_minimum_sample()
+    private static readonly PolicyDefinition PerfectReviewersPolicy = PolicyJson.Parse(SyntheticWorld.LendingPolicy);
+
+    public static class Inputs
+    {
+        /// <summary>A minimum sample, a number of judged cases and a seed for their confidences.</summary>
+        public static Arbitrary<(int Minimum, int Count, int Seed)> Samples() =>
+            (from minimum in Gen.Choose(1, 400)
+             from count in Gen.Choose(0, 600)
+             from seed in Gen.Choose(0, 1_000_000)
+             select (minimum, count, seed)).ToArbitrary();
+    }
+
+    [Property(MaxTest = 300, Arbitrary = [typeof(Inputs)])]
+    public bool Loosening_is_never_recommended_on_fewer_judged_cases_than_the_minimum_sample((int Minimum, int Count, int Seed) s)
     {
         // Perfect reviewers agree with every output: the only thing that can hold loosening back is the sample size.
-        var policy = PolicyJson.Parse(SyntheticWorld.LendingPolicy);
-        var gen = from minimum in Gen.Choose(1, 400)
-                  from count in Gen.Choose(0, 600)
-                  from seed in Gen.Choose(0, 1_000_000)
-                  select (minimum, count, seed);
-        Prop.ForAll(gen.ToArbitrary(), s =>
+        var random = new Random(s.Seed);
+        var trail = new TrailWriter();
+        for (var i = 0; i < s.Count; i++)
         {
-            var random = new Random(s.seed);
-            var trail = new TrailWriter();
-            for (var i = 0; i < s.count; i++)
-            {
-                var confidence = 0.5 + (0.5 * random.NextDouble());
-                trail.Decided("c" + i, "email.send", confidence, RouteLevel.Review, FixedClock.Start);
-                trail.Act("c" + i, ActKind.Approved, "ana", FixedClock.Start.AddMinutes(1));
-            }
+            var confidence = 0.5 + (0.5 * random.NextDouble());
+            trail.Decided("c" + i, "email.send", confidence, RouteLevel.Review, TrailWriter.Start);
+            trail.Act("c" + i, ActKind.Approved, "ana", TrailWriter.Start.AddMinutes(1));
+        }
 
-            var options = new CalibrationOptions { MinimumSample = s.minimum };
-            var r = Calibrator.Calibrate(ObservedCases.Collect(trail.Records).Cases, policy, options).Actions.Single(a => a.ActionType == "email.send").Recommendation;
-            return r.Kind != RecommendationKind.Loosen || (r.SampleSize >= s.minimum && r.SampleSize <= s.count);
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(300));
+        var options = new CalibrationOptions { MinimumSample = s.Minimum };
+        var r = Calibrator.Calibrate(ObservedCases.Collect(trail.Records).Cases, PerfectReviewersPolicy, options).Actions.Single(a => a.ActionType == "email.send").Recommendation;
+        return r.Kind != RecommendationKind.Loosen || (r.SampleSize >= s.Minimum && r.SampleSize <= s.Count);
     }
 
     [Fact]
@@ -222,10 +227,10 @@ public sealed class CalibrationTests
     public void A_confidence_outside_the_unit_interval_counts_as_not_recorded()
     {
         var trail = new TrailWriter();
-        trail.Decided("nan", "loan.approve", double.NaN, RouteLevel.Review, FixedClock.Start);
-        trail.Act("nan", ActKind.Approved, "ana", FixedClock.Start.AddMinutes(1));
-        trail.Decided("big", "loan.approve", 1.5, RouteLevel.Review, FixedClock.Start);
-        trail.Decided("ok", "loan.approve", 0.8, RouteLevel.Review, FixedClock.Start);
+        trail.Decided("nan", "loan.approve", double.NaN, RouteLevel.Review, TrailWriter.Start);
+        trail.Act("nan", ActKind.Approved, "ana", TrailWriter.Start.AddMinutes(1));
+        trail.Decided("big", "loan.approve", 1.5, RouteLevel.Review, TrailWriter.Start);
+        trail.Decided("ok", "loan.approve", 0.8, RouteLevel.Review, TrailWriter.Start);
         var loan = Calibrator.Calibrate(ObservedCases.Collect(trail.Records).Cases, PolicyJson.Parse(SyntheticWorld.LendingPolicy), Options).Actions.Single(a => a.ActionType == "loan.approve");
         Assert.Equal((3, 2, 1), (loan.Volume, loan.WithoutConfidence, loan.Bands.Sum(b => b.Volume)));
     }

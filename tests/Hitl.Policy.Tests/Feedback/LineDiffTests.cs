@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Hitl.Policy.Feedback;
 
 namespace Hitl.Policy.Tests.Feedback;
@@ -31,23 +32,25 @@ public sealed class LineDiffTests
         Assert.Equal("--- before\n+++ after\n@@ -0,0 +1,1 @@\n+l0\n@@ -18,1 +19,1 @@\n-l18\n+L18\n", LineDiff.Unified(before, after, context: 0));
     }
 
-    [Fact]
-    public void With_enough_context_the_diff_holds_both_texts()
+    public static class Inputs
     {
-        var lines = Gen.Elements("a", "b", "c", "d").ArrayOf();
-        Prop.ForAll(lines.ToArbitrary(), lines.ToArbitrary(), (a, b) =>
-        {
-            var before = string.Join('\n', a);
-            var after = string.Join('\n', b);
-            var diff = LineDiff.Unified(before, after, context: 1000);
-            if (before == after)
-            {
-                return diff.Length == 0;
-            }
+        /// <summary>Texts of lines drawn from four, so that the two texts share many lines.</summary>
+        public static Arbitrary<string[]> Lines() => Gen.Elements("a", "b", "c", "d").ArrayOf().ToArbitrary();
+    }
 
-            var body = diff.Split('\n').Skip(3).SkipLast(1).ToList();
-            return string.Join('\n', body.Where(l => l[0] != '+').Select(l => l[1..])) == before
-                && string.Join('\n', body.Where(l => l[0] != '-').Select(l => l[1..])) == after;
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(1000));
+    [Property(MaxTest = 1000, Arbitrary = [typeof(Inputs)])]
+    public bool With_enough_context_the_diff_holds_both_texts(string[] a, string[] b)
+    {
+        var before = string.Join('\n', a);
+        var after = string.Join('\n', b);
+        var diff = LineDiff.Unified(before, after, context: 1000);
+        if (before == after)
+        {
+            return diff.Length == 0;
+        }
+
+        var body = diff.Split('\n').Skip(3).SkipLast(1).ToList();
+        return string.Join('\n', body.Where(l => l[0] != '+').Select(l => l[1..])) == before
+            && string.Join('\n', body.Where(l => l[0] != '-').Select(l => l[1..])) == after;
     }
 }

@@ -5,7 +5,7 @@ namespace Hitl.Policy.Tests.Feedback;
 
 public sealed class ObservedCasesTests
 {
-    private static readonly DateTimeOffset T0 = FixedClock.Start;
+    private static readonly DateTimeOffset T0 = TrailWriter.Start;
 
     [Fact]
     public void A_reviewed_case_carries_its_decision_and_the_reviewers_act()

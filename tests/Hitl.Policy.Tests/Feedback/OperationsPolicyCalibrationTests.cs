@@ -1,4 +1,5 @@
 using Hitl.Policy.Feedback;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Hitl.Policy.Tests.Feedback;
 
@@ -11,7 +12,7 @@ public sealed class OperationsPolicyCalibrationTests
     public void Every_declared_action_type_is_reported_with_its_current_threshold_even_without_cases()
     {
         var policy = PolicyJson.Load(PolicyPath);
-        var report = Calibrator.Calibrate([], policy, new CalibrationOptions(), new FixedClock());
+        var report = Calibrator.Calibrate([], policy, new CalibrationOptions(), new FakeTimeProvider(TrailWriter.Start));
 
         var current = report.Actions.ToDictionary(a => a.ActionType, a => a.Recommendation.CurrentThreshold);
         Assert.Equal(new Dictionary<string, double?>
@@ -23,14 +24,14 @@ public sealed class OperationsPolicyCalibrationTests
         }, current);
         Assert.All(report.Actions, a => Assert.Equal(RecommendationKind.InsufficientEvidence, a.Recommendation.Kind));
         Assert.Equal(["loan.confidence.low", "loan.confidence.medium", "loan.confidence.high"], report.Actions.Single(a => a.ActionType == "loan.approve").Bands.Select(b => b.BandId));
-        Assert.Equal(FixedClock.Start, report.GeneratedAt);
+        Assert.Equal(TrailWriter.Start, report.GeneratedAt);
     }
 
     [Fact]
     public void A_tightening_of_an_inherited_band_compiles_and_leaves_the_other_action_types_alone()
     {
         var policy = PolicyJson.Load(PolicyPath);
-        var empty = Calibrator.Calibrate([], policy, new CalibrationOptions(), new FixedClock());
+        var empty = Calibrator.Calibrate([], policy, new CalibrationOptions(), new FakeTimeProvider(TrailWriter.Start));
         var refund = empty.Actions.Single(a => a.ActionType == "refund.issue");
         var report = empty with
         {
@@ -59,11 +60,11 @@ public sealed class OperationsPolicyCalibrationTests
         var trail = new TrailWriter();
         for (var i = 0; i < 1000; i++)
         {
-            trail.Decided("c" + i, "wire.send", 0.99, RouteLevel.Review, FixedClock.Start);
-            trail.Act("c" + i, Hitl.Policy.Audit.ActKind.Approved, "ana", FixedClock.Start.AddMinutes(1));
+            trail.Decided("c" + i, "wire.send", 0.99, RouteLevel.Review, TrailWriter.Start);
+            trail.Act("c" + i, Hitl.Policy.Audit.ActKind.Approved, "ana", TrailWriter.Start.AddMinutes(1));
         }
 
-        var report = Calibrator.Calibrate(ObservedCases.Collect(trail.Records).Cases, policy, new CalibrationOptions(), new FixedClock());
+        var report = Calibrator.Calibrate(ObservedCases.Collect(trail.Records).Cases, policy, new CalibrationOptions(), new FakeTimeProvider(TrailWriter.Start));
         var r = report.Actions.Single(a => a.ActionType == "wire.send").Recommendation;
         Assert.Equal((RecommendationKind.Hold, (double?)null), (r.Kind, r.CurrentThreshold));
         Assert.NotNull(r.RecommendedThreshold);

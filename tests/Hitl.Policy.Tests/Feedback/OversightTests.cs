@@ -22,7 +22,7 @@ public sealed class OversightTests
             for (var i = 0; i < perWeek; i++)
             {
                 var id = $"w{week}-{i}";
-                var at = FixedClock.Start.AddDays(7 * week).AddMinutes(i * 19);
+                var at = TrailWriter.Start.AddDays(7 * week).AddMinutes(i * 19);
                 var large = random.NextDouble() < 0.3;
                 var rules = large ? new[] { "refund.large", "confidence.medium" } : ["refund.small", "confidence.medium"];
                 trail.Decided(id, "refund.issue", 0.8, RouteLevel.Review, at, DecisionFlags.None, rules);
@@ -88,7 +88,7 @@ public sealed class OversightTests
     [Fact]
     public void Reviewer_and_rule_figures_count_the_acts()
     {
-        var t0 = FixedClock.Start;
+        var t0 = TrailWriter.Start;
         var trail = new TrailWriter();
         trail.Decided("a", "loan.approve", 0.8, RouteLevel.Review, t0, DecisionFlags.None, "r1");
         trail.Act("a", ActKind.Approved, "ana", t0.AddSeconds(60));

@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Hitl.Policy.Definition;
 using Hitl.Policy.Feedback;
 
@@ -71,11 +72,15 @@ public sealed class PolicyProposalTests
         Assert.False(PolicyProposer.Propose(policy, forged).HasChanges);
     }
 
-    private static Arbitrary<(List<ConfidenceBandDefinition> Bands, double Threshold)> BandsAndThreshold() =>
-        (from cuts in Gen.Choose(1, 99).ArrayOf().Select(a => a.Distinct().Order().Take(4).Select(c => c / 100.0).ToArray())
-         from routes in Gen.Elements(RouteLevel.AutoExecute, RouteLevel.AutoExecuteWithNotice, RouteLevel.Review, RouteLevel.Escalate, RouteLevel.Block).ArrayOf(cuts.Length + 1)
-         from threshold in Gen.Choose(0, 99)
-         select (Bands(cuts, routes), threshold / 100.0)).ToArbitrary();
+    public static class Inputs
+    {
+        /// <summary>Monotone confidence bands (up to five) and a new auto-execute threshold on a grid of 1/100.</summary>
+        public static Arbitrary<(List<ConfidenceBandDefinition> Bands, double Threshold)> BandsAndThreshold() =>
+            (from cuts in Gen.Choose(1, 99).ArrayOf().Select(a => a.Distinct().Order().Take(4).Select(c => c / 100.0).ToArray())
+             from routes in Gen.Elements(RouteLevel.AutoExecute, RouteLevel.AutoExecuteWithNotice, RouteLevel.Review, RouteLevel.Escalate, RouteLevel.Block).ArrayOf(cuts.Length + 1)
+             from threshold in Gen.Choose(0, 99)
+             select (Bands(cuts, routes), threshold / 100.0)).ToArbitrary();
+    }
 
     private static List<ConfidenceBandDefinition> Bands(double[] cuts, RouteLevel[] routes)
     {
@@ -91,44 +96,38 @@ public sealed class PolicyProposalTests
     private static RouteLevel RouteAt(CompiledPolicy<Signals> policy, double confidence) =>
         policy.Route(new Signals { ActionType = "a", Confidence = confidence, Reversibility = Reversibility.Reversible }).Route;
 
-    [Fact]
-    public void Moving_the_threshold_keeps_the_bands_valid_and_changes_routes_only_in_its_direction()
+    [Property(MaxTest = 500, Arbitrary = [typeof(Inputs)])]
+    public bool Moving_the_threshold_keeps_the_bands_valid_and_changes_routes_only_in_its_direction((List<ConfidenceBandDefinition> Bands, double Threshold) s)
     {
-        Prop.ForAll(BandsAndThreshold(), s =>
+        var before = Compile(s.Bands);
+        var current = s.Bands.Where(b => b.Route!.Value.IsAutomatic()).Select(b => (double?)b.Min).Min();
+        var after = Compile(ConfidenceBandEditor.WithAutoThreshold(s.Bands, s.Threshold, "a"));
+        for (var i = 0; i <= 200; i++)
         {
-            var before = Compile(s.Bands);
-            var current = s.Bands.Where(b => b.Route!.Value.IsAutomatic()).Select(b => (double?)b.Min).Min();
-            var after = Compile(ConfidenceBandEditor.WithAutoThreshold(s.Bands, s.Threshold, "a"));
-            for (var i = 0; i <= 200; i++)
+            var x = i / 200.0;
+            var (old, now) = (RouteAt(before, x), RouteAt(after, x));
+            if (now.IsAutomatic() != (x >= s.Threshold))
             {
-                var x = i / 200.0;
-                var (old, now) = (RouteAt(before, x), RouteAt(after, x));
-                if (now.IsAutomatic() != (x >= s.Threshold))
-                {
-                    return false; // the new threshold is exactly where auto-execution starts
-                }
-
-                // Tightening never loosens anything; loosening (or first autonomy) never tightens anything.
-                var loosening = current is null || s.Threshold < current;
-                if (loosening ? now > old : now < old)
-                {
-                    return false;
-                }
+                return false; // the new threshold is exactly where auto-execution starts
             }
 
-            return true;
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(500));
+            // Tightening never loosens anything; loosening (or first autonomy) never tightens anything.
+            var loosening = current is null || s.Threshold < current;
+            if (loosening ? now > old : now < old)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
-    [Fact]
-    public void Tightening_to_no_threshold_leaves_nothing_automatic_and_loosens_nothing()
+    [Property(MaxTest = 300, Arbitrary = [typeof(Inputs)])]
+    public bool Tightening_to_no_threshold_leaves_nothing_automatic_and_loosens_nothing((List<ConfidenceBandDefinition> Bands, double Threshold) s)
     {
-        Prop.ForAll(BandsAndThreshold(), s =>
-        {
-            var before = Compile(s.Bands);
-            var after = Compile(ConfidenceBandEditor.WithAutoThreshold(s.Bands, null, "a"));
-            return Enumerable.Range(0, 201).Select(i => i / 200.0).All(x => !RouteAt(after, x).IsAutomatic() && RouteAt(after, x) >= RouteAt(before, x));
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(300));
+        var before = Compile(s.Bands);
+        var after = Compile(ConfidenceBandEditor.WithAutoThreshold(s.Bands, null, "a"));
+        return Enumerable.Range(0, 201).Select(i => i / 200.0).All(x => !RouteAt(after, x).IsAutomatic() && RouteAt(after, x) >= RouteAt(before, x));
     }
 
     [Fact]

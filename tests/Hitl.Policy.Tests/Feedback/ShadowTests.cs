@@ -1,5 +1,6 @@
 using Hitl.Policy.Audit;
 using Hitl.Policy.Feedback;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Hitl.Policy.Tests.Feedback;
 
@@ -50,11 +51,11 @@ public sealed class ShadowTests
             var decision = shadow.Route(id, signals);
             Assert.Equal(active.Route(signals), decision); // the candidate never changes routing
 
-            trail.Decided(id, confidence, decision, FixedClock.Start.AddMinutes(i));
+            trail.Decided(id, confidence, decision, TrailWriter.Start.AddMinutes(i));
             if (decision.RequiresHuman)
             {
                 var reject = i % 7 == 0;
-                trail.Act(id, reject ? ActKind.Rejected : ActKind.Approved, "rev-" + (i % 3), FixedClock.Start.AddMinutes(i + 5));
+                trail.Act(id, reject ? ActKind.Rejected : ActKind.Approved, "rev-" + (i % 3), TrailWriter.Start.AddMinutes(i + 5));
                 if (action == "loan.approve" && confidence is >= 0.85 and < 0.9)
                 {
                     looserRejected += reject ? 1 : 0;
@@ -73,7 +74,7 @@ public sealed class ShadowTests
             }
         }
 
-        var report = ShadowReport.Build(shadow.Snapshot(), ObservedCases.Collect(trail.Records).Cases, new FixedClock());
+        var report = ShadowReport.Build(shadow.Snapshot(), ObservedCases.Collect(trail.Records).Cases, new FakeTimeProvider(TrailWriter.Start));
 
         Assert.Equal(expected.OrderBy(e => e.Key), report.Cases.Select(c => KeyValuePair.Create(c.Difference.CaseId, c.Difference.Kind)).OrderBy(e => e.Key));
         Assert.Equal(("lending@1", "lending@2", 2000, expected.Count), (report.ActivePolicy, report.CandidatePolicy, report.Observed, report.Differing));
@@ -121,11 +122,11 @@ public sealed class ShadowTests
         {
             var id = "s" + i;
             var decision = shadow.Route(id, Case("loan.approve", id, 0.86));
-            trail.Decided(id, "loan.approve", 0.86, decision.Route, FixedClock.Start, DecisionFlags.SampledForAudit);
-            trail.Act(id, i < 3 ? ActKind.AuditFailed : ActKind.AuditPassed, "auditor", FixedClock.Start.AddDays(1));
+            trail.Decided(id, "loan.approve", 0.86, decision.Route, TrailWriter.Start, DecisionFlags.SampledForAudit);
+            trail.Act(id, i < 3 ? ActKind.AuditFailed : ActKind.AuditPassed, "auditor", TrailWriter.Start.AddDays(1));
         }
 
-        var loan = ShadowReport.Build(shadow.Snapshot(), ObservedCases.Collect(trail.Records).Cases, new FixedClock()).Actions.Single();
+        var loan = ShadowReport.Build(shadow.Snapshot(), ObservedCases.Collect(trail.Records).Cases, new FakeTimeProvider(TrailWriter.Start)).Actions.Single();
         Assert.Equal((10, new VerdictCounts(7, 3, 0, 0)), (loan.CandidateStricter, loan.StricterVerdicts));
     }
 
@@ -135,7 +136,7 @@ public sealed class ShadowTests
         var run = ShadowReplay.Run(Active(), Candidate(), [("x1", Case("loan.approve", "x1", 0.87))]);
         var again = FeedbackJson.ParseShadowRun(FeedbackJson.Serialize(run));
         Assert.Equal(FeedbackJson.Serialize(run), FeedbackJson.Serialize(again));
-        var report = ShadowReport.Build(again, [], new FixedClock());
+        var report = ShadowReport.Build(again, [], new FakeTimeProvider(TrailWriter.Start));
         Assert.Null(Assert.Single(report.Cases).Verdict);
         Assert.Equal(new VerdictCounts(0, 0, 0, 1), report.Actions.Single().LooserVerdicts);
         Assert.Contains("\"kind\": \"candidate-looser\"", report.ToJson(), StringComparison.Ordinal);

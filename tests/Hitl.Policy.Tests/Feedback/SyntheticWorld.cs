@@ -57,7 +57,7 @@ internal sealed class SyntheticWorld
     {
         var random = new Random(seed);
         writer ??= new TrailWriter();
-        var at = FixedClock.Start;
+        var at = TrailWriter.Start;
         for (var i = 0; i < count; i++)
         {
             var caseId = $"{actionType}-{seed}-{i}";

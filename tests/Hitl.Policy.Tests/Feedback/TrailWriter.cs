@@ -5,6 +5,9 @@ namespace Hitl.Policy.Tests.Feedback;
 /// <summary>Writes synthetic audit records in trail order (hashes are placeholders: the feedback code does not check the chain).</summary>
 internal sealed class TrailWriter
 {
+    /// <summary>When the feedback tests' trails start, and the time their reports are generated at.</summary>
+    public static readonly DateTimeOffset Start = new(2026, 11, 1, 8, 0, 0, TimeSpan.Zero);
+
     private readonly List<AuditRecord> _records = [];
 
     public IReadOnlyList<AuditRecord> Records => _records;

@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Hitl.Policy.Tests.Support;
 
 namespace Hitl.Policy.Tests.Laws;
@@ -27,33 +28,54 @@ public class FailClosedLaws
         ("email.send", "email.externalRecipients", Spoil((c, v) => c.ToSignals().With(s => s.Numbers["email.externalRecipients"] = double.IsFinite(v) ? -1 - Math.Abs(v) : v))),
     ];
 
-    [Fact]
-    public void An_invalid_number_never_auto_executes_and_is_named()
+    private readonly KillSwitch _killSwitch = new();
+
+    private readonly CompiledPolicy<Signals> _switchedPolicy;
+
+    public FailClosedLaws() => _switchedPolicy = OperationsPolicy.Compile(_killSwitch);
+
+    public static class Inputs
     {
-        var gen = from c in CaseGen.Case()
-                  from spoiler in Gen.Elements(Spoilers)
-                  from bad in spoiler.Signal == "amount" ? BadAmount : BadUnit
-                  select (Case: c with { Action = spoiler.Action }, spoiler.Signal, Bad: bad, spoiler.Spoil);
-        Prop.ForAll(gen.ToArbitrary(), t =>
-        {
-            var decision = Policy.Route(t.Spoil(t.Case, t.Bad));
-            Assert.False(decision.MayAutoExecute, $"{decision} for {t.Signal}={t.Bad} in {t.Case}");
-            Assert.True((decision.Flags & DecisionFlags.InvalidSignal) != 0, decision.ToString());
-            Assert.Equal(t.Signal, decision.InvalidSignal);
-        }).Check(CaseGen.Thorough);
+        /// <summary>A case of one action type with one signal its plan reads spoiled: the spoiled signal, its bad value, how to spoil it.</summary>
+        public static Arbitrary<(OperationsCase Case, string Signal, double Bad, Func<OperationsCase, double, Signals> Spoil)> Spoiled() =>
+            (from c in CaseGen.Case()
+             from spoiler in Gen.Elements(Spoilers)
+             from bad in spoiler.Signal == "amount" ? BadAmount : BadUnit
+             select (Case: c with { Action = spoiler.Action }, spoiler.Signal, Bad: bad, spoiler.Spoil)).ToArbitrary();
+
+        /// <summary>A case and whether the kill switch engaged is the global one (else the case's action type's).</summary>
+        public static Arbitrary<(OperationsCase Case, bool Global)> Switched() =>
+            (from c in CaseGen.Case() from global in Gen.Elements(true, false) select (Case: c, Global: global)).ToArbitrary();
     }
 
-    [Fact]
-    public void A_missing_required_text_field_never_auto_executes_and_is_named()
+    public static class ToolCalls
     {
-        Prop.ForAll(CaseGen.Arbitrary("agent.tool-call"), c =>
-        {
-            var signals = c.ToSignals();
-            signals.Texts.Remove("tool.name");
-            var decision = Policy.Route(signals);
-            Assert.False(decision.MayAutoExecute, decision.ToString());
-            Assert.Equal("tool.name", decision.InvalidSignal);
-        }).Check(CaseGen.Thorough);
+        public static Arbitrary<OperationsCase> Cases() => CaseGen.Arbitrary("agent.tool-call");
+    }
+
+    public static class UnknownActions
+    {
+        public static Arbitrary<OperationsCase> Cases() => CaseGen.Arbitrary("payroll.change", "unknown.action");
+    }
+
+    [Property(MaxTest = CaseGen.Thorough, QuietOnSuccess = true, Arbitrary = [typeof(Inputs)])]
+    public void An_invalid_number_never_auto_executes_and_is_named(
+        (OperationsCase Case, string Signal, double Bad, Func<OperationsCase, double, Signals> Spoil) t)
+    {
+        var decision = Policy.Route(t.Spoil(t.Case, t.Bad));
+        Assert.False(decision.MayAutoExecute, $"{decision} for {t.Signal}={t.Bad} in {t.Case}");
+        Assert.True((decision.Flags & DecisionFlags.InvalidSignal) != 0, decision.ToString());
+        Assert.Equal(t.Signal, decision.InvalidSignal);
+    }
+
+    [Property(MaxTest = CaseGen.Thorough, QuietOnSuccess = true, Arbitrary = [typeof(ToolCalls)])]
+    public void A_missing_required_text_field_never_auto_executes_and_is_named(OperationsCase c)
+    {
+        var signals = c.ToSignals();
+        signals.Texts.Remove("tool.name");
+        var decision = Policy.Route(signals);
+        Assert.False(decision.MayAutoExecute, decision.ToString());
+        Assert.Equal("tool.name", decision.InvalidSignal);
     }
 
     [Fact]
@@ -64,40 +86,30 @@ public class FailClosedLaws
         Assert.Equal("action", decision.InvalidSignal);
     }
 
-    [Fact]
-    public void An_unknown_action_type_goes_to_a_person()
+    [Property(MaxTest = CaseGen.Thorough, QuietOnSuccess = true, Arbitrary = [typeof(UnknownActions)])]
+    public void An_unknown_action_type_goes_to_a_person(OperationsCase c)
     {
-        Prop.ForAll(CaseGen.Arbitrary("payroll.change", "unknown.action"), c =>
-        {
-            var decision = Policy.Route(c.ToSignals());
-            Assert.True(decision.Route >= RouteLevel.Review, decision.ToString());
-            Assert.True((decision.Flags & DecisionFlags.UnknownActionType) != 0);
-            Assert.Equal("*", decision.ActionType);
-        }).Check(CaseGen.Thorough);
+        var decision = Policy.Route(c.ToSignals());
+        Assert.True(decision.Route >= RouteLevel.Review, decision.ToString());
+        Assert.True((decision.Flags & DecisionFlags.UnknownActionType) != 0);
+        Assert.Equal("*", decision.ActionType);
     }
 
-    [Fact]
-    public void While_a_kill_switch_is_on_nothing_auto_executes()
+    [Property(MaxTest = CaseGen.Thorough, QuietOnSuccess = true, Arbitrary = [typeof(Inputs)])]
+    public void While_a_kill_switch_is_on_nothing_auto_executes((OperationsCase Case, bool Global) t)
     {
-        var killSwitch = new KillSwitch();
-        var policy = OperationsPolicy.Compile(killSwitch);
-        var at = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
-        var gen = from c in CaseGen.Case() from global in Gen.Elements(true, false) select (Case: c, Global: global);
-        Prop.ForAll(gen.ToArbitrary(), t =>
+        var scope = t.Global ? null : t.Case.Action;
+        _killSwitch.Engage(scope, "ops-lead", "incident 42");
+        try
         {
-            var scope = t.Global ? null : t.Case.Action;
-            killSwitch.Engage(scope, "ops-lead", "incident 42");
-            try
-            {
-                var decision = policy.Route(t.Case.ToSignals());
-                Assert.False(decision.MayAutoExecute, decision.ToString());
-                Assert.True((decision.Flags & DecisionFlags.KillSwitchActive) != 0);
-            }
-            finally
-            {
-                killSwitch.Release(scope, "ops-lead", "incident 42 closed");
-            }
-        }).Check(CaseGen.Thorough);
+            var decision = _switchedPolicy.Route(t.Case.ToSignals());
+            Assert.False(decision.MayAutoExecute, decision.ToString());
+            Assert.True((decision.Flags & DecisionFlags.KillSwitchActive) != 0);
+        }
+        finally
+        {
+            _killSwitch.Release(scope, "ops-lead", "incident 42 closed");
+        }
     }
 
     [Fact]

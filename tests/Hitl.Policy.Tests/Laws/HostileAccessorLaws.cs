@@ -43,31 +43,35 @@ public class HostileAccessorLaws
         from action in Gen.Elements([.. OperationsPolicy.ActionTypes, "unknown.action"])
         select new Script(behaviours, seed, action);
 
-    [Property(MaxTest = 3000, QuietOnSuccess = true)]
-    public Property No_exception_escapes_Route_and_a_faulted_decision_never_runs_on_its_own() =>
-        Prop.ForAll(Scripts.ToArbitrary(), script =>
+    public static class Inputs
+    {
+        public static Arbitrary<Script> Scripts() => HostileAccessorLaws.Scripts.ToArbitrary();
+    }
+
+    [Property(MaxTest = 3000, QuietOnSuccess = true, Arbitrary = [typeof(Inputs)])]
+    public void No_exception_escapes_Route_and_a_faulted_decision_never_runs_on_its_own(Script script)
+    {
+        Decision decision;
+        try
         {
-            Decision decision;
-            try
-            {
-                decision = Policy.Route(script);
-            }
-            catch (Exception ex)
-            {
-                throw new InvalidOperationException($"Route() threw for {Show(script)}", ex);
-            }
+            decision = Policy.Route(script);
+        }
+        catch (Exception ex)
+        {
+            throw new InvalidOperationException($"Route() threw for {Show(script)}", ex);
+        }
 
-            if ((decision.Flags & (DecisionFlags.RuleFault | DecisionFlags.InvalidSignal)) != 0)
-            {
-                Assert.False(decision.MayAutoExecute, $"{decision} for {Show(script)}");
-            }
+        if ((decision.Flags & (DecisionFlags.RuleFault | DecisionFlags.InvalidSignal)) != 0)
+        {
+            Assert.False(decision.MayAutoExecute, $"{decision} for {Show(script)}");
+        }
 
-            var anyThrow = script.Behaviours.Contains(Behaviour.Throw);
-            if (!anyThrow)
-            {
-                Assert.True((decision.Flags & DecisionFlags.RuleFault) == 0, $"{decision} for {Show(script)}");
-            }
-        });
+        var anyThrow = script.Behaviours.Contains(Behaviour.Throw);
+        if (!anyThrow)
+        {
+            Assert.True((decision.Flags & DecisionFlags.RuleFault) == 0, $"{decision} for {Show(script)}");
+        }
+    }
 
     [Theory]
     [InlineData(0)] // the action type accessor

@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Hitl.Policy.Definition;
 using Hitl.Policy.Tests.Support;
 
@@ -33,50 +34,53 @@ public class MostRestrictiveWinsLaws
         from approvals in Gen.Elements<int?>(null, 1, 2, 3)
         select new EffectDefinition { Route = route, Tier = tier, Approvals = approvals };
 
-    [Fact]
-    public void Adding_a_rule_never_loosens_a_decision()
+    public static class Inputs
     {
-        var gen = from scope in Gen.Elements(["defaults", .. OperationsPolicy.ActionTypes])
-                  from when in Condition
-                  from then in Outcome
-                  from cases in Gen.ArrayOf(CaseGen.Case(), 25)
-                  select (Scope: scope, When: when, Then: then, Cases: cases);
-        Prop.ForAll(gen.ToArbitrary(), t =>
-        {
-            var definition = PolicyJson.Parse(OperationsJson);
-            var scope = t.Scope == "defaults" ? definition.Defaults! : definition.Actions![t.Scope];
-            (scope.Rules ??= []).Add(new RuleDefinition { Id = "added.rule", When = t.When, Then = t.Then });
-            var extended = PolicyCompiler.Compile(definition, Signals.SchemaFor(definition));
-            foreach (var c in t.Cases)
-            {
-                var before = Original.Route(c.ToSignals());
-                var after = extended.Route(c.ToSignals());
-                MonotonicityLaws.AssertNotLooser(before, after, c);
-                if (after.FiredRules.Contains("added.rule"))
-                {
-                    Assert.True(after.Route >= t.Then.Route!.Value || after.Route == RouteLevel.Block, $"{after} ignores the added rule's {t.Then.Route}");
-                }
-            }
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(400).WithQuietOnSuccess(true));
+        /// <summary>A rule added to the defaults or to one action type, and 25 cases to route with and without it.</summary>
+        public static Arbitrary<(string Scope, ConditionDefinition When, EffectDefinition Then, OperationsCase[] Cases)> AddedRules() =>
+            (from scope in Gen.Elements(["defaults", .. OperationsPolicy.ActionTypes])
+             from when in Condition
+             from then in Outcome
+             from cases in Gen.ArrayOf(CaseGen.Case(), 25)
+             select (Scope: scope, When: when, Then: then, Cases: cases)).ToArbitrary();
+
+        /// <summary>Cases of the action types the operations policy knows.</summary>
+        public static Arbitrary<OperationsCase> KnownActions() => CaseGen.Arbitrary(OperationsPolicy.ActionTypes);
     }
 
-    [Fact]
-    public void The_decision_is_the_maximum_of_what_the_fired_rules_propose()
+    [Property(MaxTest = 400, QuietOnSuccess = true, Arbitrary = [typeof(Inputs)])]
+    public void Adding_a_rule_never_loosens_a_decision((string Scope, ConditionDefinition When, EffectDefinition Then, OperationsCase[] Cases) t)
     {
-        Prop.ForAll(CaseGen.Arbitrary(OperationsPolicy.ActionTypes), c =>
+        var definition = PolicyJson.Parse(OperationsJson);
+        var scope = t.Scope == "defaults" ? definition.Defaults! : definition.Actions![t.Scope];
+        (scope.Rules ??= []).Add(new RuleDefinition { Id = "added.rule", When = t.When, Then = t.Then });
+        var extended = PolicyCompiler.Compile(definition, Signals.SchemaFor(definition));
+        foreach (var c in t.Cases)
         {
-            var signals = c.ToSignals();
-            var decision = Original.Route(signals);
-            var trace = Original.Explain(signals);
-            var proposed = trace.Rules.Where(r => r.Fired).Select(r => r.ProposedRoute).Append(trace.DefaultRoute).Max();
-            Assert.True(decision.Route >= proposed, $"{decision} below the fired rules' {proposed}");
-            if (decision.DecidedBy is { } id && !id.StartsWith("hitl:", StringComparison.Ordinal))
+            var before = Original.Route(c.ToSignals());
+            var after = extended.Route(c.ToSignals());
+            MonotonicityLaws.AssertNotLooser(before, after, c);
+            if (after.FiredRules.Contains("added.rule"))
             {
-                var first = trace.Rules.First(r => r.Fired && r.ProposedRoute == decision.Route);
-                Assert.Equal(first.RuleId, id);
+                Assert.True(after.Route >= t.Then.Route!.Value || after.Route == RouteLevel.Block, $"{after} ignores the added rule's {t.Then.Route}");
             }
+        }
+    }
 
-            Assert.Equal(trace.Rules.Where(r => r.Fired).Select(r => r.RuleId), decision.FiredRules.ToArray());
-        }).Check(CaseGen.Thorough);
+    [Property(MaxTest = CaseGen.Thorough, QuietOnSuccess = true, Arbitrary = [typeof(Inputs)])]
+    public void The_decision_is_the_maximum_of_what_the_fired_rules_propose(OperationsCase c)
+    {
+        var signals = c.ToSignals();
+        var decision = Original.Route(signals);
+        var trace = Original.Explain(signals);
+        var proposed = trace.Rules.Where(r => r.Fired).Select(r => r.ProposedRoute).Append(trace.DefaultRoute).Max();
+        Assert.True(decision.Route >= proposed, $"{decision} below the fired rules' {proposed}");
+        if (decision.DecidedBy is { } id && !id.StartsWith("hitl:", StringComparison.Ordinal))
+        {
+            var first = trace.Rules.First(r => r.Fired && r.ProposedRoute == decision.Route);
+            Assert.Equal(first.RuleId, id);
+        }
+
+        Assert.Equal(trace.Rules.Where(r => r.Fired).Select(r => r.RuleId), decision.FiredRules.ToArray());
     }
 }

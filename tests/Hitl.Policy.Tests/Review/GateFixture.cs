@@ -1,4 +1,5 @@
 using Hitl.Policy.Review;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Hitl.Policy.Tests.Review;
 
@@ -62,7 +63,8 @@ internal sealed class GateFixture : IDisposable
         _options = options;
     }
 
-    public FakeTimeProvider Time { get; } = new();
+    /// <summary>The library's fake clock, standing at 2026-11-23 09:00 UTC until a test advances it (which fires the timers due).</summary>
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
 
     public FakeAuditStore Audit { get; } = new();
 

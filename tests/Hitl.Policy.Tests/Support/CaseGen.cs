@@ -4,7 +4,8 @@ using FsCheck.Fluent;
 namespace Hitl.Policy.Tests.Support;
 
 /// <summary>One generated model output for the operations policy, as plain values (easy to vary and to print).</summary>
-internal sealed record OperationsCase(
+/// <remarks>Public because the laws take it as a parameter of their (public) property methods.</remarks>
+public sealed record OperationsCase(
     string Action,
     string RequestId,
     double Confidence,
@@ -90,5 +91,12 @@ internal static class CaseGen
 
     public static Arbitrary<OperationsCase> Arbitrary(params string[] actions) => Case(actions).ToArbitrary();
 
-    public static Config Thorough { get; } = Config.QuickThrowOnFailure.WithMaxTest(3000).WithQuietOnSuccess(true);
+    /// <summary>How many cases a law over the operations policy runs (<c>[Property(MaxTest = CaseGen.Thorough)]</c>).</summary>
+    public const int Thorough = 3000;
+}
+
+/// <summary>Operations cases for any action type of the operations policy, and one it does not know.</summary>
+public static class AnyCase
+{
+    public static Arbitrary<OperationsCase> Cases() => CaseGen.Arbitrary();
 }
