@@ -20,6 +20,9 @@ internal static class JsonText
         _ => Shorten(value.GetRawText()),
     };
 
+    /// <summary>A property name from the input, cut short when long, for a message or a path.</summary>
+    public static string Name(string name) => Shorten(name);
+
     /// <summary>A parser error without the parser's own path suffix, with its position when known.</summary>
     /// <param name="ex">The parser's error.</param>
     /// <param name="withLine">Whether to name the line (false for a one-line document, where only the column helps).</param>

@@ -13,14 +13,27 @@ internal static class HelpText
         An optional "caseId" names the case in the audit trail; 'hitl shadow --audit' joins on it (on requestId without it).
         """;
 
-    public const string Tests = """
+    /// <summary>The test file format, with every expect key and the flag names (from the decision's flags).</summary>
+    public static string Tests { get; } = """
         A test file is a JSON object with a "tests" array; each test has a name, a case (as for 'hitl route') and what
-        to expect. Only the route is required; the others are checked when given (tier null means no reviewer tier):
+        to expect, and may engage the kill switch:
           {"tests": [{"name": "a large refund needs two seniors",
                       "case": {"action": "refund.issue", "confidence": 0.97, "amount": 8000, ...},
-                      "expect": {"route": "review", "tier": "senior", "approvals": 2,
-                                 "decidedBy": "refund.impact.large", "fired": ["refund.impact.very-large"],
-                                 "flags": ["invalid-signal"]}}]}
+                      "expect": {"route": "review", "tier": "senior", "approvals": 2}}]}
+        expect keys (a route is required, the others are checked only when given):
+          route         exactly this route
+          routeAtLeast  this route or a stricter one (auto-execute < auto-execute-with-notice < review < escalate < block)
+          tier          the reviewer tier; null means no tier
+          approvals     the approvals required
+          decidedBy     the id of the rule that decided
+          fired         rule ids that must have fired (others may have too)
+          flags         flags that must be set (others may be too)
+          flagsExactly  the whole set of flags, in any order; [] means no flag at all
+        """ + Environment.NewLine + Wrap("The flags (of the decision, as route and explain print them): " + string.Join(", ", Output.DecisionText.FlagNames) + ".") + Environment.NewLine + """
+        "killSwitch": true routes the case with the global kill switch on; {"actions": ["refund.issue"]} with the
+        switch of those action types on (the shape of the policy's own killSwitch). Off when left out.
+        Numbers in a case may be "NaN", "Infinity" or "-Infinity" (JSON strings) to test the fail-closed path.
+        See docs/cli.md for the whole format.
         """;
 
     public const string AuditTrail = """
@@ -129,4 +142,26 @@ internal static class HelpText
         a policy that does not compile); 3 the tool itself failed (an unexpected error; not a verdict on the input).
         Case data is printed with control characters and bidi overrides escaped as \uXXXX.
         """;
+
+    /// <summary>Breaks text into lines of at most 116 characters, at spaces.</summary>
+    private static string Wrap(string text)
+    {
+        var lines = new List<string>();
+        var line = "";
+        foreach (var word in text.Split(' '))
+        {
+            if (line.Length > 0 && line.Length + 1 + word.Length > 116)
+            {
+                lines.Add(line);
+                line = word;
+            }
+            else
+            {
+                line = line.Length == 0 ? word : line + " " + word;
+            }
+        }
+
+        lines.Add(line);
+        return string.Join(Environment.NewLine, lines);
+    }
 }
