@@ -50,7 +50,7 @@ internal static class ExplainCommand
         }
 
         var trace = policy.Policy.Explain(signals);
-        io.Out.Write(json ? JsonOutput.Build(w => WriteTrace(w, trace), indented: true) + Environment.NewLine : trace.ToString());
+        io.Out.Write(json ? JsonOutput.Build(w => WriteTrace(w, trace), indented: true) + Environment.NewLine : ExplainText.Render(trace));
         return ExitCodes.Ok;
     }
 
@@ -58,7 +58,7 @@ internal static class ExplainCommand
     {
         writer.WriteStartObject();
         writer.WriteStartObject("decision");
-        DecisionJson.WriteProperties(writer, trace.Decision);
+        DecisionJson.WriteProperties(writer, trace.Decision, trace.ActionType);
         writer.WriteEndObject();
         writer.WriteString("why", trace.Why);
         writer.WriteString("defaultRoute", trace.DefaultRoute.ToJsonName());
@@ -97,7 +97,7 @@ internal static class ExplainCommand
 
         writer.WriteEndArray();
         writer.WriteStartArray("steps");
-        foreach (var step in trace.Steps)
+        foreach (var step in ExplainText.Steps(trace))
         {
             writer.WriteStringValue(step);
         }

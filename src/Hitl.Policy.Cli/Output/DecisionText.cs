@@ -23,6 +23,13 @@ internal static class DecisionText
     /// <summary>Every flag name, in the order decisions list them.</summary>
     public static IReadOnlyList<string> FlagNames { get; } = [.. Named.Select(f => f.Name)];
 
+    /// <summary>
+    /// The action type a decision was made for, as the case gave it. For an action type the policy does not declare the
+    /// decision names the policy's fallback plan (<c>*</c>); the author knows the case's own name.
+    /// </summary>
+    public static string? Action(Decision decision, string? caseAction) =>
+        (decision.Flags & DecisionFlags.UnknownActionType) != 0 ? caseAction : decision.ActionType ?? caseAction;
+
     /// <summary>Whether a name is one of the flag names.</summary>
     public static bool IsFlag(string name) => Named.Any(f => f.Name == name);
 

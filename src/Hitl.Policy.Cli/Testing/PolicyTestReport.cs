@@ -91,7 +91,7 @@ internal static class PolicyTestReport
         {
             w.WriteString("expected", result.Test.Expect.ToString());
             w.WriteStartObject("actual");
-            DecisionJson.WriteProperties(w, decision);
+            DecisionJson.WriteProperties(w, decision, result.CaseAction);
             w.WriteEndObject();
             w.WriteStartArray("mismatches");
             foreach (var mismatch in result.Mismatches)

@@ -43,7 +43,7 @@ internal sealed class PolicyTestRunner
             var decision = _policy.Policy.Route(signals);
             var mismatches = Compare(test.Expect, decision, signals.ActionType);
             var why = mismatches.Count > 0 ? _policy.Policy.Explain(signals).Why : null;
-            return new PolicyTestResult(test, decision, mismatches, why, null);
+            return new PolicyTestResult(test, decision, mismatches, why, null) { CaseAction = signals.ActionType };
         }
         finally
         {
