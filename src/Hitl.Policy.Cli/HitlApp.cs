@@ -103,7 +103,7 @@ internal static class HitlApp
             // The errors and a pointer to help read better than the whole help text after every typo.
             foreach (var error in parse.Errors)
             {
-                io.Error.WriteLine("error: " + error.Message);
+                io.Error.WriteLine("error: " + Cases.JsonMessages.PlainUsage(error.Message));
             }
 
             io.Error.WriteLine($"Run '{CommandPath(parse.CommandResult)} --help' for usage.");
@@ -151,15 +151,20 @@ internal static class HitlApp
         }
     }
 
-    /// <summary>An exception no command expected: a bug or an exhausted machine, reported with its own exit code.</summary>
+    /// <summary>
+    /// An exception no command expected: a bug or an exhausted machine, reported with its own exit code. The details a
+    /// developer needs (type, stack) only with <see cref="CommandIo.ShowInternals"/>; a user reads one plain sentence.
+    /// </summary>
     private static int Crashed(CommandIo io, Exception ex)
     {
         try
         {
-            io.Error.WriteLine($"internal error: hitl failed unexpectedly ({ex.GetType().Name}: {ex.Message}). This is not a verdict on the input; please report it.");
-            if (ex is not OutOfMemoryException)
+            var what = ex is OutOfMemoryException ? "the machine ran out of memory" : ex.Message.TrimEnd('.');
+            io.Error.WriteLine($"internal error: hitl failed unexpectedly: {what}. This is not a verdict on the input; please report it"
+                + (io.ShowInternals ? "." : ", with the output of the same command run with HITL_DEBUG=1."));
+            if (io.ShowInternals)
             {
-                io.Error.WriteLine(ex.StackTrace);
+                io.Error.WriteLine(ex.ToString());
             }
         }
         catch (Exception)

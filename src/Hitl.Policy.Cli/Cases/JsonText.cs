@@ -28,20 +28,7 @@ internal static class JsonText
     /// <param name="withLine">Whether to name the line (false for a one-line document, where only the column helps).</param>
     public static string Describe(JsonException ex, bool withLine = true)
     {
-        var message = ex.Message;
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        if (cut > 0)
-        {
-            message = message[..cut];
-        }
-
-        cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        if (cut > 0)
-        {
-            message = message[..cut];
-        }
-
-        message = message.TrimEnd(' ', '|');
+        var message = JsonMessages.Plain(ex.Message);
         if (ex.LineNumber is { } line && ex.BytePositionInLine is { } column)
         {
             message += withLine

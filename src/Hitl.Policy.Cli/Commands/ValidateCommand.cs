@@ -79,7 +79,7 @@ internal static class ValidateCommand
             writer.WriteStartObject();
             writer.WriteString("code", error.Code.ToString());
             writer.WriteString("path", error.Path);
-            writer.WriteString("message", error.Message);
+            writer.WriteString("message", PolicyErrorText.Message(error));
             writer.WriteString("value", error.Value);
             if (error.Line is { } line)
             {

@@ -29,7 +29,7 @@ internal sealed class PolicyTestRunner
         }
         catch (CaseFormatException ex)
         {
-            return new PolicyTestResult(test, null, [], null, "case." + ex.Message);
+            return new PolicyTestResult(test, null, [], null, "case" + (ex.Path.Length == 0 ? ": " : ".") + ex.Message);
         }
 
         if (test.KillSwitch is { } setting && UnknownAction(setting, signals.ActionType) is { } unknown)
