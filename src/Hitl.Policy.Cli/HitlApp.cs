@@ -26,23 +26,25 @@ internal static class HitlApp
         root.Subcommands.Add(CalibrateCommand.Create(io));
         root.Subcommands.Add(ShadowCommand.Create(io));
         root.Subcommands.Add(CasesCommand.Create(io));
+        var n = Environment.NewLine + Environment.NewLine;
         AddDetails(root, new Dictionary<string, string>
         {
-            ["hitl"] = HelpText.ExitCodes,
-            ["validate"] = "Exit codes: 0 valid; 1 not valid; 2 the file is missing or unreadable.",
-            ["route"] = HelpText.Case + Environment.NewLine + Environment.NewLine + HelpText.ExitCodes,
-            ["explain"] = HelpText.Case,
-            ["test"] = HelpText.Tests + Environment.NewLine + Environment.NewLine + HelpText.ExitCodes,
+            ["hitl"] = HelpText.Wrap(HelpText.ExitCodes) + Environment.NewLine + HelpText.Escaping,
+            ["validate"] = HelpText.ExitsOf("validate"),
+            ["route"] = HelpText.Case + n + HelpText.ExitsOf("route"),
+            ["explain"] = HelpText.Case + n + HelpText.ExitsOf("explain"),
+            ["test"] = HelpText.Tests + n + HelpText.ExitsOf("test"),
             ["audit"] = HelpText.AuditTrail,
-            ["verify"] = HelpText.AuditTrail + Environment.NewLine + Environment.NewLine + HelpText.VerifyKeys + Environment.NewLine + Environment.NewLine + HelpText.VerifyExitCodes,
-            ["stats"] = HelpText.AuditTrail + Environment.NewLine + Environment.NewLine + HelpText.StatsExitCodes,
-            ["audit export"] = HelpText.AuditExport,
+            ["audit verify"] = HelpText.AuditTrail + n + HelpText.VerifyKeys + n + HelpText.ExitsOf("audit verify"),
+            ["audit stats"] = HelpText.AuditTrail + n + HelpText.Stats + n + HelpText.ExitsOf("audit stats"),
+            ["audit checkpoint"] = HelpText.ExitsOf("audit checkpoint"),
+            ["audit export"] = HelpText.AuditExport + n + HelpText.ExitsOf("audit export"),
             ["cases"] = HelpText.CaseStore,
-            ["cases list"] = HelpText.CaseStore + Environment.NewLine + Environment.NewLine + HelpText.CasesList + Environment.NewLine + Environment.NewLine + HelpText.CasesExitCodes,
-            ["cases show"] = HelpText.CaseStore + Environment.NewLine + Environment.NewLine + HelpText.CasesShow + Environment.NewLine + Environment.NewLine + HelpText.CasesExitCodes,
-            ["cases export"] = HelpText.CaseStore + Environment.NewLine + Environment.NewLine + HelpText.CasesExport + Environment.NewLine + Environment.NewLine + HelpText.CasesExitCodes,
-            ["calibrate"] = HelpText.Calibrate + Environment.NewLine + Environment.NewLine + HelpText.CalibrateExitCodes,
-            ["shadow"] = HelpText.Shadow + Environment.NewLine + Environment.NewLine + HelpText.ShadowExitCodes,
+            ["cases list"] = HelpText.CaseStore + n + HelpText.CasesList + n + HelpText.ExitsOf("cases list"),
+            ["cases show"] = HelpText.CaseStore + n + HelpText.CasesShow + n + HelpText.ExitsOf("cases show"),
+            ["cases export"] = HelpText.CaseStore + n + HelpText.CasesExport + n + HelpText.ExitsOf("cases export"),
+            ["calibrate"] = HelpText.Calibrate + n + HelpText.ExitsOf("calibrate"),
+            ["shadow"] = HelpText.Shadow + n + HelpText.ExitsOf("shadow"),
         });
         return root;
     }
