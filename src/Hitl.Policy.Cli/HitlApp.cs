@@ -39,6 +39,7 @@ internal static class HitlApp
             ["audit stats"] = HelpText.AuditTrail + n + HelpText.Stats + n + HelpText.ExitsOf("audit stats"),
             ["audit checkpoint"] = HelpText.ExitsOf("audit checkpoint"),
             ["audit export"] = HelpText.AuditExport + n + HelpText.ExitsOf("audit export"),
+            ["audit repair"] = HelpText.AuditRepair + n + HelpText.ExitsOf("audit repair"),
             ["cases"] = HelpText.CaseStore,
             ["cases list"] = HelpText.CaseStore + n + HelpText.CasesList + n + HelpText.ExitsOf("cases list"),
             ["cases show"] = HelpText.CaseStore + n + HelpText.CasesShow + n + HelpText.ExitsOf("cases show"),

@@ -50,6 +50,16 @@ internal static class HelpText
         Example: hitl audit export hitl.db --out audit.jsonl && hitl audit verify audit.jsonl --key-file keys.json
         """;
 
+    public const string AuditRepair = """
+        A torn tail is a last line cut off by a crash: 'hitl audit verify' reports it, and a host refuses to append to the
+        trail until it is repaired. The repair keeps the torn bytes in a file beside the trail (AUDIT.jsonl.torn-OFFSET),
+        cuts them off, and appends a correction record (case "audit-trail", reason code "torn-tail-repaired") that names
+        the auditor, in the role "auditor", the reason, and the torn bytes' line, length and SHA-256. The CLI has no
+        reviewer directory: the id given is recorded as it is; who may repair is who may write the file. Stop the host
+        first: the trail is locked while a store has it open. A trail broken in another way is not changed.
+        Example: hitl audit repair audit.jsonl --auditor ops-ana --reason "power loss during deploy"
+        """;
+
     public const string CaseStore = """
         A case store is the SQLite file of a SqliteCaseStore: the review cases and their audit trail. The 'hitl cases'
         commands open it read-only, beside a running host. Case data (ids, summaries, payloads, reasons) is printed with
@@ -133,7 +143,7 @@ internal static class HelpText
         ["audit stats"] = Line("0 counted over an intact trail", "1 counted, but the trail is broken or torn (a warning names where; only the records before it count)", "2 the command could not run (missing or unreadable file, unknown option)"),
         ["audit checkpoint"] = Line("0 the checkpoint was written", "1 the trail does not verify, or it is keyed and no keys were given (nothing is written)", "2 the command could not run (missing or unreadable file, a bad key file, --out names an existing file, unknown option)"),
         ["audit export"] = Line("0 exported", null, "2 the command could not run (missing file, not a case store, --out names an existing file, unknown option)"),
-        ["audit repair"] = Line("0 the torn tail was repaired, or there was none (nothing to repair; the file is unchanged)", "1 the trail is broken in another way, which a repair cannot mend (the file is unchanged)", "2 the command could not run (missing file, a SQLite case store, no --auditor or --reason, the trail open in another process, a keyed trail without its keys, unknown option)"),
+        ["audit repair"] = Line("0 the torn tail was repaired, or there was none (nothing to repair, the file is unchanged)", "1 the trail is broken in another way, which a repair cannot mend (the file is unchanged)", "2 the command could not run (missing file, a SQLite case store, no --auditor or --reason, the trail open in another process, a keyed trail without its keys, unknown option)"),
         ["calibrate"] = Line("0 the report was made (and the proposal written)", "1 the evidence says an action type's auto path misses the target and must tighten (the report and proposal are still written)", "2 the command could not run (missing file, a policy that does not compile, a broken audit trail, an option out of range)"),
         ["shadow"] = Line("0 the policies decide every case alike", "1 they differ on at least one case, or a case line could not be read (named on standard error; the run goes on)", "2 the command could not run (missing file, a policy that does not compile, unknown option)"),
         ["cases list"] = Line("0 listed", null, CasesUsage),
