@@ -127,7 +127,7 @@ internal static class CaseReader
                     ReadFields(value, schema, signals);
                     break;
                 default:
-                    throw new CaseFormatException(JsonText.Name(name), $"not a signal; a case has {string.Join(", ", TopLevel)} (host fields go under 'fields')");
+                    throw new CaseFormatException(JsonText.Name(name), $"not a signal{NameSuggestion.Hint(name, TopLevel)}; a case has {string.Join(", ", TopLevel)} (host fields go under 'fields')");
             }
         }
 
@@ -155,7 +155,7 @@ internal static class CaseReader
                 var declared = string.Join(", ", schema.FieldNames);
                 throw new CaseFormatException(path, declared.Length == 0
                     ? "the policy declares no host fields"
-                    : $"the policy declares no field '{name}'; it declares {declared}");
+                    : $"the policy declares no field '{JsonText.Name(name)}'{NameSuggestion.Hint(name, schema.FieldNames)}; it declares {declared}");
             }
 
             if (signals.Numbers.ContainsKey(name) || signals.Texts.ContainsKey(name) || signals.Flags.ContainsKey(name))

@@ -19,6 +19,7 @@ namespace Hitl.Policy.Cli.Testing;
 internal static class PolicyTestFile
 {
     private static readonly JsonDocumentOptions Options = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+    private static readonly string[] RootProperties = ["tests", "description", "$schema"];
     private static readonly string[] TestProperties = ["name", "case", "expect", "killSwitch"];
     private static readonly string[] ExpectProperties = ["route", "routeAtLeast", "tier", "approvals", "decidedBy", "fired", "flags", "flagsExactly"];
 
@@ -45,9 +46,9 @@ internal static class PolicyTestFile
 
             foreach (var property in root.EnumerateObject())
             {
-                if (property.Name is not ("tests" or "description" or "$schema"))
+                if (Array.IndexOf(RootProperties, property.Name) < 0)
                 {
-                    throw new CliException($"The test file '{path}' has an unknown property '{JsonText.Name(property.Name)}'; it has \"description\" and \"tests\".");
+                    throw new CliException($"The test file '{path}' has an unknown property '{JsonText.Name(property.Name)}'{NameSuggestion.Hint(property.Name, RootProperties)}; it has \"description\" and \"tests\".");
                 }
             }
 
@@ -83,7 +84,7 @@ internal static class PolicyTestFile
         {
             if (Array.IndexOf(TestProperties, property.Name) < 0)
             {
-                return Broken($"unknown property '{JsonText.Name(property.Name)}'; a test has {string.Join(", ", TestProperties)}");
+                return Broken($"unknown property '{JsonText.Name(property.Name)}'{NameSuggestion.Hint(property.Name, TestProperties)}; a test has {string.Join(", ", TestProperties)}");
             }
         }
 
@@ -144,7 +145,7 @@ internal static class PolicyTestFile
         {
             if (Array.IndexOf(ExpectProperties, property.Name) < 0)
             {
-                throw new CaseFormatException(JsonText.Name(property.Name), $"unknown; expect has {string.Join(", ", ExpectProperties)}");
+                throw new CaseFormatException(JsonText.Name(property.Name), $"unknown{NameSuggestion.Hint(property.Name, ExpectProperties)}; expect has {string.Join(", ", ExpectProperties)}");
             }
         }
 
@@ -308,7 +309,7 @@ internal static class PolicyTestFile
                 case "actions":
                     throw new CaseFormatException("actions", $"expected an array of action types; got {JsonText.Show(property.Value)}");
                 default:
-                    throw new CaseFormatException(JsonText.Name(property.Name), "unknown; killSwitch has global, actions");
+                    throw new CaseFormatException(JsonText.Name(property.Name), $"unknown{NameSuggestion.Hint(property.Name, ["global", "actions"])}; killSwitch has global, actions");
             }
         }
 

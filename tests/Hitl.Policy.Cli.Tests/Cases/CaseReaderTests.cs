@@ -100,7 +100,7 @@ public class CaseReaderTests
         var ex = Assert.Throws<CaseFormatException>(() => CaseReader.Parse("{ \"confidance\": 0.9 }", Schema));
 
         Assert.Equal("confidance", ex.Path);
-        Assert.Contains("not a signal; a case has action, requestId, confidence,", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("not a signal (did you mean 'confidence'?); a case has action, requestId, confidence,", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

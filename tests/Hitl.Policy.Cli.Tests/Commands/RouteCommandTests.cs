@@ -144,7 +144,7 @@ public class RouteCommandTests
 
         Assert.Equal(ExitCodes.Failed, result.Exit);
         var error = JsonDocument.Parse(result.OutLines.Single()).RootElement.GetProperty("error").GetString();
-        Assert.Equal("fields['tool.nme']: the policy declares no field 'tool.nme'; it declares agent.step, tool.access, tool.externalRecipients, tool.name, tool.touchesProduction", error);
+        Assert.Equal("fields['tool.nme']: the policy declares no field 'tool.nme' (did you mean 'tool.name'?); it declares agent.step, tool.access, tool.externalRecipients, tool.name, tool.touchesProduction", error);
     }
 
     [Fact]
