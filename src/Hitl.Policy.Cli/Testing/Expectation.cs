@@ -31,6 +31,57 @@ internal sealed record Expectation
     /// <summary>The flags that must be set and no others (empty: no flag at all), or null when not checked.</summary>
     public IReadOnlyList<string>? FlagsExactly { get; init; }
 
+    /// <summary>Writes the expectation as the test file gives it: only the keys given, values as JSON values.</summary>
+    public void WriteJson(System.Text.Json.Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        if (Route is { } route)
+        {
+            writer.WriteString("route", route.ToJsonName());
+        }
+
+        if (RouteAtLeast is { } least)
+        {
+            writer.WriteString("routeAtLeast", least.ToJsonName());
+        }
+
+        if (ChecksTier)
+        {
+            writer.WriteString("tier", Tier);
+        }
+
+        if (Approvals is { } approvals)
+        {
+            writer.WriteNumber("approvals", approvals);
+        }
+
+        if (DecidedBy is not null)
+        {
+            writer.WriteString("decidedBy", DecidedBy);
+        }
+
+        WriteList(writer, "fired", Fired.Count > 0 ? Fired : null);
+        WriteList(writer, "flags", Flags.Count > 0 ? Flags : null);
+        WriteList(writer, "flagsExactly", FlagsExactly);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteList(System.Text.Json.Utf8JsonWriter writer, string name, IReadOnlyList<string>? items)
+    {
+        if (items is null)
+        {
+            return;
+        }
+
+        writer.WriteStartArray(name);
+        foreach (var item in items)
+        {
+            writer.WriteStringValue(item);
+        }
+
+        writer.WriteEndArray();
+    }
+
     /// <summary>The expectation in the words the report uses for the actual decision.</summary>
     public override string ToString()
     {

@@ -30,6 +30,11 @@ internal static class PolicyTestReport
                 var decision = result.Decision!.Value;
                 output.WriteLine($"  FAIL  {test.Name} {where}");
                 output.WriteLine($"          expected  {test.Expect}");
+                if (test.KillSwitch is { } setting)
+                {
+                    output.WriteLine($"          with      the kill switch on ({setting})");
+                }
+
                 output.WriteLine($"          actual    {DecisionText.Summary(decision)}; decided by {decision.DecidedBy}");
                 for (var i = 0; i < result.Mismatches.Count; i++)
                 {
@@ -89,7 +94,26 @@ internal static class PolicyTestReport
 
         if (result.Decision is { } decision)
         {
-            w.WriteString("expected", result.Test.Expect.ToString());
+            w.WritePropertyName("expected");
+            result.Test.Expect.WriteJson(w);
+            if (result.Test.KillSwitch is { } setting)
+            {
+                w.WriteStartObject("killSwitch");
+                w.WriteBoolean("global", setting.Global);
+                w.WriteStartArray("actions");
+                foreach (var action in setting.Actions)
+                {
+                    w.WriteStringValue(action);
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteNull("killSwitch");
+            }
+
             w.WriteStartObject("actual");
             DecisionJson.WriteProperties(w, decision, result.CaseAction);
             w.WriteEndObject();
