@@ -25,7 +25,7 @@ internal static class PolicyTestFile
 
     public static IReadOnlyList<PolicyTest> Load(string path)
     {
-        var bytes = InputFile.ReadBytes(path, "test file");
+        var bytes = InputFile.WithoutByteOrderMark(InputFile.ReadBytes(path, "test file"));
         JsonDocument document;
         try
         {

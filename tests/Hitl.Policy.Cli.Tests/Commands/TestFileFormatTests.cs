@@ -231,4 +231,17 @@ public class TestFileFormatTests
             Assert.Contains(flag, help, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public void A_test_file_saved_with_a_byte_order_mark_is_read()
+    {
+        using var folder = new TempFolder();
+        var path = Path.Combine(folder.Path, "TESTS.json");
+        File.WriteAllText(path, "{ \"tests\": [ " + Test("bom", """{ "route": "auto-execute" }""") + " ] }", new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        Assert.Equal(0xEF, File.ReadAllBytes(path)[0]);
+
+        var result = Cli.Run("test", Cli.Operations, path);
+
+        Assert.True(result.Exit == ExitCodes.Ok, result.ToString());
+    }
 }
