@@ -97,7 +97,7 @@ internal sealed record Expectation
 
         if (ChecksTier)
         {
-            parts.Add(Tier is null ? "no tier" : "tier " + Tier);
+            parts.Add(Tier is null ? "no tier" : "tier " + Cases.JsonText.Name(Tier));
         }
 
         if (Approvals is { } approvals)
@@ -108,12 +108,12 @@ internal sealed record Expectation
         var text = string.Join(", ", parts);
         if (DecidedBy is not null)
         {
-            text += "; decided by " + DecidedBy;
+            text += "; decided by " + Cases.JsonText.Name(DecidedBy);
         }
 
         if (Fired.Count > 0)
         {
-            text += "; fires " + string.Join(", ", Fired);
+            text += "; fires " + string.Join(", ", Fired.Select(Cases.JsonText.Name));
         }
 
         if (Flags.Count > 0)

@@ -27,5 +27,5 @@ internal sealed record KillSwitchSetting(bool Global, IReadOnlyList<string> Acti
     public override string ToString() =>
         Global
             ? "global"
-            : string.Join(", ", Actions);
+            : string.Join(", ", Actions.Select(Cases.JsonText.Name));
 }

@@ -8,6 +8,9 @@ namespace Hitl.Policy.Cli.Testing;
 /// <summary>Prints test results: for people, a line per test and a diff per failure; for tools, one JSON document.</summary>
 internal static class PolicyTestReport
 {
+    /// <summary>The most characters of a test's name the text report shows; the JSON report gives it whole.</summary>
+    private const int MaxName = 200;
+
     public static void WriteText(TextWriter output, PolicyFile policy, string testsPath, IReadOnlyList<PolicyTestResult> results)
     {
         output.WriteLine($"Testing policy '{policy.Policy.PolicyId}' version {policy.Policy.PolicyVersion} ({policy.Path}) with {PolicyFile.Plural(results.Count, "test")} from {testsPath}");
@@ -15,20 +18,21 @@ internal static class PolicyTestReport
         foreach (var result in results)
         {
             var test = result.Test;
+            var name = Output.CaseText.Shorten(test.Name, MaxName);
             var where = string.Create(CultureInfo.InvariantCulture, $"({testsPath} line {test.Line})");
             if (result.Passed)
             {
-                output.WriteLine($"  PASS  {test.Name}");
+                output.WriteLine($"  PASS  {name}");
             }
             else if (result.Broken)
             {
-                output.WriteLine($"  ERROR {test.Name} {where}");
+                output.WriteLine($"  ERROR {name} {where}");
                 output.WriteLine($"          {result.Problem}");
             }
             else
             {
                 var decision = result.Decision!.Value;
-                output.WriteLine($"  FAIL  {test.Name} {where}");
+                output.WriteLine($"  FAIL  {name} {where}");
                 output.WriteLine($"          expected  {test.Expect}");
                 if (test.KillSwitch is { } setting)
                 {

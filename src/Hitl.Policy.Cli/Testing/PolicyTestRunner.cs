@@ -118,9 +118,9 @@ internal sealed class PolicyTestRunner
         if (expect.ChecksTier && !string.Equals(expect.Tier, actual.RequiredTier, StringComparison.Ordinal))
         {
             var hint = expect.Tier is not null && !_policy.Policy.Tiers.Contains(expect.Tier)
-                ? $" ('{expect.Tier}' is not a tier of this policy; its tiers are {string.Join(", ", _policy.Policy.Tiers)})"
+                ? $" ('{JsonText.Name(expect.Tier)}' is not a tier of this policy; its tiers are {string.Join(", ", _policy.Policy.Tiers)})"
                 : "";
-            mismatches.Add($"tier: expected {expect.Tier ?? "none"}, got {actual.RequiredTier ?? "none"}{hint}");
+            mismatches.Add($"tier: expected {(expect.Tier is null ? "none" : JsonText.Name(expect.Tier))}, got {actual.RequiredTier ?? "none"}{hint}");
         }
 
         if (expect.Approvals is { } approvals && approvals != actual.RequiredApprovals)
@@ -130,7 +130,7 @@ internal sealed class PolicyTestRunner
 
         if (expect.DecidedBy is { } decidedBy && !string.Equals(decidedBy, actual.DecidedBy, StringComparison.Ordinal))
         {
-            mismatches.Add($"decided by: expected {decidedBy}, got {actual.DecidedBy}");
+            mismatches.Add($"decided by: expected {JsonText.Name(decidedBy)}, got {actual.DecidedBy}");
         }
 
         foreach (var rule in expect.Fired)
@@ -138,8 +138,8 @@ internal sealed class PolicyTestRunner
             if (!actual.FiredRules.Contains(rule))
             {
                 var known = actual.ActionType is { } action && _policy.Policy.RuleIdsFor(action).Contains(rule);
-                mismatches.Add($"fired: expected {rule} to fire; it did not" +
-                    (known ? "" : $" (the policy has no rule '{rule}' for {ActionName(actual, caseAction)})"));
+                mismatches.Add($"fired: expected {JsonText.Name(rule)} to fire; it did not" +
+                    (known ? "" : $" (the policy has no rule '{JsonText.Name(rule)}' for {ActionName(actual, caseAction)})"));
             }
         }
 
@@ -163,6 +163,6 @@ internal sealed class PolicyTestRunner
 
     private static string ActionName(Decision actual, string? caseAction) =>
         (actual.Flags & DecisionFlags.UnknownActionType) != 0
-            ? (caseAction is null ? "a case without an action type" : $"the undeclared action type '{caseAction}'")
+            ? (caseAction is null ? "a case without an action type" : $"the undeclared action type '{JsonText.Name(caseAction)}'")
             : actual.ActionType ?? caseAction ?? "this action";
 }

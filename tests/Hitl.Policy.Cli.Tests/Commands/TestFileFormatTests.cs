@@ -244,4 +244,19 @@ public class TestFileFormatTests
 
         Assert.True(result.Exit == ExitCodes.Ok, result.ToString());
     }
+
+    [Fact]
+    public void Long_and_control_character_values_from_a_test_file_are_cut_short_and_escaped_in_the_report()
+    {
+        var huge = new string('x', 100_000);
+        var result = RunTests(
+            Test("\\u001b[31m" + huge, $$"""{ "route": "review", "tier": "{{huge}}", "decidedBy": "{{huge}}", "fired": ["{{huge}}"] }"""),
+            Test("switch", """{ "route": "review" }""", killSwitch: $$"""{ "actions": ["{{huge}}"] }"""),
+            Test("key", $$"""{ "route": "review", "{{huge}}": 1 }"""));
+
+        Assert.Equal(ExitCodes.Failed, result.Exit);
+        Assert.True(result.Out.Length < 20_000, $"the report takes {result.Out.Length} characters");
+        Assert.DoesNotContain("\u001b[31m", result.Out, StringComparison.Ordinal);
+        Assert.Contains("\\u001B[31m", result.Out, StringComparison.Ordinal);
+    }
 }
