@@ -15,6 +15,15 @@ internal sealed record CommandIo(TextWriter Out, TextWriter Error, TextReader In
     /// <summary>The clock that "time left" is measured against: the system clock in the tool, a fixed one in tests.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// Whether an internal error is printed with its details (the exception's type and stack trace) for a bug report:
+    /// set by the environment variable <c>HITL_DEBUG=1</c>. Off, messages never show the tool's internals.
+    /// </summary>
+    public bool ShowInternals { get; init; }
+
     /// <summary>The process's console streams.</summary>
-    public static CommandIo Console => new(System.Console.Out, System.Console.Error, System.Console.In);
+    public static CommandIo Console => new(System.Console.Out, System.Console.Error, System.Console.In)
+    {
+        ShowInternals = Environment.GetEnvironmentVariable("HITL_DEBUG") is "1" or "true",
+    };
 }

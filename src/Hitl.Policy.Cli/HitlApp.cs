@@ -26,23 +26,26 @@ internal static class HitlApp
         root.Subcommands.Add(CalibrateCommand.Create(io));
         root.Subcommands.Add(ShadowCommand.Create(io));
         root.Subcommands.Add(CasesCommand.Create(io));
+        var n = Environment.NewLine + Environment.NewLine;
         AddDetails(root, new Dictionary<string, string>
         {
-            ["hitl"] = HelpText.ExitCodes,
-            ["validate"] = "Exit codes: 0 valid; 1 not valid; 2 the file is missing or unreadable.",
-            ["route"] = HelpText.Case + Environment.NewLine + Environment.NewLine + HelpText.ExitCodes,
-            ["explain"] = HelpText.Case,
-            ["test"] = HelpText.Tests + Environment.NewLine + Environment.NewLine + HelpText.ExitCodes,
+            ["hitl"] = HelpText.Wrap(HelpText.ExitCodes) + Environment.NewLine + HelpText.Escaping,
+            ["validate"] = HelpText.ExitsOf("validate"),
+            ["route"] = HelpText.Case + n + HelpText.ExitsOf("route"),
+            ["explain"] = HelpText.Case + n + HelpText.ExitsOf("explain"),
+            ["test"] = HelpText.Tests + n + HelpText.ExitsOf("test"),
             ["audit"] = HelpText.AuditTrail,
-            ["verify"] = HelpText.AuditTrail + Environment.NewLine + Environment.NewLine + HelpText.VerifyKeys + Environment.NewLine + Environment.NewLine + HelpText.VerifyExitCodes,
-            ["stats"] = HelpText.AuditTrail + Environment.NewLine + Environment.NewLine + HelpText.StatsExitCodes,
-            ["audit export"] = HelpText.AuditExport,
+            ["audit verify"] = HelpText.AuditTrail + n + HelpText.VerifyKeys + n + HelpText.ExitsOf("audit verify"),
+            ["audit stats"] = HelpText.AuditTrail + n + HelpText.Stats + n + HelpText.ExitsOf("audit stats"),
+            ["audit checkpoint"] = HelpText.ExitsOf("audit checkpoint"),
+            ["audit export"] = HelpText.AuditExport + n + HelpText.ExitsOf("audit export"),
+            ["audit repair"] = HelpText.AuditRepair + n + HelpText.ExitsOf("audit repair"),
             ["cases"] = HelpText.CaseStore,
-            ["cases list"] = HelpText.CaseStore + Environment.NewLine + Environment.NewLine + HelpText.CasesList + Environment.NewLine + Environment.NewLine + HelpText.CasesExitCodes,
-            ["cases show"] = HelpText.CaseStore + Environment.NewLine + Environment.NewLine + HelpText.CasesShow + Environment.NewLine + Environment.NewLine + HelpText.CasesExitCodes,
-            ["cases export"] = HelpText.CaseStore + Environment.NewLine + Environment.NewLine + HelpText.CasesExport + Environment.NewLine + Environment.NewLine + HelpText.CasesExitCodes,
-            ["calibrate"] = HelpText.Calibrate + Environment.NewLine + Environment.NewLine + HelpText.CalibrateExitCodes,
-            ["shadow"] = HelpText.Shadow + Environment.NewLine + Environment.NewLine + HelpText.ShadowExitCodes,
+            ["cases list"] = HelpText.CaseStore + n + HelpText.CasesList + n + HelpText.ExitsOf("cases list"),
+            ["cases show"] = HelpText.CaseStore + n + HelpText.CasesShow + n + HelpText.ExitsOf("cases show"),
+            ["cases export"] = HelpText.CaseStore + n + HelpText.CasesExport + n + HelpText.ExitsOf("cases export"),
+            ["calibrate"] = HelpText.Calibrate + n + HelpText.ExitsOf("calibrate"),
+            ["shadow"] = HelpText.Shadow + n + HelpText.ExitsOf("shadow"),
         });
         return root;
     }
@@ -103,7 +106,7 @@ internal static class HitlApp
             // The errors and a pointer to help read better than the whole help text after every typo.
             foreach (var error in parse.Errors)
             {
-                io.Error.WriteLine("error: " + error.Message);
+                io.Error.WriteLine("error: " + Cases.JsonMessages.PlainUsage(error.Message));
             }
 
             io.Error.WriteLine($"Run '{CommandPath(parse.CommandResult)} --help' for usage.");
@@ -151,15 +154,20 @@ internal static class HitlApp
         }
     }
 
-    /// <summary>An exception no command expected: a bug or an exhausted machine, reported with its own exit code.</summary>
+    /// <summary>
+    /// An exception no command expected: a bug or an exhausted machine, reported with its own exit code. The details a
+    /// developer needs (type, stack) only with <see cref="CommandIo.ShowInternals"/>; a user reads one plain sentence.
+    /// </summary>
     private static int Crashed(CommandIo io, Exception ex)
     {
         try
         {
-            io.Error.WriteLine($"internal error: hitl failed unexpectedly ({ex.GetType().Name}: {ex.Message}). This is not a verdict on the input; please report it.");
-            if (ex is not OutOfMemoryException)
+            var what = ex is OutOfMemoryException ? "the machine ran out of memory" : ex.Message.TrimEnd('.');
+            io.Error.WriteLine($"internal error: hitl failed unexpectedly: {what}. This is not a verdict on the input; please report it"
+                + (io.ShowInternals ? "." : ", with the output of the same command run with HITL_DEBUG=1."));
+            if (io.ShowInternals)
             {
-                io.Error.WriteLine(ex.StackTrace);
+                io.Error.WriteLine(ex.ToString());
             }
         }
         catch (Exception)

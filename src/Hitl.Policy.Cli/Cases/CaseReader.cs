@@ -79,7 +79,7 @@ internal static class CaseReader
             var name = property.Name;
             if (!seen.Add(name))
             {
-                throw new CaseFormatException(name, "given twice");
+                throw new CaseFormatException(JsonText.Name(name), "given twice");
             }
 
             var value = property.Value;
@@ -127,7 +127,7 @@ internal static class CaseReader
                     ReadFields(value, schema, signals);
                     break;
                 default:
-                    throw new CaseFormatException(name, $"not a signal; a case has {string.Join(", ", TopLevel)} (host fields go under 'fields')");
+                    throw new CaseFormatException(JsonText.Name(name), $"not a signal{NameSuggestion.Hint(name, TopLevel)}; a case has {string.Join(", ", TopLevel)} (host fields go under 'fields')");
             }
         }
 
@@ -144,7 +144,7 @@ internal static class CaseReader
         foreach (var property in fields.EnumerateObject())
         {
             var name = property.Name;
-            var path = "fields['" + name + "']";
+            var path = "fields['" + JsonText.Name(name) + "']";
             if (IsStandardSignal(name))
             {
                 throw new CaseFormatException(path, $"'{name}' is a standard signal; give it at the top level of the case");
@@ -155,7 +155,7 @@ internal static class CaseReader
                 var declared = string.Join(", ", schema.FieldNames);
                 throw new CaseFormatException(path, declared.Length == 0
                     ? "the policy declares no host fields"
-                    : $"the policy declares no field '{name}'; it declares {declared}");
+                    : $"the policy declares no field '{JsonText.Name(name)}'{NameSuggestion.Hint(name, schema.FieldNames)}; it declares {declared}");
             }
 
             if (signals.Numbers.ContainsKey(name) || signals.Texts.ContainsKey(name) || signals.Flags.ContainsKey(name))
@@ -191,8 +191,37 @@ internal static class CaseReader
             return number;
         }
 
-        throw new CaseFormatException(path, $"expected a number{Why(expected)}; got {JsonText.Show(value)}");
+        // JSON has no NaN or infinity; these strings let a case test the fail-closed path on purpose.
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            switch (value.GetString())
+            {
+                case NaN:
+                    return double.NaN;
+                case Infinity:
+                    return double.PositiveInfinity;
+                case NegativeInfinity:
+                    return double.NegativeInfinity;
+            }
+        }
+
+        var hint = value.ValueKind switch
+        {
+            JsonValueKind.Number => $" (out of range; write \"{Infinity}\" or \"{NegativeInfinity}\" for an infinite value)",
+            JsonValueKind.String => $" (the only strings read as numbers are \"{NaN}\", \"{Infinity}\" and \"{NegativeInfinity}\")",
+            _ => "",
+        };
+        throw new CaseFormatException(path, $"expected a number{Why(expected)}; got {JsonText.Show(value)}{hint}");
     }
+
+    /// <summary>The string a case gives for a number that is not a number (JSON has none).</summary>
+    public const string NaN = "NaN";
+
+    /// <summary>The string a case gives for positive infinity.</summary>
+    public const string Infinity = "Infinity";
+
+    /// <summary>The string a case gives for negative infinity.</summary>
+    public const string NegativeInfinity = "-Infinity";
 
     private static string Text(string path, JsonElement value, string? expected = null)
     {

@@ -20,25 +20,15 @@ internal static class JsonText
         _ => Shorten(value.GetRawText()),
     };
 
+    /// <summary>A property name from the input, cut short when long, for a message or a path.</summary>
+    public static string Name(string name) => Shorten(name);
+
     /// <summary>A parser error without the parser's own path suffix, with its position when known.</summary>
     /// <param name="ex">The parser's error.</param>
     /// <param name="withLine">Whether to name the line (false for a one-line document, where only the column helps).</param>
     public static string Describe(JsonException ex, bool withLine = true)
     {
-        var message = ex.Message;
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        if (cut > 0)
-        {
-            message = message[..cut];
-        }
-
-        cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        if (cut > 0)
-        {
-            message = message[..cut];
-        }
-
-        message = message.TrimEnd(' ', '|');
+        var message = JsonMessages.Plain(ex.Message);
         if (ex.LineNumber is { } line && ex.BytePositionInLine is { } column)
         {
             message += withLine

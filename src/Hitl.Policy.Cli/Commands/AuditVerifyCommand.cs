@@ -129,7 +129,7 @@ internal static class AuditVerifyCommand
         {
             return string.Create(CultureInfo.InvariantCulture, $"""
                 {path}: TORN TAIL at line {result.FirstBrokenLine}: {problem}
-                The {intact} before it verify. An auditor repairs the tail with JsonLinesAuditStore.RepairTornTailAsync, which keeps the torn bytes and records the repair.
+                The {intact} before it verify. An auditor repairs the tail with 'hitl audit repair {path} --auditor ID --reason TEXT' (JsonLinesAuditStore.RepairTornTailAsync), which keeps the torn bytes and records the repair.
                 """);
         }
 

@@ -88,7 +88,7 @@ internal static class CasesShowCommand
     }
 
     private static CliException NotARecord(string path, long sequence, Exception ex) => new(string.Create(CultureInfo.InvariantCulture,
-        $"The audit record {sequence} in the case store '{path}' is not valid JSON ({ex.Message}); run 'hitl audit verify {path}'."), ex);
+        $"The audit record {sequence} in the case store '{path}' is not valid JSON ({(ex is JsonException json ? Cases.JsonText.Describe(json, withLine: false) : "it cannot be read")}); run 'hitl audit verify {path}'."), ex);
 
     private static void WriteDetails(TextWriter output, CaseRecord c, DateTimeOffset now)
     {

@@ -50,7 +50,7 @@ internal static class ExplainCommand
         }
 
         var trace = policy.Policy.Explain(signals);
-        io.Out.Write(json ? JsonOutput.Build(w => WriteTrace(w, trace), indented: true) + Environment.NewLine : trace.ToString());
+        io.Out.Write(json ? JsonOutput.Build(w => WriteTrace(w, trace), indented: true) + Environment.NewLine : ExplainText.Render(trace));
         return ExitCodes.Ok;
     }
 
@@ -58,14 +58,29 @@ internal static class ExplainCommand
     {
         writer.WriteStartObject();
         writer.WriteStartObject("decision");
-        DecisionJson.WriteProperties(writer, trace.Decision);
+        DecisionJson.WriteProperties(writer, trace.Decision, trace.ActionType);
         writer.WriteEndObject();
         writer.WriteString("why", trace.Why);
         writer.WriteString("defaultRoute", trace.DefaultRoute.ToJsonName());
+        // Values as JSON values (0.97, "retail", true, null), with what the text adds in parentheses kept apart.
+        var notes = new List<(string Signal, string Note)>();
         writer.WriteStartObject("signals");
         foreach (var signal in trace.Signals)
         {
-            writer.WriteString(signal.Signal, signal.Value);
+            var value = TraceValue.Parse(signal.Value);
+            writer.WritePropertyName(signal.Signal);
+            value.WriteTo(writer);
+            if (value.Note is { } note)
+            {
+                notes.Add((signal.Signal, note));
+            }
+        }
+
+        writer.WriteEndObject();
+        writer.WriteStartObject("signalNotes");
+        foreach (var (signal, note) in notes)
+        {
+            writer.WriteString(signal, note);
         }
 
         writer.WriteEndObject();
@@ -85,7 +100,10 @@ internal static class ExplainCommand
             {
                 writer.WriteStartObject();
                 writer.WriteString("signal", input.Signal);
-                writer.WriteString("value", input.Value);
+                var value = TraceValue.Parse(input.Value);
+                writer.WritePropertyName("value");
+                value.WriteTo(writer);
+                writer.WriteBoolean("default", value.Note == "default");
                 writer.WriteEndObject();
             }
 
@@ -97,7 +115,7 @@ internal static class ExplainCommand
 
         writer.WriteEndArray();
         writer.WriteStartArray("steps");
-        foreach (var step in trace.Steps)
+        foreach (var step in ExplainText.Steps(trace))
         {
             writer.WriteStringValue(step);
         }

@@ -84,7 +84,7 @@ internal static class RouteCommand
             routes[decision.Route] = routes.GetValueOrDefault(decision.Route) + 1;
             if (table)
             {
-                rows.Add([Number(lineNumber), signals.RequestId ?? "", decision.ActionType ?? signals.ActionType ?? "", decision.Route.ToJsonName(), Details(decision)]);
+                rows.Add([Number(lineNumber), signals.RequestId ?? "", DecisionText.Action(decision, signals.ActionType) ?? "", decision.Route.ToJsonName(), Details(decision)]);
             }
             else
             {
@@ -94,7 +94,7 @@ internal static class RouteCommand
                     w.WriteStartObject();
                     w.WriteNumber("line", n);
                     w.WriteString("requestId", signals.RequestId);
-                    DecisionJson.WriteProperties(w, decision);
+                    DecisionJson.WriteProperties(w, decision, signals.ActionType);
                     w.WriteEndObject();
                 }));
             }

@@ -79,7 +79,13 @@ internal static class ShadowCommand
         }
         else
         {
-            WriteTables(io.Out, report, lines, withVerdicts: auditPath is not null);
+            var actions = new Dictionary<string, string?>(StringComparer.Ordinal);
+            foreach (var (caseId, context) in replay)
+            {
+                actions.TryAdd(caseId, context.ActionType);
+            }
+
+            WriteTables(io.Out, report, lines, actions, withVerdicts: auditPath is not null);
         }
 
         if (failed.Count > 0)
@@ -127,7 +133,7 @@ internal static class ShadowCommand
         return (cases, lines, failed);
     }
 
-    private static void WriteTables(TextWriter output, ShadowReport report, Dictionary<string, int> lines, bool withVerdicts)
+    private static void WriteTables(TextWriter output, ShadowReport report, Dictionary<string, int> lines, Dictionary<string, string?> actions, bool withVerdicts)
     {
         var looser = report.Actions.Sum(a => a.CandidateLooser);
         var stricter = report.Actions.Sum(a => a.CandidateStricter);
@@ -163,7 +169,7 @@ internal static class ShadowCommand
             [
                 lines.TryGetValue(d.CaseId, out var line) ? Count(line) : "",
                 d.CaseId,
-                d.ActionType ?? "(none)",
+                ActionOf(d, actions) ?? "(none)",
                 KindName(d.Kind),
                 Describe(d.ActiveRoute, d.ActiveTier, d.ActiveDecidedBy),
                 d.CandidateRoute is { } route ? Describe(route, d.CandidateTier, d.CandidateDecidedBy) : "(threw)",
@@ -173,6 +179,13 @@ internal static class ShadowCommand
                 : cells;
         }).ToList());
     }
+
+    /// <summary>The case's own action type for one the policies do not declare (their decisions name it <c>*</c>).</summary>
+    private static string? ActionOf(ShadowDifference difference, Dictionary<string, string?> actions) =>
+        difference.ActionType == UndeclaredPlan && actions.TryGetValue(difference.CaseId, out var action) ? action : difference.ActionType;
+
+    /// <summary>The name a decision gives the plan of undeclared action types.</summary>
+    private const string UndeclaredPlan = "*";
 
     private static string Describe(RouteLevel route, string? tier, string? decidedBy) =>
         route.ToJsonName() + (tier is null ? "" : " (" + tier + ")") + (decidedBy is null ? "" : " by " + decidedBy);

@@ -79,8 +79,9 @@ internal static class ValidateCommand
             writer.WriteStartObject();
             writer.WriteString("code", error.Code.ToString());
             writer.WriteString("path", error.Path);
-            writer.WriteString("message", error.Message);
-            writer.WriteString("value", error.Value);
+            writer.WriteString("message", PolicyErrorText.Message(error));
+            writer.WritePropertyName("value");
+            WriteValue(writer, error.Value);
             if (error.Line is { } line)
             {
                 writer.WriteNumber("line", line);
@@ -104,5 +105,28 @@ internal static class ValidateCommand
 
         writer.WriteEndArray();
         writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The offending value as the JSON value it is (<c>1.5</c>, <c>"agent"</c>, <c>[]</c>, <c>null</c> for a value left out),
+    /// not as text with quotes inside; a value the message shows in another form (a range, a value cut short) as text.
+    /// </summary>
+    private static void WriteValue(System.Text.Json.Utf8JsonWriter writer, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(value);
+            document.RootElement.WriteTo(writer);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            writer.WriteStringValue(value);
+        }
     }
 }

@@ -49,7 +49,7 @@ internal static class AuditKeys
         var bytes = InputFile.ReadBytes(path, "checkpoint file", 64 * 1024);
         try
         {
-            return AuditCheckpoint.Parse(System.Text.Encoding.UTF8.GetString(bytes));
+            return AuditCheckpoint.Parse(System.Text.Encoding.UTF8.GetString(InputFile.WithoutByteOrderMark(bytes)));
         }
         catch (FormatException ex)
         {
@@ -59,7 +59,7 @@ internal static class AuditKeys
 
     private static List<AuditKey> ReadKeyFile(string path)
     {
-        var bytes = InputFile.ReadBytes(path, "key file", 1024 * 1024);
+        var bytes = InputFile.WithoutByteOrderMark(InputFile.ReadBytes(path, "key file", 1024 * 1024));
         JsonDocument document;
         try
         {

@@ -47,6 +47,10 @@ internal static class InputFile
         }
     }
 
+    /// <summary>The bytes without a UTF-8 byte order mark, which editors on Windows write and a JSON parser refuses.</summary>
+    public static byte[] WithoutByteOrderMark(byte[] bytes) =>
+        bytes.AsSpan().StartsWith("\uFEFF"u8) ? bytes[3..] : bytes;
+
     /// <summary>Opens a file for reading line by line.</summary>
     /// <param name="path">The path as the user gave it.</param>
     /// <param name="what">What the file is for.</param>

@@ -11,6 +11,10 @@ internal static class PolicyErrorText
             ? string.Create(CultureInfo.InvariantCulture, $"{file}:{line}:{error.Column ?? 1}")
             : file;
         var value = error.Value is null ? "" : $" (value: {error.Value})";
-        return $"{where}: {error.Path}: {error.Message}{value} [{error.Code}]";
+        return $"{where}: {error.Path}: {Message(error)}{value} [{error.Code}]";
     }
+
+    /// <summary>The error's message; for malformed JSON in plain words, without the parser's type names.</summary>
+    public static string Message(PolicyError error) =>
+        error.Code == PolicyErrorCode.MalformedJson ? Cases.JsonMessages.Plain(error.Message) : error.Message;
 }

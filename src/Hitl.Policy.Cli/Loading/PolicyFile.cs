@@ -64,8 +64,9 @@ internal sealed class PolicyFile
             }
         }
 
+        var what = errors.All(e => e.Code == PolicyErrorCode.MalformedJson) ? "is not valid JSON" : "does not compile";
         throw new CliException(
-            $"The policy file '{path}' does not compile ({Plural(errors.Count, "error")}):",
+            $"The policy file '{path}' {what} ({Plural(errors.Count, "error")}):",
             ExitCodes.Usage,
             errors.Select(e => PolicyErrorText.Format(path, e)).ToList());
     }

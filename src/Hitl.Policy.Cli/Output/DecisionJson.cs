@@ -8,9 +8,12 @@ namespace Hitl.Policy.Cli.Output;
 internal static class DecisionJson
 {
     /// <summary>Writes the decision's properties into an object the caller has opened.</summary>
-    public static void WriteProperties(Utf8JsonWriter writer, Decision decision)
+    /// <param name="writer">The writer.</param>
+    /// <param name="decision">The decision.</param>
+    /// <param name="caseAction">The action type the case gave, which names an undeclared one (the decision says <c>*</c>).</param>
+    public static void WriteProperties(Utf8JsonWriter writer, Decision decision, string? caseAction)
     {
-        writer.WriteString("action", decision.ActionType);
+        writer.WriteString("action", DecisionText.Action(decision, caseAction));
         writer.WriteString("route", decision.Route.ToJsonName());
         writer.WriteString("tier", decision.RequiredTier);
         writer.WriteNumber("approvals", decision.RequiredApprovals);

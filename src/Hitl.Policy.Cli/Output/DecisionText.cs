@@ -5,7 +5,7 @@ namespace Hitl.Policy.Cli.Output;
 /// <summary>The names the CLI prints for parts of a decision: the same words the policy file uses.</summary>
 internal static class DecisionText
 {
-    private static readonly (DecisionFlags Flag, string Name)[] FlagNames =
+    private static readonly (DecisionFlags Flag, string Name)[] Named =
     [
         (DecisionFlags.SampledForAudit, "sampled-for-audit"),
         (DecisionFlags.KillSwitchActive, "kill-switch-active"),
@@ -18,10 +18,20 @@ internal static class DecisionText
 
     /// <summary>The flags that are set, by their JSON names.</summary>
     public static IEnumerable<string> Flags(DecisionFlags flags) =>
-        FlagNames.Where(f => (flags & f.Flag) != 0).Select(f => f.Name);
+        Named.Where(f => (flags & f.Flag) != 0).Select(f => f.Name);
+
+    /// <summary>Every flag name, in the order decisions list them.</summary>
+    public static IReadOnlyList<string> FlagNames { get; } = [.. Named.Select(f => f.Name)];
+
+    /// <summary>
+    /// The action type a decision was made for, as the case gave it. For an action type the policy does not declare the
+    /// decision names the policy's fallback plan (<c>*</c>); the author knows the case's own name.
+    /// </summary>
+    public static string? Action(Decision decision, string? caseAction) =>
+        (decision.Flags & DecisionFlags.UnknownActionType) != 0 ? caseAction : decision.ActionType ?? caseAction;
 
     /// <summary>Whether a name is one of the flag names.</summary>
-    public static bool IsFlag(string name) => FlagNames.Any(f => f.Name == name);
+    public static bool IsFlag(string name) => Named.Any(f => f.Name == name);
 
     /// <summary>A duration as ISO 8601 (<c>PT4H</c>), as the policy file writes deadlines.</summary>
     public static string Duration(TimeSpan value) => XmlConvert.ToString(value);

@@ -19,12 +19,13 @@ namespace Hitl.Policy.Cli.Testing;
 internal static class PolicyTestFile
 {
     private static readonly JsonDocumentOptions Options = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
-    private static readonly string[] TestProperties = ["name", "case", "expect"];
-    private static readonly string[] ExpectProperties = ["route", "tier", "approvals", "decidedBy", "fired", "flags"];
+    private static readonly string[] RootProperties = ["tests", "description", "$schema"];
+    private static readonly string[] TestProperties = ["name", "case", "expect", "killSwitch"];
+    private static readonly string[] ExpectProperties = ["route", "routeAtLeast", "tier", "approvals", "decidedBy", "fired", "flags", "flagsExactly"];
 
     public static IReadOnlyList<PolicyTest> Load(string path)
     {
-        var bytes = InputFile.ReadBytes(path, "test file");
+        var bytes = InputFile.WithoutByteOrderMark(InputFile.ReadBytes(path, "test file"));
         JsonDocument document;
         try
         {
@@ -45,9 +46,9 @@ internal static class PolicyTestFile
 
             foreach (var property in root.EnumerateObject())
             {
-                if (property.Name is not ("tests" or "description" or "$schema"))
+                if (Array.IndexOf(RootProperties, property.Name) < 0)
                 {
-                    throw new CliException($"The test file '{path}' has an unknown property '{property.Name}'; it has \"description\" and \"tests\".");
+                    throw new CliException($"The test file '{path}' has an unknown property '{JsonText.Name(property.Name)}'{NameSuggestion.Hint(property.Name, RootProperties)}; it has \"description\" and \"tests\".");
                 }
             }
 
@@ -83,7 +84,7 @@ internal static class PolicyTestFile
         {
             if (Array.IndexOf(TestProperties, property.Name) < 0)
             {
-                return Broken($"unknown property '{property.Name}'; a test has {string.Join(", ", TestProperties)}");
+                return Broken($"unknown property '{JsonText.Name(property.Name)}'{NameSuggestion.Hint(property.Name, TestProperties)}; a test has {string.Join(", ", TestProperties)}");
             }
         }
 
@@ -107,14 +108,30 @@ internal static class PolicyTestFile
             return Broken("missing \"expect\": at least the expected route");
         }
 
+        Expectation expectation;
         try
         {
-            return new PolicyTest(index, line, name, @case.Clone(), ReadExpectation(expect), null);
+            expectation = ReadExpectation(expect);
         }
         catch (CaseFormatException ex)
         {
-            return Broken("expect." + ex.Message);
+            return Broken("expect" + (ex.Path.Length == 0 ? ": " : ".") + ex.Message);
         }
+
+        KillSwitchSetting? killSwitch = null;
+        if (test.TryGetProperty("killSwitch", out var kill))
+        {
+            try
+            {
+                killSwitch = ReadKillSwitch(kill);
+            }
+            catch (CaseFormatException ex)
+            {
+                return Broken("killSwitch" + (ex.Path.Length == 0 ? ": " : ".") + ex.Message);
+            }
+        }
+
+        return new PolicyTest(index, line, name, @case.Clone(), expectation, null) { KillSwitch = killSwitch };
     }
 
     private static Expectation ReadExpectation(JsonElement expect)
@@ -128,19 +145,21 @@ internal static class PolicyTestFile
         {
             if (Array.IndexOf(ExpectProperties, property.Name) < 0)
             {
-                throw new CaseFormatException(property.Name, $"unknown; expect has {string.Join(", ", ExpectProperties)}");
+                throw new CaseFormatException(JsonText.Name(property.Name), $"unknown{NameSuggestion.Hint(property.Name, ExpectProperties)}; expect has {string.Join(", ", ExpectProperties)}");
             }
         }
 
-        if (!expect.TryGetProperty("route", out var routeValue))
+        var hasRoute = expect.TryGetProperty("route", out var routeValue);
+        var hasAtLeast = expect.TryGetProperty("routeAtLeast", out var atLeastValue);
+        if (!hasRoute && !hasAtLeast)
         {
-            throw new CaseFormatException("route", "missing; every test expects a route");
+            throw new CaseFormatException("route", "missing; every test expects a route (\"route\" for exactly that route, or \"routeAtLeast\" for the least strict route allowed)");
         }
 
-        var routes = Enum.GetValues<RouteLevel>();
-        var routeName = routeValue.ValueKind == JsonValueKind.String ? routeValue.GetString() : null;
-        var route = routes.Where(r => r.ToJsonName() == routeName).Select(r => (RouteLevel?)r).FirstOrDefault()
-            ?? throw new CaseFormatException("route", $"expected one of {string.Join(", ", routes.Select(r => r.ToJsonName()))}; got {JsonText.Show(routeValue)}");
+        if (hasRoute && hasAtLeast)
+        {
+            throw new CaseFormatException("routeAtLeast", "give \"route\" (exactly that route) or \"routeAtLeast\" (that route or a stricter one), not both");
+        }
 
         var checksTier = expect.TryGetProperty("tier", out var tier);
         if (checksTier && tier.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
@@ -175,27 +194,126 @@ internal static class PolicyTestFile
             fired.AddRange(f.EnumerateArray().Select(e => e.GetString()!));
         }
 
-        var flags = new List<string>();
-        if (expect.TryGetProperty("flags", out var fl))
+        var hasFlags = expect.TryGetProperty("flags", out var fl);
+        var hasExactly = expect.TryGetProperty("flagsExactly", out var fx);
+        if (hasFlags && hasExactly)
         {
-            if (fl.ValueKind != JsonValueKind.Array || fl.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String || !DecisionText.IsFlag(e.GetString()!)))
-            {
-                throw new CaseFormatException("flags", $"expected an array of flag names ({string.Join(", ", DecisionText.Flags((DecisionFlags)ushort.MaxValue))}); got {fl.GetRawText()}");
-            }
+            throw new CaseFormatException("flagsExactly", "give \"flags\" (flags that must be among those set) or \"flagsExactly\" (the whole set), not both");
+        }
 
-            flags.AddRange(fl.EnumerateArray().Select(e => e.GetString()!));
+        var flags = hasFlags ? FlagNames("flags", fl) : [];
+        if (hasFlags && flags.Count == 0)
+        {
+            // "flags" lists flags that must be set, so an empty list would check nothing; the author almost surely means "no flags".
+            throw new CaseFormatException("flags", "an empty list checks nothing (\"flags\" names flags that must be set, others may be too); to expect no flag at all write \"flagsExactly\": []");
         }
 
         return new Expectation
         {
-            Route = route,
+            Route = hasRoute ? RouteName("route", routeValue) : null,
+            RouteAtLeast = hasAtLeast ? RouteName("routeAtLeast", atLeastValue) : null,
             ChecksTier = checksTier,
             Tier = checksTier && tier.ValueKind == JsonValueKind.String ? tier.GetString() : null,
             Approvals = approvals,
             DecidedBy = decidedBy,
             Fired = fired,
             Flags = flags,
+            FlagsExactly = hasExactly ? FlagNames("flagsExactly", fx) : null,
         };
+    }
+
+    private static RouteLevel RouteName(string key, JsonElement value)
+    {
+        var routes = Enum.GetValues<RouteLevel>();
+        var name = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        return routes.Where(r => r.ToJsonName() == name).Select(r => (RouteLevel?)r).FirstOrDefault()
+            ?? throw new CaseFormatException(key, $"expected one of {string.Join(", ", routes.Select(r => r.ToJsonName()))}; got {JsonText.Show(value)}");
+    }
+
+    /// <summary>A list of flag names, each known and given once.</summary>
+    private static List<string> FlagNames(string key, JsonElement value)
+    {
+        var known = string.Join(", ", DecisionText.FlagNames);
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            throw new CaseFormatException(key, $"expected an array of flag names ({known}); got {JsonText.Show(value)}");
+        }
+
+        var names = new List<string>();
+        var index = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            var where = key + "[" + index.ToString(System.Globalization.CultureInfo.InvariantCulture) + "]";
+            index++;
+            if (item.ValueKind != JsonValueKind.String || !DecisionText.IsFlag(item.GetString()!))
+            {
+                throw new CaseFormatException(where, $"expected a flag name ({known}); got {JsonText.Show(item)}");
+            }
+
+            if (names.Contains(item.GetString()!))
+            {
+                throw new CaseFormatException(where, $"'{item.GetString()}' is given twice");
+            }
+
+            names.Add(item.GetString()!);
+        }
+
+        return names;
+    }
+
+    /// <summary>
+    /// The kill switches a test engages: <c>true</c> (the global switch), <c>false</c> (none, as when left out), or an
+    /// object in the shape of the policy's <c>killSwitch</c>: <c>{"global": true}</c>, <c>{"actions": ["refund.issue"]}</c>.
+    /// </summary>
+    private static KillSwitchSetting? ReadKillSwitch(JsonElement value)
+    {
+        const string Shape = "expected true, false or an object like the policy's killSwitch: {\"global\": true} or {\"actions\": [\"refund.issue\"]}";
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.True:
+                return new KillSwitchSetting(true, []);
+            case JsonValueKind.False:
+                return null;
+            case JsonValueKind.Object:
+                break;
+            default:
+                throw new CaseFormatException("", $"{Shape}; got {JsonText.Show(value)}");
+        }
+
+        var global = false;
+        var actions = new List<string>();
+        foreach (var property in value.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "global" when property.Value.ValueKind is JsonValueKind.True or JsonValueKind.False:
+                    global = property.Value.GetBoolean();
+                    break;
+                case "global":
+                    throw new CaseFormatException("global", $"expected true or false; got {JsonText.Show(property.Value)}");
+                case "actions" when property.Value.ValueKind == JsonValueKind.Array:
+                    var index = 0;
+                    foreach (var item in property.Value.EnumerateArray())
+                    {
+                        var where = "actions[" + index.ToString(System.Globalization.CultureInfo.InvariantCulture) + "]";
+                        index++;
+                        if (item.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(item.GetString()))
+                        {
+                            throw new CaseFormatException(where, $"expected an action type; got {JsonText.Show(item)}");
+                        }
+
+                        actions.Add(item.GetString()!);
+                    }
+
+                    break;
+                case "actions":
+                    throw new CaseFormatException("actions", $"expected an array of action types; got {JsonText.Show(property.Value)}");
+                default:
+                    throw new CaseFormatException(JsonText.Name(property.Name), $"unknown{NameSuggestion.Hint(property.Name, ["global", "actions"])}; killSwitch has global, actions");
+            }
+        }
+
+        return global || actions.Count > 0 ? new KillSwitchSetting(global, actions) : null;
     }
 
     /// <summary>The 1-based line on which each entry of the root's <c>tests</c> array starts.</summary>

@@ -8,6 +8,9 @@ namespace Hitl.Policy.Cli.Testing;
 /// <summary>Prints test results: for people, a line per test and a diff per failure; for tools, one JSON document.</summary>
 internal static class PolicyTestReport
 {
+    /// <summary>The most characters of a test's name the text report shows; the JSON report gives it whole.</summary>
+    private const int MaxName = 200;
+
     public static void WriteText(TextWriter output, PolicyFile policy, string testsPath, IReadOnlyList<PolicyTestResult> results)
     {
         output.WriteLine($"Testing policy '{policy.Policy.PolicyId}' version {policy.Policy.PolicyVersion} ({policy.Path}) with {PolicyFile.Plural(results.Count, "test")} from {testsPath}");
@@ -15,21 +18,27 @@ internal static class PolicyTestReport
         foreach (var result in results)
         {
             var test = result.Test;
+            var name = Output.CaseText.Shorten(test.Name, MaxName);
             var where = string.Create(CultureInfo.InvariantCulture, $"({testsPath} line {test.Line})");
             if (result.Passed)
             {
-                output.WriteLine($"  PASS  {test.Name}");
+                output.WriteLine($"  PASS  {name}");
             }
             else if (result.Broken)
             {
-                output.WriteLine($"  ERROR {test.Name} {where}");
+                output.WriteLine($"  ERROR {name} {where}");
                 output.WriteLine($"          {result.Problem}");
             }
             else
             {
                 var decision = result.Decision!.Value;
-                output.WriteLine($"  FAIL  {test.Name} {where}");
+                output.WriteLine($"  FAIL  {name} {where}");
                 output.WriteLine($"          expected  {test.Expect}");
+                if (test.KillSwitch is { } setting)
+                {
+                    output.WriteLine($"          with      the kill switch on ({setting})");
+                }
+
                 output.WriteLine($"          actual    {DecisionText.Summary(decision)}; decided by {decision.DecidedBy}");
                 for (var i = 0; i < result.Mismatches.Count; i++)
                 {
@@ -89,9 +98,28 @@ internal static class PolicyTestReport
 
         if (result.Decision is { } decision)
         {
-            w.WriteString("expected", result.Test.Expect.ToString());
+            w.WritePropertyName("expected");
+            result.Test.Expect.WriteJson(w);
+            if (result.Test.KillSwitch is { } setting)
+            {
+                w.WriteStartObject("killSwitch");
+                w.WriteBoolean("global", setting.Global);
+                w.WriteStartArray("actions");
+                foreach (var action in setting.Actions)
+                {
+                    w.WriteStringValue(action);
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteNull("killSwitch");
+            }
+
             w.WriteStartObject("actual");
-            DecisionJson.WriteProperties(w, decision);
+            DecisionJson.WriteProperties(w, decision, result.CaseAction);
             w.WriteEndObject();
             w.WriteStartArray("mismatches");
             foreach (var mismatch in result.Mismatches)

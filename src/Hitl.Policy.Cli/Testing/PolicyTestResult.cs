@@ -8,6 +8,9 @@ namespace Hitl.Policy.Cli.Testing;
 /// <param name="Problem">Why the test could not run, or null.</param>
 internal sealed record PolicyTestResult(PolicyTest Test, Decision? Decision, IReadOnlyList<string> Mismatches, string? Why, string? Problem)
 {
+    /// <summary>The action type the case gave (the decision names an undeclared one <c>*</c>).</summary>
+    public string? CaseAction { get; init; }
+
     public bool Passed => Problem is null && Mismatches.Count == 0;
 
     public bool Failed => Problem is null && Mismatches.Count > 0;

@@ -75,12 +75,12 @@ public class CaseReaderTests
     }
 
     [Theory]
-    [InlineData("{ \"confidence\": \"0.9\" }", "confidence: expected a number; got the string \"0.9\"")]
+    [InlineData("{ \"confidence\": \"0.9\" }", "confidence: expected a number; got the string \"0.9\" (the only strings read as numbers are \"NaN\", \"Infinity\" and \"-Infinity\")")]
     [InlineData("{ \"amount\": [1] }", "amount: expected a number; got an array")]
     [InlineData("{ \"action\": 7 }", "action: expected a string; got the number 7")]
     [InlineData("{ \"sensitive\": \"yes\" }", "sensitive: expected true or false; got the string \"yes\"")]
     [InlineData("{ \"reversibility\": \"costlyToReverse\" }", "reversibility: expected one of \"reversible\", \"costly-to-reverse\", \"irreversible\"; got the string \"costlyToReverse\"")]
-    [InlineData("{ \"fields\": { \"applicant.income\": \"high\" } }", "fields['applicant.income']: expected a number (the policy declares it a number); got the string \"high\"")]
+    [InlineData("{ \"fields\": { \"applicant.income\": \"high\" } }", "fields['applicant.income']: expected a number (the policy declares it a number); got the string \"high\" (the only strings read as numbers are \"NaN\", \"Infinity\" and \"-Infinity\")")]
     [InlineData("{ \"fields\": { \"customer.isNew\": 1 } }", "fields['customer.isNew']: expected true or false (the policy declares it a flag); got the number 1")]
     [InlineData("{ \"fields\": { \"customer.segment\": false } }", "fields['customer.segment']: expected a string (the policy declares it text); got false")]
     [InlineData("{ \"fields\": { \"amount\": 5 } }", "fields['amount']: 'amount' is a standard signal; give it at the top level of the case")]
@@ -100,7 +100,7 @@ public class CaseReaderTests
         var ex = Assert.Throws<CaseFormatException>(() => CaseReader.Parse("{ \"confidance\": 0.9 }", Schema));
 
         Assert.Equal("confidance", ex.Path);
-        Assert.Contains("not a signal; a case has action, requestId, confidence,", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("not a signal (did you mean 'confidence'?); a case has action, requestId, confidence,", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

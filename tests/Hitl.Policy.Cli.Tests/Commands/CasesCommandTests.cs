@@ -372,7 +372,7 @@ public sealed class CasesCommandTests : IClassFixture<CasesCommandTests.Written>
     {
         var export = Cli.Run("cases", "export", "--help");
         Assert.Contains("{\"case\": {...the case record as the store keeps it...}, \"records\": [{...audit record...}, ...]}", export.Out, StringComparison.Ordinal);
-        Assert.Contains("Exit codes: 0 done; 2", export.Out, StringComparison.Ordinal);
+        Assert.Contains("Exit codes: 0 exported; never 1; 2", export.Out, StringComparison.Ordinal);
 
         var auditExport = Cli.Run("audit", "export", "--help");
         Assert.Contains("line for line as JsonLinesAuditStore would have written it", auditExport.Out, StringComparison.Ordinal);

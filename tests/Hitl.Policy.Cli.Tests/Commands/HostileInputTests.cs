@@ -65,7 +65,9 @@ public class HostileInputTests
 
         Assert.True(result.Exit == ExitCodes.InternalError, result.ToString());
         Assert.Equal(3, ExitCodes.InternalError);
-        Assert.Contains("internal error: hitl failed unexpectedly (InvalidOperationException: the disk went away)", result.Error, StringComparison.Ordinal);
+        Assert.Contains("internal error: hitl failed unexpectedly: the disk went away. This is not a verdict on the input; please report it, with the output of the same command run with HITL_DEBUG=1.", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("InvalidOperationException", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
 
         var help = Cli.Run("--help");
         Assert.Contains("3 the tool itself failed", help.Out, StringComparison.Ordinal);

@@ -24,9 +24,9 @@ public class RootCommandTests
     [InlineData("route", "--cases <CASES.jsonl> (REQUIRED)")]
     [InlineData("explain", "--case <JSON|@FILE|-> (REQUIRED)")]
     [InlineData("route", "A case is one JSON object")]
-    [InlineData("route", "Exit codes: 0 all good; 1 the check failed")]
+    [InlineData("route", "Exit codes: 0 every case line was routed; 1 at least one line could not be read")]
     [InlineData("explain", "reversibility is reversible, costly-to-reverse or irreversible")]
-    [InlineData("test", "Only the route is required")]
+    [InlineData("test", "a route is required, the others are checked only when given")]
     public void Each_command_has_help(string command, string expected)
     {
         var result = Cli.Run(command, "--help");

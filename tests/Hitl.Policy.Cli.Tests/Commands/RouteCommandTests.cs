@@ -18,7 +18,7 @@ public class RouteCommandTests
         Assert.Equal([1, 2, 3, 5, 6, 7, 8], lines.Select(l => l.GetProperty("line").GetInt32()));
         var errors = lines.Where(l => l.TryGetProperty("error", out _)).ToDictionary(l => l.GetProperty("line").GetInt32(), l => l.GetProperty("error").GetString());
         Assert.Equal([3, 6, 7], errors.Keys);
-        Assert.Equal("confidence: expected a number; got the string \"high\"", errors[3]);
+        Assert.Equal("confidence: expected a number; got the string \"high\" (the only strings read as numbers are \"NaN\", \"Infinity\" and \"-Infinity\")", errors[3]);
         Assert.Equal("fields['tool.name']: expected a string (the policy declares it text); got the number 3", errors[6]);
         Assert.StartsWith("not valid JSON:", errors[7], StringComparison.Ordinal);
         Assert.Contains($"error: {Cases} line 3: confidence", result.Error, StringComparison.Ordinal);
@@ -144,7 +144,7 @@ public class RouteCommandTests
 
         Assert.Equal(ExitCodes.Failed, result.Exit);
         var error = JsonDocument.Parse(result.OutLines.Single()).RootElement.GetProperty("error").GetString();
-        Assert.Equal("fields['tool.nme']: the policy declares no field 'tool.nme'; it declares agent.step, tool.access, tool.externalRecipients, tool.name, tool.touchesProduction", error);
+        Assert.Equal("fields['tool.nme']: the policy declares no field 'tool.nme' (did you mean 'tool.name'?); it declares agent.step, tool.access, tool.externalRecipients, tool.name, tool.touchesProduction", error);
     }
 
     [Fact]

@@ -158,7 +158,7 @@ public class TestCommandTests
         var output = result.Out.ReplaceLineEndings("\n");
         Assert.Contains($"  ERROR no route ({path} line 3)\n          expect.route: missing; every test expects a route", output, StringComparison.Ordinal);
         Assert.Contains($"  ERROR bad field type ({path} line 4)\n          case.fields['agent.step']: expected a number (the policy declares it a number); got the string \"one\"", output, StringComparison.Ordinal);
-        Assert.Contains("unknown property 'expected'; a test has name, case, expect", output, StringComparison.Ordinal);
+        Assert.Contains("unknown property 'expected' (did you mean 'expect'?); a test has name, case, expect", output, StringComparison.Ordinal);
         Assert.Contains("expect.route: expected one of auto-execute, auto-execute-with-notice, review, escalate, block; got the string \"approve\"", output, StringComparison.Ordinal);
         Assert.Contains("  PASS  a missing tool name fails closed", output, StringComparison.Ordinal);
         Assert.Contains("FAILED: 1 passed, 0 failed, 4 could not run (5 tests).", output, StringComparison.Ordinal);
