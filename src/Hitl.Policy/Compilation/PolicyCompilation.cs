@@ -388,7 +388,7 @@ internal sealed partial class PolicyCompilation<TContext>
 
         foreach (var (name, value) in node.UnknownProperties)
         {
-            var hint = Closest(name, KnownProperties(node)) is { Count: > 0 } close
+            var hint = NameSuggestion.Closest(name, KnownProperties(node)) is { Count: > 0 } close
                 ? $"did you mean {string.Join(" or ", close.Select(c => "'" + c + "'"))}?"
                 : "check its spelling against the policy JSON reference";
             Error(PolicyErrorCode.UnknownProperty, JsonPath.Property(path, name), $"'{name}' is not a property here; {hint}", Shorten(value.GetRawText()));
@@ -400,70 +400,6 @@ internal sealed partial class PolicyCompilation<TContext>
         Json.PolicyJsonContext.Default.GetTypeInfo(node.GetType()) is { } info
             ? info.Properties.Where(p => !p.IsExtensionData).Select(p => p.Name)
             : [];
-
-    /// <summary>
-    /// The known names closest to a misspelt one, when close enough to be a typo: at most one edit (a letter added,
-    /// left out, changed, or two swapped) per three letters, up to three, ignoring case. Several only when equally close.
-    /// </summary>
-    internal static List<string> Closest(string name, IEnumerable<string> known)
-    {
-        var best = new List<string>();
-        var bestDistance = int.MaxValue;
-        if (name.Length > 64)
-        {
-            return best;
-        }
-
-        foreach (var candidate in known)
-        {
-            var allowed = Math.Clamp(Math.Max(name.Length, candidate.Length) / 3, 1, 3);
-            var distance = EditDistance(name.ToLowerInvariant(), candidate.ToLowerInvariant());
-            if (distance > allowed || distance >= Math.Max(name.Length, candidate.Length) || distance > bestDistance)
-            {
-                continue;
-            }
-
-            if (distance < bestDistance)
-            {
-                best.Clear();
-                bestDistance = distance;
-            }
-
-            best.Add(candidate);
-        }
-
-        return best;
-    }
-
-    /// <summary>Edits between two names: insertions, deletions, substitutions and swaps of neighbours (optimal string alignment).</summary>
-    private static int EditDistance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++)
-        {
-            d[i, 0] = i;
-        }
-
-        for (var j = 0; j <= b.Length; j++)
-        {
-            d[0, j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
-                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                {
-                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
-                }
-            }
-        }
-
-        return d[a.Length, b.Length];
-    }
 
     private void Error(PolicyErrorCode code, string path, string message, string? value = null) =>
         Errors.Add(new PolicyError(code, path, message, value));

@@ -40,12 +40,16 @@ public class UnknownPropertySuggestionTests
     [Fact]
     public void Equally_close_names_are_all_offered()
     {
-        Assert.Equal(["max", "min"], PolicyCompilation<Signals>.Closest("mix", ["min", "max", "type"]).Order(StringComparer.Ordinal));
+        Assert.Equal(["max", "min"], NameSuggestion.Closest("mix", ["min", "max", "type"]).Order(StringComparer.Ordinal));
+        Assert.Equal(["tier"], NameSuggestion.Closest("teir", ["tier", "tiers"]));
+        Assert.Empty(NameSuggestion.Closest("colour", ["tiers", "fields", "actions"]));
+        Assert.Equal("", NameSuggestion.Hint("zzz", ["id"]));
+        Assert.Equal(" (did you mean 'tests'?)", NameSuggestion.Hint("test", ["description", "tests"]));
     }
 
     [Fact]
     public void A_very_long_name_is_not_compared()
     {
-        Assert.Empty(PolicyCompilation<Signals>.Closest(new string('a', 5000), ["aaa"]));
+        Assert.Empty(NameSuggestion.Closest(new string('a', 5000), ["aaa"]));
     }
 }

@@ -17,19 +17,9 @@ public class BuilderJsonAgreementLaws
 
     private static readonly CompiledPolicy<Signals> RefundsFromJson = Compile(PolicyJson.Load(Repo.File("samples", "policies", "refunds.json")));
 
-    private static readonly CompiledPolicy<Signals> RefundsFromBuilder = Compile(new Definition.PolicyBuilder("refunds", "2026.11.1")
-        .Tiers("agent", "supervisor")
-        .NumberField("customer.chargebacks", min: 0)
-        .Defaults(d => d
-            .ConfidenceBand("confident", 0.9, 1.0, RouteLevel.AutoExecute)
-            .ConfidenceBand("unsure", 0.6, 0.9, RouteLevel.Review)
-            .ConfidenceBand("guessing", 0.0, 0.6, RouteLevel.Escalate)
-            .Sample(0.05))
-        .Action("refund.issue", a => a
-            .ImpactTier("large-refund", amountAtLeast: 500, tier: "supervisor")
-            .Irreversible(RouteLevel.Review)
-            .Rule("serial-chargebacks", Definition.Conditions.Field("customer.chargebacks").AtLeast(3), RouteLevel.Review, tier: "supervisor"))
-        .Build());
+    // The README's builder example, compiled from its source (samples/Hitl.Policy.Snippets, linked into this project).
+    private static readonly CompiledPolicy<Signals> RefundsFromBuilder =
+        Snippets.PolicyBuilderSnippet.Build(Signals.Schema([("customer.chargebacks", FieldType.Number)]));
 
     public static class Refunds
     {

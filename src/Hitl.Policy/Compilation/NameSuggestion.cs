@@ -1,8 +1,8 @@
-namespace Hitl.Policy.Cli.Cases;
+namespace Hitl.Policy;
 
 /// <summary>
-/// "Did you mean": the known names closest to a misspelt one, when close enough to be a typo. The same rule as the
-/// policy validator's: at most one edit (a letter added, left out, changed, or two neighbours swapped) per three
+/// "Did you mean": the known names closest to a misspelt one, when close enough to be a typo, for the policy
+/// validator's unknown properties and the CLI's case and test files alike: at most one edit (a letter added, left out, changed, or two neighbours swapped) per three
 /// letters, up to three, ignoring case; several names only when equally close.
 /// </summary>
 internal static class NameSuggestion
