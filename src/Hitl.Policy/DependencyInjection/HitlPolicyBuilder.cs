@@ -242,6 +242,23 @@ public sealed class HitlPolicyBuilder<TContext>
         return this;
     }
 
+    /// <summary>
+    /// Declares a segment of this policy's review gate: a group every case is put in for oversight, read from its context
+    /// (see <see cref="ReviewGateBuilder{TContext}.SegmentBy"/>).
+    /// </summary>
+    /// <param name="name">The segment's name: 1 to 64 letters, digits, <c>.</c>, <c>-</c> or <c>_</c>.</param>
+    /// <param name="value">Reads the value from a context.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException">The name is not valid.</exception>
+    public HitlPolicyBuilder<TContext> SegmentBy(string name, Func<TContext, string?> value)
+    {
+        CaseSegments.CheckedName(name);
+        ArgumentNullException.ThrowIfNull(value);
+        var reader = new SegmentReader<TContext>(name, value);
+        Services.Add(Name is null ? ServiceDescriptor.Singleton(reader) : ServiceDescriptor.KeyedSingleton(Name, reader));
+        return this;
+    }
+
     /// <summary>This policy's part: its keyed service for a named policy, else the plain service.</summary>
     internal static T? Find<T>(IServiceProvider services, string? name)
         where T : class =>
@@ -271,6 +288,7 @@ public sealed class HitlPolicyBuilder<TContext>
             .AddReviewSink(Need<IReviewSink>(sp, name, "AddReviewSink"))
             .AddReviewerDirectory(Need<IReviewerDirectory>(sp, name, "AddReviewerDirectory"))
             .AddEscalationHandlers(name is null ? sp.GetServices<EscalationHandlerRegistration>() : sp.GetKeyedServices<EscalationHandlerRegistration>(name))
+            .AddSegments(name is null ? sp.GetServices<SegmentReader<TContext>>() : sp.GetKeyedServices<SegmentReader<TContext>>(name))
             .UseOptions(sp.GetRequiredService<IOptionsMonitor<ReviewGateOptions>>().Get(optionsName))
             .UseTimeProvider(sp.GetRequiredService<TimeProvider>())
             .UseMetrics(sp.GetRequiredService<GateMetrics>());

@@ -24,7 +24,7 @@ public static class CaseCorrelation
     public const int MaxValueLength = 256;
 
     /// <summary>A frozen copy of the ids, or an <see cref="ArgumentException"/> that names the key and what is wrong with it.</summary>
-    internal static IReadOnlyDictionary<string, string>? Checked(IReadOnlyDictionary<string, string>? correlation, string caseId)
+    internal static IReadOnlyDictionary<string, string>? Checked(IReadOnlyDictionary<string, string>? correlation, string caseId, string property = "Correlation")
     {
         if (correlation is null || correlation.Count == 0)
         {
@@ -33,20 +33,20 @@ public static class CaseCorrelation
 
         if (correlation.Count > MaxEntries)
         {
-            throw Invalid(caseId, $"has {correlation.Count} entries; a case carries at most {MaxEntries}.");
+            throw Invalid(property, caseId, $"has {correlation.Count} entries; a case carries at most {MaxEntries}.");
         }
 
         var copy = new Dictionary<string, string>(correlation.Count, StringComparer.Ordinal);
         foreach (var (key, value) in correlation)
         {
-            if (string.IsNullOrEmpty(key) || key.Length > MaxKeyLength || !key.All(IsKeyChar))
+            if (!IsKey(key))
             {
-                throw Invalid(caseId, $"has the key '{Shorten(key)}'; a key is 1 to {MaxKeyLength} letters, digits, '.', '-' or '_'.");
+                throw Invalid(property, caseId, $"has the key '{Shorten(key)}'; a key is 1 to {MaxKeyLength} letters, digits, '.', '-' or '_'.");
             }
 
             if (value is null || value.Length > MaxValueLength || value.Any(char.IsControl) || !Audit.AuditEntryRules.IsWellFormed(value, out _))
             {
-                throw Invalid(caseId, $"['{key}'] is {(value is null ? "null" : $"'{Shorten(value)}' ({value.Length} characters)")}; a value is at most {MaxValueLength} characters of well-formed text without control characters.");
+                throw Invalid(property, caseId, $"['{key}'] is {(value is null ? "null" : $"'{Shorten(value)}' ({value.Length} characters)")}; a value is at most {MaxValueLength} characters of well-formed text without control characters.");
             }
 
             copy[key] = value;
@@ -59,6 +59,8 @@ public static class CaseCorrelation
 
     private static string Shorten(string? text) => text is null ? "" : text.Length <= 40 ? text : text[..40] + "…";
 
-    private static ArgumentException Invalid(string caseId, string problem) =>
-        new($"GateRequest.Correlation of case '{caseId}' {problem} Nothing was recorded.");
+    internal static bool IsKey(string? key) => !string.IsNullOrEmpty(key) && key.Length <= MaxKeyLength && key.All(IsKeyChar);
+
+    private static ArgumentException Invalid(string property, string caseId, string problem) =>
+        new($"GateRequest.{property} of case '{caseId}' {problem} Nothing was recorded.");
 }

@@ -61,4 +61,12 @@ public sealed record GateRequest<TContext>
     /// (at most <see cref="CaseCorrelation.MaxKeyLength"/> characters), values of at most <see cref="CaseCorrelation.MaxValueLength"/>.
     /// </summary>
     public IReadOnlyDictionary<string, string>? Correlation { get; init; }
+
+    /// <summary>
+    /// The groups the case belongs to for oversight, for example <c>region</c>, <c>language</c> or <c>customerGroup</c>:
+    /// written on the decision record (see <see cref="CaseSegments"/>) so that outcomes can be broken down by them and
+    /// compared (<c>hitl oversight</c>). They take part in no decision. Same limits as <see cref="Correlation"/>; a value
+    /// here wins over one read by a <see cref="ReviewGateBuilder{TContext}.SegmentBy"/> reader of the same name.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Segments { get; init; }
 }

@@ -49,6 +49,7 @@ public sealed partial class ReviewGate<TContext> : IReviewGate, IDisposable
     private readonly GateMetrics _metrics;
     private readonly ITimer? _sweepTimer;
     private readonly bool _ownsMetrics;
+    private readonly SegmentReader<TContext>[] _segments;
     private int _releaseDue;
     private TaskCompletionSource _switchReleased = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -62,6 +63,7 @@ public sealed partial class ReviewGate<TContext> : IReviewGate, IDisposable
         _options = options;
         _notifications = parts.Notifications;
         _handlers = [.. parts.Handlers];
+        _segments = [.. parts.Segments];
         _compensation = parts.Compensation;
         _time = parts.Time;
         _logger = parts.Logger;
@@ -156,6 +158,7 @@ public sealed partial class ReviewGate<TContext> : IReviewGate, IDisposable
             activity.SetTag(HitlTelemetry.RouteTag, decision.Route.ToJsonName());
         }
 
+        var segments = SegmentsOf(request, caseId);
         var c = ReviewCase.From(new CaseRecord
         {
             Id = caseId,
@@ -189,7 +192,7 @@ public sealed partial class ReviewGate<TContext> : IReviewGate, IDisposable
 
         try
         {
-            return await ProcessAsync(c, decision, request, cancellationToken).ConfigureAwait(false);
+            return await ProcessAsync(c, decision, request, segments, cancellationToken).ConfigureAwait(false);
         }
         catch (CaseConflictException)
         {
@@ -197,7 +200,8 @@ public sealed partial class ReviewGate<TContext> : IReviewGate, IDisposable
         }
     }
 
-    private async ValueTask<GateResult> ProcessAsync(ReviewCase c, Decision decision, GateRequest<TContext> request, CancellationToken cancellationToken)
+    private async ValueTask<GateResult> ProcessAsync(
+        ReviewCase c, Decision decision, GateRequest<TContext> request, IReadOnlyDictionary<string, string>? segments, CancellationToken cancellationToken)
     {
         var caseId = c.Id;
         var now = c.OpenedAt;
@@ -227,7 +231,7 @@ public sealed partial class ReviewGate<TContext> : IReviewGate, IDisposable
             {
                 c.Route = route;
                 Close(c, CaseState.AutoExecuted, execute: true, decision.DecidedBy, null, null, now, atSubmit: true);
-                var records = await CommitAsync(c, cancellationToken, DecidedEntry(c, route, now, null)).ConfigureAwait(false);
+                var records = await CommitAsync(c, cancellationToken, DecidedEntry(c, route, now, CaseSegments.With(null, segments))).ConfigureAwait(false);
                 return new GateResult { CaseId = caseId, Disposition = GateDisposition.Execute, Route = route, Decision = decision, AuditSequence = records[0].Sequence };
             }
         }
@@ -235,7 +239,7 @@ public sealed partial class ReviewGate<TContext> : IReviewGate, IDisposable
         if (route == RouteLevel.Block)
         {
             Close(c, CaseState.Blocked, execute: false, decision.DecidedBy, "policy-block", null, now, atSubmit: true);
-            var records = await CommitAsync(c, cancellationToken, DecidedEntry(c, route, now, null)).ConfigureAwait(false);
+            var records = await CommitAsync(c, cancellationToken, DecidedEntry(c, route, now, CaseSegments.With(null, segments))).ConfigureAwait(false);
             HitlLog.CaseBlocked(_logger, caseId, decision.ActionType, decision.DecidedBy);
             return new GateResult { CaseId = caseId, Disposition = GateDisposition.Blocked, Route = route, Decision = decision, AuditSequence = records[0].Sequence };
         }
@@ -266,7 +270,7 @@ public sealed partial class ReviewGate<TContext> : IReviewGate, IDisposable
             _ => null,
         };
         c.Ticket = BuildTicket(c, ticketReason, trace, now);
-        var decided = await CommitAsync(c, cancellationToken, DecidedEntry(c, route, now, data)).ConfigureAwait(false);
+        var decided = await CommitAsync(c, cancellationToken, DecidedEntry(c, route, now, CaseSegments.With(data, segments))).ConfigureAwait(false);
         var routeName = route.ToJsonName();
         var tierName = c.TierName ?? "";
         HitlLog.CaseOpened(_logger, caseId, decision.ActionType, routeName, tierName, c.RequiredApprovals, decision.DecidedBy);
@@ -461,6 +465,49 @@ public sealed partial class ReviewGate<TContext> : IReviewGate, IDisposable
         Reason = reason,
         Correlation = c.Correlation,
     };
+
+    /// <summary>The case's segments: the request's own (checked; a bad one refuses the submit) over the declared readers' (a bad one is left out).</summary>
+    private Dictionary<string, string>? SegmentsOf(GateRequest<TContext> request, string caseId)
+    {
+        var given = CaseCorrelation.Checked(request.Segments, caseId, nameof(GateRequest<TContext>.Segments));
+        if (given is null && _segments.Length == 0)
+        {
+            return null;
+        }
+
+        var segments = given is null ? new Dictionary<string, string>(StringComparer.Ordinal) : new Dictionary<string, string>(given, StringComparer.Ordinal);
+        foreach (var reader in _segments)
+        {
+            if (segments.ContainsKey(reader.Name))
+            {
+                continue;
+            }
+
+            string? value;
+            try
+            {
+                value = reader.Read(request.Context);
+            }
+#pragma warning disable CA1031 // A segment is for oversight only: a reader that fails leaves it out and never stops the case.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                HitlLog.SegmentUnreadable(_logger, ex, caseId, reader.Name);
+                continue;
+            }
+
+            if (CaseSegments.IsValue(value))
+            {
+                segments[reader.Name] = value!;
+            }
+            else if (!string.IsNullOrEmpty(value))
+            {
+                HitlLog.SegmentUnreadable(_logger, null, caseId, reader.Name);
+            }
+        }
+
+        return segments.Count == 0 ? null : segments;
+    }
 
     private DecisionTrace? TryExplain(TContext context)
     {

@@ -27,6 +27,7 @@ public sealed class ReviewGateBuilder<TContext>
 {
     private readonly List<EscalationHandlerRegistration> _handlers = [];
     private readonly List<Action<ReviewGateOptions>> _configure = [];
+    private readonly List<SegmentReader<TContext>> _segments = [];
     private ReviewGateOptions? _options;
 
     /// <summary>Starts a gate for a policy.</summary>
@@ -60,6 +61,8 @@ public sealed class ReviewGateBuilder<TContext>
     internal GateMetrics? Metrics { get; private set; }
 
     internal KillSwitch? KillSwitch { get; private set; }
+
+    internal IReadOnlyList<SegmentReader<TContext>> Segments => _segments;
 
     /// <summary>Sets where every decision and act is recorded (required).</summary>
     /// <param name="store">The store.</param>
@@ -166,6 +169,44 @@ public sealed class ReviewGateBuilder<TContext>
     /// <param name="killSwitch">The switch.</param>
     /// <returns>This builder.</returns>
     public ReviewGateBuilder<TContext> UseKillSwitch(KillSwitch killSwitch) => Set(killSwitch, k => KillSwitch = k);
+
+    /// <summary>
+    /// Declares a segment: a group every case is put in for oversight, read from its context (a host field such as the
+    /// customer group, region or language). The value goes on the decision record (see <see cref="CaseSegments"/>) and
+    /// takes part in no decision. A reader that throws, or gives a value that is empty, longer than 256 characters or
+    /// holds control characters, leaves the segment out of that case and never stops the submit.
+    /// </summary>
+    /// <param name="name">The segment's name: 1 to 64 letters, digits, <c>.</c>, <c>-</c> or <c>_</c>.</param>
+    /// <param name="value">Reads the value from a context.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException">The name is not valid, or is declared twice, or there are more than <see cref="CaseSegments.MaxEntries"/>.</exception>
+    public ReviewGateBuilder<TContext> SegmentBy(string name, Func<TContext, string?> value)
+    {
+        CaseSegments.CheckedName(name);
+        ArgumentNullException.ThrowIfNull(value);
+        if (_segments.Exists(s => string.Equals(s.Name, name, StringComparison.Ordinal)))
+        {
+            throw new ArgumentException($"The segment '{name}' is declared twice; give each segment one reader.", nameof(name));
+        }
+
+        if (_segments.Count >= CaseSegments.MaxEntries)
+        {
+            throw new ArgumentException($"A gate reads at most {CaseSegments.MaxEntries} segments; '{name}' would be one more.", nameof(name));
+        }
+
+        _segments.Add(new SegmentReader<TContext>(name, value));
+        return this;
+    }
+
+    internal ReviewGateBuilder<TContext> AddSegments(IEnumerable<SegmentReader<TContext>> readers)
+    {
+        foreach (var reader in readers)
+        {
+            SegmentBy(reader.Name, reader.Read);
+        }
+
+        return this;
+    }
 
     /// <summary>Makes the gate.</summary>
     /// <returns>The gate; dispose it to stop its sweep timer.</returns>

@@ -58,4 +58,7 @@ internal static partial class HitlLog
 
     [LoggerMessage(EventId = 1042, Level = LogLevel.Warning, Message = "The case store cannot be read while waiting on case {CaseId}; the wait reads again at the next poll")]
     public static partial void WaitStoreUnavailable(ILogger logger, Exception exception, string caseId);
+
+    [LoggerMessage(EventId = 1043, Level = LogLevel.Warning, Message = "Case {CaseId}: segment {Segment} could not be read (the reader failed, or its value is longer than 256 characters or holds control characters); the case is recorded without it")]
+    public static partial void SegmentUnreadable(ILogger logger, Exception? exception, string caseId, string segment);
 }

@@ -52,6 +52,12 @@ public sealed record ObservedCase
     /// <summary>Whether the case went to a higher tier: decided as escalate, or escalated by a reviewer.</summary>
     public bool WasEscalated { get; init; }
 
+    /// <summary>
+    /// The groups the case was put in for oversight (region, language, customer group...), by segment name, from the
+    /// decision record (see <see cref="Review.CaseSegments"/>); empty when none were recorded.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Segments { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
+
     /// <summary>The human acts on the case, in trail order.</summary>
     public IReadOnlyList<RecordedAct> Acts { get; init; } = [];
 

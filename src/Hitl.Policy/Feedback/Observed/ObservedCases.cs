@@ -180,6 +180,7 @@ public static class ObservedCases
                 AuditPassed = audit,
                 WasEscalated = escalated,
                 Acts = acts,
+                Segments = Review.CaseSegments.Of(decided),
             };
         }
     }
