@@ -61,4 +61,10 @@ internal static partial class HitlLog
 
     [LoggerMessage(EventId = 1043, Level = LogLevel.Warning, Message = "Case {CaseId}: segment {Segment} could not be read (the reader failed, or its value is longer than 256 characters or holds control characters); the case is recorded without it")]
     public static partial void SegmentUnreadable(ILogger logger, Exception? exception, string caseId, string segment);
+
+    [LoggerMessage(EventId = 1050, Level = LogLevel.Warning, Message = "An oversight check failed (the audit trail could not be read); the next check tries again")]
+    public static partial void OversightCheckFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1051, Level = LogLevel.Warning, Message = "The oversight alert sink {Sink} failed on a {Kind} alert; the other sinks still got it")]
+    public static partial void OversightSinkFailed(ILogger logger, Exception exception, string kind, string sink);
 }

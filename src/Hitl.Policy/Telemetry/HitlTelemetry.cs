@@ -57,6 +57,18 @@ public static class HitlTelemetry
     /// </summary>
     public const string StoreOperationDuration = "hitl.store.operation.duration";
 
+    /// <summary>
+    /// Counter: oversight alerts raised by an <c>OversightMonitor</c> (each finding once, when it first appears). Tag
+    /// <c>hitl.oversight.kind</c> (<c>rubber-stamp</c>, <c>drift</c>, <c>disparity</c>, <c>auto-path-error-rate</c>).
+    /// </summary>
+    public const string OversightAlerts = "hitl.oversight.alerts";
+
+    /// <summary>Gauge: the findings open at the monitor's last check, by <c>hitl.oversight.kind</c>.</summary>
+    public const string OversightFindings = "hitl.oversight.findings";
+
+    /// <summary>The tag for the kind of an oversight finding.</summary>
+    public const string OversightKindTag = "hitl.oversight.kind";
+
     /// <summary>The tag for the route, as its JSON name (<c>auto-execute</c>, <c>review</c>, ...).</summary>
     public const string RouteTag = "hitl.route";
 

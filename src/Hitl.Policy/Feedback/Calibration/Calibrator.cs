@@ -156,27 +156,8 @@ public static class Calibrator
         return RateEstimate.Of(agreed, judged, options.Confidence, options.Method);
     }
 
-    private static RateEstimate AuditErrors(List<ObservedCase> cases, CalibrationOptions options)
-    {
-        var audited = 0;
-        var failed = 0;
-        foreach (var c in cases)
-        {
-            if (c.WasAutomatic && c.AuditPassed is { } passed)
-            {
-                audited++;
-                failed += passed ? 0 : 1;
-            }
-            else if (c.DecidedBy == BuiltInRules.AuditSample && c.Verdict.IsJudged())
-            {
-                // Sampling in review mode holds a would-be automatic decision for a person: the same unbiased window.
-                audited++;
-                failed += c.Verdict.IsAgreement() ? 0 : 1;
-            }
-        }
-
-        return RateEstimate.Of(failed, audited, options.Confidence, options.Method);
-    }
+    private static RateEstimate AuditErrors(List<ObservedCase> cases, CalibrationOptions options) =>
+        AuditSampleErrors.Of(cases, options.Confidence, options.Method);
 
     private static ThresholdRecommendation Recommend(
         string actionType, List<ObservedCase> cases, bool havePolicy, RouteLevel floor, double? current, List<BandCalibration> bands, CalibrationOptions options)

@@ -24,6 +24,11 @@ namespace Hitl.Policy.Feedback;
 /// Bonferroni), and its override rate rose by at least <see cref="OversightOptions.DriftMinimumIncrease"/> from its first
 /// to its last window with data.
 /// </para>
+/// <para>
+/// <b>Auto path.</b> Per action type, the audit sample's failed over audited decisions (held samples count by their
+/// verdict), with a <see cref="OversightOptions.Confidence"/> interval; flagged when the interval's lower end lies above
+/// <see cref="OversightOptions.MaxAutoErrorRate"/>.
+/// </para>
 /// </remarks>
 public static class OversightAnalyzer
 {
@@ -58,6 +63,8 @@ public static class OversightAnalyzer
             Rules = rules,
             RubberStamps = RubberStamps(reviews, options),
             Trends = Trends(cases, reviews, options),
+            AutoPathTest = Text($"the {options.Confidence:0.###} interval of the audit sample's error rate lies above {options.MaxAutoErrorRate:0.0%}"),
+            AutoPath = AutoPath(cases, options),
         };
     }
 
@@ -220,6 +227,12 @@ public static class OversightAnalyzer
 
         return trends;
     }
+
+    private static List<AutoPathErrorRate> AutoPath(List<ObservedCase> cases, OversightOptions options) =>
+        [.. cases.GroupBy(c => c.ActionType, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (ActionType: g.Key, Errors: AuditSampleErrors.Of(g, options.Confidence, options.Method)))
+            .Where(a => a.Errors.Trials > 0)
+            .Select(a => new AutoPathErrorRate { ActionType = a.ActionType, Errors = a.Errors, Bound = options.MaxAutoErrorRate, Flagged = a.Errors.Lower > options.MaxAutoErrorRate })];
 
     private static double? Ratio(int part, int whole) => whole == 0 ? null : (double)part / whole;
 

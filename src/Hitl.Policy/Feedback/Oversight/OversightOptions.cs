@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace Hitl.Policy.Feedback;
 
-/// <summary>Settings of <see cref="OversightAnalyzer"/>: when a reviewer looks like a rubber stamp, and when an override rate drifts.</summary>
+/// <summary>
+/// Settings of <see cref="OversightAnalyzer"/>: when a reviewer looks like a rubber stamp, when an override rate drifts,
+/// and when the auto path errs too often.
+/// </summary>
 public sealed class OversightOptions
 {
     /// <summary>The fewest reviews (or judged cases) a reviewer, rule or action type needs before it is judged at all.</summary>
@@ -28,6 +31,18 @@ public sealed class OversightOptions
     /// <summary>The least rise, from the first to the last window with data, for a significant trend to count as drift.</summary>
     /// <value>The default value is 0.05 (five percentage points).</value>
     public double DriftMinimumIncrease { get; set; } = 0.05;
+
+    /// <summary>The error rate the auto path of an action type may have at most, as its audit sample measures it.</summary>
+    /// <value>The default value is 0.02.</value>
+    public double MaxAutoErrorRate { get; set; } = 0.02;
+
+    /// <summary>The confidence level of the auto path's error-rate interval (its lower end must pass <see cref="MaxAutoErrorRate"/> to flag).</summary>
+    /// <value>The default value is 0.95.</value>
+    public double Confidence { get; set; } = 0.95;
+
+    /// <summary>How the intervals are computed.</summary>
+    /// <value>The default value is <see cref="IntervalMethod.Wilson"/>.</value>
+    public IntervalMethod Method { get; set; } = IntervalMethod.Wilson;
 
     /// <summary>Checks every setting and names the first that is out of range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it and its value.</exception>
@@ -61,6 +76,16 @@ public sealed class OversightOptions
         if (!(DriftMinimumIncrease >= 0 && DriftMinimumIncrease < 1))
         {
             throw Error(nameof(DriftMinimumIncrease), DriftMinimumIncrease, "[0, 1)");
+        }
+
+        if (!(MaxAutoErrorRate >= 0 && MaxAutoErrorRate < 1))
+        {
+            throw Error(nameof(MaxAutoErrorRate), MaxAutoErrorRate, "[0, 1)");
+        }
+
+        if (!(Confidence > 0 && Confidence < 1))
+        {
+            throw Error(nameof(Confidence), Confidence, "(0, 1)");
         }
     }
 

@@ -1,8 +1,9 @@
 namespace Hitl.Policy.Feedback;
 
 /// <summary>
-/// The quality of human oversight: per reviewer and per rule, agreement and override rates and review times; reviewers
-/// who look like rubber stamps; override rates that drift upwards. Serialise with <see cref="ToJson"/>; show with <see cref="ToText"/>.
+/// The quality of oversight: per reviewer and per rule, agreement and override rates and review times; reviewers who look
+/// like rubber stamps; override rates that drift upwards; the auto path's error rate per action type. Serialise with
+/// <see cref="ToJson"/>; show with <see cref="ToText"/>.
 /// </summary>
 public sealed record OversightReport
 {
@@ -29,6 +30,18 @@ public sealed record OversightReport
 
     /// <summary>The trends flagged as drift.</summary>
     public IReadOnlyList<DriftTrend> Drifts => [.. Trends.Where(t => t.Flagged)];
+
+    /// <summary>The auto path's error rate per action type with audited decisions, ordered by action type.</summary>
+    public IReadOnlyList<AutoPathErrorRate> AutoPath { get; init; } = [];
+
+    /// <summary>The auto-path error test applied, with its numbers.</summary>
+    public string AutoPathTest { get; init; } = "";
+
+    /// <summary>
+    /// Whether anything crossed its threshold: a rubber stamp, a drift or an auto path above its bound. A nightly job
+    /// fails on this (<c>hitl oversight</c> exits 1).
+    /// </summary>
+    public bool HasFindings => RubberStamps.Count > 0 || Trends.Any(t => t.Flagged) || AutoPath.Any(a => a.Flagged);
 
     /// <summary>The report as indented JSON (source-generated, no reflection).</summary>
     /// <returns>The JSON text.</returns>

@@ -29,7 +29,7 @@ internal static class OversightText
         text.Append("\nRubber stamps (").Append(report.RubberStampCriterion).Append(")\n");
         foreach (var finding in report.RubberStamps)
         {
-            text.Append("  FLAG ").Append(finding.Reason).Append('\n');
+            text.Append("  FLAG ").Append(TextTable.Escape(finding.Reason)).Append('\n');
         }
 
         if (report.RubberStamps.Count == 0)
@@ -41,12 +41,28 @@ internal static class OversightText
         foreach (var drift in report.Drifts)
         {
             text.Append(CultureInfo.InvariantCulture,
-                $"  FLAG {drift.Scope} {drift.Key}: override rate {string.Join(" -> ", drift.Windows.Select(w => TextTable.Percent(w.Rate)))}; z = {drift.Z:0.00} >= {drift.CriticalZ:0.00}\n");
+                $"  FLAG {drift.Scope} {TextTable.Escape(drift.Key)}: override rate {string.Join(" -> ", drift.Windows.Select(w => TextTable.Percent(w.Rate)))}; z = {drift.Z:0.00} >= {drift.CriticalZ:0.00}\n");
         }
 
         if (report.Drifts.Count == 0)
         {
             text.Append("  none\n");
+        }
+
+        text.Append("\nAuto path (").Append(report.AutoPathTest).Append(")\n");
+        var auto = new TextTable("action type", "audited", "failed", "error rate", "bound", "");
+        foreach (var a in report.AutoPath)
+        {
+            auto.Row(a.ActionType, TextTable.Count(a.Errors.Trials), TextTable.Count(a.Errors.Successes), TextTable.Interval(a.Errors), TextTable.Percent(a.Bound), a.Flagged ? "FLAG" : "");
+        }
+
+        if (report.AutoPath.Count == 0)
+        {
+            text.Append("  no audited automatic decisions\n");
+        }
+        else
+        {
+            auto.WriteTo(text);
         }
 
         return text.ToString();
