@@ -13,4 +13,5 @@ namespace Hitl.Policy.Feedback;
 [JsonSerializable(typeof(ShadowReport))]
 [JsonSerializable(typeof(ShadowRun))]
 [JsonSerializable(typeof(OversightReport))]
+[JsonSerializable(typeof(SegmentReport))]
 internal sealed partial class FeedbackJsonContext : JsonSerializerContext;
