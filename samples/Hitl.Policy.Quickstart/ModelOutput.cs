@@ -22,7 +22,8 @@ internal sealed record ModelOutput(
     double Recipients,
     bool MentionsLegal,
     string Tool,
-    bool TouchesProduction)
+    bool TouchesProduction,
+    string Language)
 {
     public static SignalSchema<ModelOutput> Schema { get; } = new SignalSchema<ModelOutput>()
         .ActionType(static (in ModelOutput o) => o.Action)

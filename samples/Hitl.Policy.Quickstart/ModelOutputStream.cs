@@ -8,6 +8,9 @@ namespace Hitl.Policy.Quickstart;
 /// vulnerable customers, dangerous tool calls and the odd broken signal. Each output carries a ground truth: the
 /// chance that the model is wrong falls with its confidence, with a floor per action type (customer e-mail has the
 /// highest floor: tone and promises go wrong even when the model is sure, which only sampled audits reveal).
+/// Each output is in a language (half English, a quarter each German and Spanish). Planted for the bias section: on half
+/// of the Spanish-language outputs the model reports its confidence 0.05 lower than it is, while it is wrong no more often
+/// (the ground truth follows the true confidence), so Spanish-language requests auto-execute less often for no reason.
 /// </summary>
 internal static class ModelOutputStream
 {
@@ -22,10 +25,12 @@ internal static class ModelOutputStream
         {
             var action = Actions[random.Next(Actions.Length)];
             var confidence = Confidence(random);
+            var language = Pick(random, "en", "en", "de", "es");
+            var hedged = language == "es" && random.Next(2) == 0 ? Math.Round(Math.Max(0, confidence - 0.05), 3) : confidence;
             var output = new ModelOutput(
                 Action: action,
                 RequestId: $"{action}-{i:D6}",
-                Confidence: random.Next(400) == 0 ? double.NaN : confidence,
+                Confidence: random.Next(400) == 0 ? double.NaN : hedged,
                 Evidence: Math.Round(Math.Clamp(confidence + ((random.NextDouble() - 0.5) * 0.3), 0, 1), 2),
                 Amount: action switch
                 {
@@ -54,7 +59,8 @@ internal static class ModelOutputStream
                 Recipients: random.Next(30) == 0 ? random.Next(51, 500) : random.Next(1, 4),
                 MentionsLegal: random.Next(40) == 0,
                 Tool: Tools[Math.Min(Tools.Length - 1, (int)(Math.Pow(random.NextDouble(), 2.5) * Tools.Length))],
-                TouchesProduction: random.Next(5) == 0);
+                TouchesProduction: random.Next(5) == 0,
+                Language: language);
             var wrong = random.NextDouble() < ErrorRate(action, confidence);
             var subject = action == "agent.tool-call" ? "service-" + output.Tool : $"customer-{random.Next(100_000):D5}";
             var gap = TimeSpan.FromMilliseconds(1 + Math.Round(-Math.Log(1 - random.NextDouble()) * 20_000));

@@ -17,6 +17,9 @@ public static class QuickstartApp
     /// <summary>The trail's file name inside the output folder: written by the JSON Lines store, or exported from the database.</summary>
     public const string TrailFileName = "audit.jsonl";
 
+    /// <summary>The segment every case is put in for the bias section: the language of the request.</summary>
+    public const string LanguageSegment = "language";
+
     /// <summary>The SQLite file (cases and trail) inside the output folder.</summary>
     public const string DatabaseFileName = "hitl.db";
 
@@ -94,6 +97,7 @@ public static class QuickstartApp
                 .AddReviewSink(new ReviewerDesk(simulation.OnTicket))
                 .AddReviewerDirectory(directory)
                 .AddNotificationSink(new InMemoryNotificationSink())
+                .SegmentBy(LanguageSegment, static o => o.Language)
                 .UseTimeProvider(clock));
 
             var gate = NewGate();
@@ -194,8 +198,10 @@ public static class QuickstartApp
         }
 
         report.Explain(escalatedExample is null ? null : policy.Explain(escalatedExample));
-        report.Calibration(Calibrator.Calibrate(ObservedCases.Collect(records).Cases, definition,
+        var observed = ObservedCases.Collect(records).Cases;
+        report.Calibration(Calibrator.Calibrate(observed, definition,
             new CalibrationOptions { Target = SummaryWriter.CalibrationTarget, MinimumSample = SummaryWriter.CalibrationMinimumSample }, clock));
+        report.Bias(SegmentAnalyzer.Analyze(observed), trailPath);
         report.Problems(simulation.Refusals, pendingAtEnd);
         report.Trail(options.UseSqlite ? databasePath : null, trailPath, verification, clock.GetUtcNow() - Start, stopwatch.Elapsed);
         return verification.IsIntact ? 0 : 1;

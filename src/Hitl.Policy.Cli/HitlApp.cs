@@ -25,6 +25,7 @@ internal static class HitlApp
         root.Subcommands.Add(AuditCommand.Create(io));
         root.Subcommands.Add(CalibrateCommand.Create(io));
         root.Subcommands.Add(ShadowCommand.Create(io));
+        root.Subcommands.Add(OversightCommand.Create(io));
         root.Subcommands.Add(CasesCommand.Create(io));
         var n = Environment.NewLine + Environment.NewLine;
         AddDetails(root, new Dictionary<string, string>
@@ -46,6 +47,7 @@ internal static class HitlApp
             ["cases export"] = HelpText.CaseStore + n + HelpText.CasesExport + n + HelpText.ExitsOf("cases export"),
             ["calibrate"] = HelpText.Calibrate + n + HelpText.ExitsOf("calibrate"),
             ["shadow"] = HelpText.Shadow + n + HelpText.ExitsOf("shadow"),
+            ["oversight"] = HelpText.AuditTrail + n + HelpText.Oversight + n + HelpText.ExitsOf("oversight"),
         });
         return root;
     }

@@ -119,6 +119,15 @@ internal static class HelpText
         case shows what reviewers concluded (agreed, edited, rejected, ...), joined on its caseId, or its requestId.
         """;
 
+    /// <summary>What <c>hitl oversight</c> reports and when it flags.</summary>
+    public static readonly string Oversight = Wrap(
+        "Reports, over the trail's decided cases: per reviewer and per rule the agreement and override rates and review times; " +
+        "rubber-stamp reviewers (far faster than their peers, almost never editing or rejecting); override rates that drift upwards " +
+        "(Cochran-Armitage trend test); the auto path's error rate per action type from its audit sample; and, per action type and " +
+        "segment (the groups recorded on the decisions, GateRequest.Segments or SegmentBy), the rates of auto-execute, review, " +
+        "approval, edit, rejection, override and reversal with intervals, and disparity tests between segments (the four-fifths " +
+        "ratio and a two-proportion or Fisher exact test, Holm-corrected), the automated route and the reviewers' answers apart.");
+
     /// <summary>What exit code 3 means, the same for every command.</summary>
     public const string InternalError = "3 the tool itself failed (an unexpected error; not a verdict on the input)";
 
@@ -146,6 +155,7 @@ internal static class HelpText
         ["audit repair"] = Line("0 the torn tail was repaired, or there was none (nothing to repair, the file is unchanged)", "1 the trail is broken in another way, which a repair cannot mend (the file is unchanged)", "2 the command could not run (missing file, a SQLite case store, no --auditor or --reason, the trail open in another process, a keyed trail without its keys, unknown option)"),
         ["calibrate"] = Line("0 the report was made (and the proposal written)", "1 the evidence says an action type's auto path misses the target and must tighten (the report and proposal are still written)", "2 the command could not run (missing file, a policy that does not compile, a broken audit trail, an option out of range)"),
         ["shadow"] = Line("0 the policies decide every case alike", "1 they differ on at least one case, or a case line could not be read (named on standard error; the run goes on)", "2 the command could not run (missing file, a policy that does not compile, unknown option)"),
+        ["oversight"] = Line("0 no finding crosses its threshold", "1 one does (a rubber-stamp reviewer, a drift, a disparity between segments, an auto path above its error bound), or the trail is broken or torn (read up to the break)", "2 the command could not run (missing or unreadable file, an option out of range, unknown option)"),
         ["cases list"] = Line("0 listed", null, CasesUsage),
         ["cases show"] = Line("0 shown", null, CasesUsage),
         ["cases export"] = Line("0 exported", null, CasesUsage),

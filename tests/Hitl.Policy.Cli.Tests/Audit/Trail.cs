@@ -11,7 +11,7 @@ internal sealed class Trail
 
     public int Count => _entries.Count;
 
-    public Trail Decided(string caseId, string action, RouteLevel route, double? confidence = null, string? tier = null, DecisionFlags flags = DecisionFlags.None, TimeSpan at = default)
+    public Trail Decided(string caseId, string action, RouteLevel route, double? confidence = null, string? tier = null, DecisionFlags flags = DecisionFlags.None, TimeSpan at = default, IReadOnlyDictionary<string, string>? data = null)
     {
         _entries.Add(new AuditEntry
         {
@@ -28,6 +28,7 @@ internal sealed class Trail
             DecidedBy = "test",
             Flags = flags,
             Confidence = confidence,
+            Data = data,
         });
         return this;
     }

@@ -1,4 +1,6 @@
 using Hitl.Policy.Audit;
+using Hitl.Policy.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection;
 using Hitl.Policy.Feedback;
 using Hitl.Policy.Review;
 
@@ -88,6 +90,30 @@ public sealed class SegmentTests
         Assert.Contains("segment name", error.Message, StringComparison.Ordinal);
         var twice = Assert.Throws<ArgumentException>(() => f.Builder().SegmentBy("region", _ => "a").SegmentBy("region", _ => "b"));
         Assert.Contains("'region' is declared twice", twice.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task In_dependency_injection_each_named_policy_gate_reads_its_own_segments()
+    {
+        var services = new ServiceCollection();
+        var loansTrail = new FakeAuditStore();
+        var refundsTrail = new FakeAuditStore();
+        var directory = new InMemoryReviewerDirectory(Reviewer.Create("ann", "agent", "reviewer"));
+        services.AddHitlPolicy("loans", o => o.PolicyJson = Tests.DependencyInjection.AddHitlPolicyTests.Policy("loans-1", "review"))
+            .AddReviewGate().AddAuditStore(loansTrail).AddReviewSink(new InMemoryReviewSink()).AddReviewerDirectory(directory)
+            .SegmentBy("category", s => s.Category);
+        services.AddHitlPolicy("refunds", o => o.PolicyJson = Tests.DependencyInjection.AddHitlPolicyTests.Policy("refunds-1", "review"))
+            .AddReviewGate().AddAuditStore(refundsTrail).AddReviewSink(new InMemoryReviewSink()).AddReviewerDirectory(directory)
+            .SegmentBy("channel", _ => "web");
+        await using var provider = services.BuildServiceProvider();
+
+        var loans = provider.GetRequiredKeyedService<ReviewGate<Signals>>("loans");
+        var refunds = provider.GetRequiredKeyedService<ReviewGate<Signals>>("refunds");
+        var loan = await loans.SubmitAsync(new GateRequest<Signals> { Context = GateFixture.Refund(10, category: "mortgage"), Payload = "loan" });
+        var refund = await refunds.SubmitAsync(new GateRequest<Signals> { Context = GateFixture.Refund(10), Payload = "refund" });
+
+        Assert.Equal(new Dictionary<string, string> { ["category"] = "mortgage" }, CaseSegments.Of(loansTrail.EntriesFor(loan.CaseId)[0]));
+        Assert.Equal(new Dictionary<string, string> { ["channel"] = "web" }, CaseSegments.Of(refundsTrail.EntriesFor(refund.CaseId)[0]));
     }
 
     [Fact]

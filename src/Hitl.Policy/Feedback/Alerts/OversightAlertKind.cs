@@ -14,7 +14,7 @@ public enum OversightAlertKind
     [JsonStringEnumMemberName("drift")]
     Drift,
 
-    /// <summary>One segment's auto-execute or approval rate falls below four fifths of another's, significantly (<c>DisparityFinding</c>).</summary>
+    /// <summary>One segment's auto-execute or approval rate falls below four fifths of another's, significantly (<see cref="DisparityFinding"/>).</summary>
     [JsonStringEnumMemberName("disparity")]
     Disparity,
 

@@ -184,6 +184,16 @@ public sealed class OversightMonitor : IDisposable
             Message = Text($"The auto path of {a.ActionType} failed {a.Errors.Successes} of {a.Errors.Trials} audits ({a.Errors}); even the interval's lower end is above the bound of {a.Bound:0.0%}."),
             At = at,
         }));
+        alerts.AddRange((report.Bias?.Findings ?? []).Select(d => new OversightAlert
+        {
+            Kind = OversightAlertKind.Disparity,
+            Key = d.ActionType + "/" + d.Segment + "=" + d.Value + "/" + TagValue<DisparitySource>.Of(d.Source),
+            ActionType = d.ActionType,
+            Value = d.Ratio,
+            Threshold = report.Bias!.FourFifths,
+            Message = d.Reason,
+            At = at,
+        }));
         return alerts;
     }
 

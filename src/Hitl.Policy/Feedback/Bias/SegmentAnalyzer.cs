@@ -165,6 +165,8 @@ public static class SegmentAnalyzer
         {
             Criterion = Text($"per action type and segment, every pair of values with at least {options.MinimumSample} trials compared two-sided on the auto-execute rate (trials: cases) and on the approval rate (trials: answered reviews), by Fisher's exact test when an expected cell is below 5, else the pooled two-proportion z test; Holm's adjustment over all {tests.Count} tests; a finding where a value's rate is below {options.FourFifths:0.###} x the reference's (the tested value with the highest rate) and the adjusted p-value of the pair is below {options.Significance:0.###}"),
             Tests = tests.Count,
+            FourFifths = options.FourFifths,
+            Significance = options.Significance,
             Segments = rows,
             Findings = findings,
         };

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Hitl.Policy.Feedback;
 
 /// <summary>
@@ -15,6 +13,12 @@ public sealed record SegmentReport
     /// <summary>How many tests were run: the size of the family Holm's adjustment runs over.</summary>
     public int Tests { get; init; }
 
+    /// <summary>The ratio a finding's rate stayed below (<see cref="SegmentOptions.FourFifths"/>).</summary>
+    public double FourFifths { get; init; }
+
+    /// <summary>The family-wise level the adjusted p-values were held to (<see cref="SegmentOptions.Significance"/>).</summary>
+    public double Significance { get; init; }
+
     /// <summary>Per action type, segment name and value (ordinal order), the outcomes.</summary>
     public required IReadOnlyList<SegmentOutcomes> Segments { get; init; }
 
@@ -23,7 +27,7 @@ public sealed record SegmentReport
 
     /// <summary>The report as indented JSON (source-generated, no reflection).</summary>
     /// <returns>The JSON text.</returns>
-    public string ToJson() => JsonSerializer.Serialize(this, FeedbackJsonContext.Default.SegmentReport);
+    public string ToJson() => FeedbackJson.Serialize(this);
 
     /// <summary>The report as plain text for a terminal: a "Bias by segment" section, case data escaped.</summary>
     /// <returns>The text.</returns>

@@ -25,6 +25,11 @@ public static class FeedbackJson
     /// <returns>The JSON text.</returns>
     public static string Serialize(OversightReport report) => JsonSerializer.Serialize(report, FeedbackJsonContext.Default.OversightReport);
 
+    /// <summary>Writes a bias-by-segment report.</summary>
+    /// <param name="report">The report.</param>
+    /// <returns>The JSON text.</returns>
+    public static string Serialize(SegmentReport report) => JsonSerializer.Serialize(report, FeedbackJsonContext.Default.SegmentReport);
+
     /// <summary>Reads a calibration report written by <see cref="Serialize(CalibrationReport)"/>, for example to propose a change from it later.</summary>
     /// <param name="json">The JSON text.</param>
     /// <returns>The report.</returns>

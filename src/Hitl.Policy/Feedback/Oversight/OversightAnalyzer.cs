@@ -25,6 +25,9 @@ namespace Hitl.Policy.Feedback;
 /// to its last window with data.
 /// </para>
 /// <para>
+/// <b>Bias by segment.</b> See <see cref="SegmentAnalyzer"/>, with <see cref="OversightOptions.Segments"/>.
+/// </para>
+/// <para>
 /// <b>Auto path.</b> Per action type, the audit sample's failed over audited decisions (held samples count by their
 /// verdict), with a <see cref="OversightOptions.Confidence"/> interval; flagged when the interval's lower end lies above
 /// <see cref="OversightOptions.MaxAutoErrorRate"/>.
@@ -65,6 +68,7 @@ public static class OversightAnalyzer
             Trends = Trends(cases, reviews, options),
             AutoPathTest = Text($"the {options.Confidence:0.###} interval of the audit sample's error rate lies above {options.MaxAutoErrorRate:0.0%}"),
             AutoPath = AutoPath(cases, options),
+            Bias = SegmentAnalyzer.Analyze(cases, options.Segments),
         };
     }
 

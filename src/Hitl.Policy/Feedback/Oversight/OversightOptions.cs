@@ -40,6 +40,10 @@ public sealed class OversightOptions
     /// <value>The default value is 0.95.</value>
     public double Confidence { get; set; } = 0.95;
 
+    /// <summary>The settings of the bias-by-segment section (<see cref="SegmentAnalyzer"/>); checked with these.</summary>
+    /// <value>The default value is a <see cref="SegmentOptions"/> with its defaults.</value>
+    public SegmentOptions Segments { get; set; } = new();
+
     /// <summary>How the intervals are computed.</summary>
     /// <value>The default value is <see cref="IntervalMethod.Wilson"/>.</value>
     public IntervalMethod Method { get; set; } = IntervalMethod.Wilson;
@@ -87,6 +91,13 @@ public sealed class OversightOptions
         {
             throw Error(nameof(Confidence), Confidence, "(0, 1)");
         }
+
+        if (Segments is null)
+        {
+            throw new ArgumentNullException(nameof(Segments), "OversightOptions.Segments must be set; it is null");
+        }
+
+        Segments.Validate();
     }
 
     private static ArgumentOutOfRangeException Error(string name, object value, string range) =>

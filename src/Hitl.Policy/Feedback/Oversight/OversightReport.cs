@@ -2,7 +2,8 @@ namespace Hitl.Policy.Feedback;
 
 /// <summary>
 /// The quality of oversight: per reviewer and per rule, agreement and override rates and review times; reviewers who look
-/// like rubber stamps; override rates that drift upwards; the auto path's error rate per action type. Serialise with
+/// like rubber stamps; override rates that drift upwards; the auto path's error rate per action type; outcomes by
+/// segment with disparity tests (<see cref="Bias"/>). Serialise with
 /// <see cref="ToJson"/>; show with <see cref="ToText"/>.
 /// </summary>
 public sealed record OversightReport
@@ -38,10 +39,16 @@ public sealed record OversightReport
     public string AutoPathTest { get; init; } = "";
 
     /// <summary>
-    /// Whether anything crossed its threshold: a rubber stamp, a drift or an auto path above its bound. A nightly job
-    /// fails on this (<c>hitl oversight</c> exits 1).
+    /// Outcomes by action type and segment (the groups recorded on the decisions), with disparity tests between
+    /// segments: the automated route and the reviewers' answers apart.
     /// </summary>
-    public bool HasFindings => RubberStamps.Count > 0 || Trends.Any(t => t.Flagged) || AutoPath.Any(a => a.Flagged);
+    public SegmentReport? Bias { get; init; }
+
+    /// <summary>
+    /// Whether anything crossed its threshold: a rubber stamp, a drift, an auto path above its bound or a disparity
+    /// between segments. A nightly job fails on this (<c>hitl oversight</c> exits 1).
+    /// </summary>
+    public bool HasFindings => RubberStamps.Count > 0 || Trends.Any(t => t.Flagged) || AutoPath.Any(a => a.Flagged) || Bias?.Findings.Count > 0;
 
     /// <summary>The report as indented JSON (source-generated, no reflection).</summary>
     /// <returns>The JSON text.</returns>

@@ -65,6 +65,11 @@ internal static class OversightText
             auto.WriteTo(text);
         }
 
+        if (report.Bias is { } bias)
+        {
+            text.Append('\n').Append(bias.ToText());
+        }
+
         return text.ToString();
     }
 }
