@@ -28,17 +28,37 @@ internal static class OversightCommand
             HelpName = "RATE",
             DefaultValueFactory = _ => defaults.MaxAutoErrorRate,
         };
+        var minSample = new Option<int>("--min-sample")
+        {
+            Description = "The fewest trials (cases, or answered reviews) a segment value needs before it is tested for a disparity.",
+            HelpName = "N",
+            DefaultValueFactory = _ => defaults.Segments.MinimumSample,
+        };
+        var segment = new Option<string[]>("--segment", "-s")
+        {
+            Description = "Only this segment (repeatable); every segment recorded on the decisions when omitted.",
+            HelpName = "NAME",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var format = CommonOptions.Format("table: tables for people (default); json: the report for tools.", "table", "json");
         var command = new Command("oversight", "Report on the people in the loop and the auto path: reviewers, rules, rubber stamps, drift, auto-path errors; exit 1 on a finding.")
         {
             trail,
             minReviews,
             maxAutoError,
+            minSample,
+            segment,
             format,
         };
         command.SetAction(parse => HitlApp.Guard(io, () =>
         {
-            var options = new OversightOptions { MinimumReviews = parse.GetValue(minReviews), MaxAutoErrorRate = parse.GetValue(maxAutoError) };
+            var segments = parse.GetValue(segment) is { Length: > 0 } names ? names.ToList() : null;
+            var options = new OversightOptions
+            {
+                MinimumReviews = parse.GetValue(minReviews),
+                MaxAutoErrorRate = parse.GetValue(maxAutoError),
+                Segments = new SegmentOptions { MinimumSample = parse.GetValue(minSample), Segments = segments },
+            };
             return Run(io, parse.GetValue(trail)!, options, parse.GetValue(format) == "json");
         }));
         return command;
@@ -93,6 +113,11 @@ internal static class OversightCommand
         if (!(options.MaxAutoErrorRate >= 0 && options.MaxAutoErrorRate < 1))
         {
             throw new CliException(string.Create(CultureInfo.InvariantCulture, $"--max-auto-error must lie in [0, 1), for example 0.02; got {options.MaxAutoErrorRate}."));
+        }
+
+        if (options.Segments.MinimumSample < 1)
+        {
+            throw new CliException(string.Create(CultureInfo.InvariantCulture, $"--min-sample must be at least 1; got {options.Segments.MinimumSample}."));
         }
     }
 }

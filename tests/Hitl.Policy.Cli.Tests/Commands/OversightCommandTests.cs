@@ -99,6 +99,23 @@ public class OversightCommandTests
     }
 
     [Fact]
+    public void A_segment_not_asked_for_is_not_tested_and_a_minimum_sample_above_the_counts_tests_nothing()
+    {
+        using var folder = new TempFolder();
+        var path = Refunds(plantedRate: 0.4).WriteTo(Path.Combine(folder.Path, "audit.jsonl"));
+
+        var other = Cli.Run("oversight", path, "--segment", "language", "--format", "json");
+        var large = Cli.Run("oversight", path, "--min-sample", "500", "--format", "json");
+        var asked = Cli.Run("oversight", path, "-s", "region", "--format", "json");
+
+        Assert.True(other.Exit == ExitCodes.Ok, other.ToString());
+        Assert.Empty(JsonDocument.Parse(other.Out).RootElement.GetProperty("bias").GetProperty("segments").EnumerateArray());
+        Assert.True(large.Exit == ExitCodes.Ok, large.ToString());
+        Assert.Equal(0, JsonDocument.Parse(large.Out).RootElement.GetProperty("bias").GetProperty("tests").GetInt32());
+        Assert.True(asked.Exit == ExitCodes.Failed, asked.ToString());
+    }
+
+    [Fact]
     public void A_sqlite_case_store_is_read_as_well()
     {
         using var folder = new TempFolder();
@@ -126,6 +143,7 @@ public class OversightCommandTests
     [Theory]
     [InlineData("--min-reviews", "0", "--min-reviews must be at least 1; got 0.")]
     [InlineData("--max-auto-error", "1.5", "--max-auto-error must lie in [0, 1), for example 0.02; got 1.5.")]
+    [InlineData("--min-sample", "0", "--min-sample must be at least 1; got 0.")]
     public void An_option_out_of_range_is_named_and_exits_2(string option, string value, string message)
     {
         using var folder = new TempFolder();
