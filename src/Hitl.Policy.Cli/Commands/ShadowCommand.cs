@@ -10,28 +10,32 @@ namespace Hitl.Policy.Cli.Commands;
 /// <summary>
 /// <c>hitl shadow --active A --candidate B --cases CASES.jsonl [--audit AUDIT.jsonl]</c>: replays cases through both
 /// policies and reports where they differ; with the audit trail, what reviewers decided on those cases.
+/// <c>hitl shadow --records SHADOW.jsonl [--audit AUDIT.jsonl]</c>: reports the differences a live shadow recorded
+/// (<c>AddShadowPolicy</c>), joined with the trail on their request id.
 /// </summary>
 internal static class ShadowCommand
 {
     public static Command Create(CommandIo io)
     {
-        var active = new Option<string>("--active")
+        var active = new Option<string?>("--active")
         {
-            Description = "The policy in force (JSON).",
+            Description = "The policy in force (JSON). Required to replay cases.",
             HelpName = "A.json",
-            Required = true,
         };
-        var candidate = new Option<string>("--candidate")
+        var candidate = new Option<string?>("--candidate")
         {
-            Description = "The policy to compare with it (JSON).",
+            Description = "The policy to compare with it (JSON). Required to replay cases.",
             HelpName = "B.json",
-            Required = true,
         };
-        var cases = new Option<string>("--cases", "-c")
+        var cases = new Option<string?>("--cases", "-c")
         {
-            Description = "The cases, one JSON object per line, as for 'hitl route'; '-' reads standard input.",
+            Description = "The cases, one JSON object per line, as for 'hitl route'; '-' reads standard input. Required to replay cases.",
             HelpName = "CASES.jsonl",
-            Required = true,
+        };
+        var records = new Option<string?>("--records")
+        {
+            Description = "Instead of replaying: the differences a live shadow recorded (AddShadowPolicy, RecordPath), one JSON object per line of at most 64 KiB; '-' reads standard input. Not with --active, --candidate or --cases.",
+            HelpName = "SHADOW.jsonl",
         };
         var audit = new Option<string?>("--audit", "-a")
         {
@@ -39,16 +43,38 @@ internal static class ShadowCommand
             HelpName = "AUDIT.jsonl|STORE.db",
         };
         var format = CommonOptions.Format("table: tables for people (default); json: the report for tools.", "table", "json");
-        var command = new Command("shadow", "Replay cases through an active and a candidate policy and report where they differ, and what reviewers decided there.")
+        var command = new Command("shadow", "Replay cases through an active and a candidate policy, or read what a live shadow recorded, and report where they differ, and what reviewers decided there.")
         {
             active,
             candidate,
             cases,
+            records,
             audit,
             format,
         };
         command.SetAction(parse => HitlApp.Guard(io, () =>
-            Run(io, parse.GetValue(active)!, parse.GetValue(candidate)!, parse.GetValue(cases)!, parse.GetValue(audit), parse.GetValue(format) == "json")));
+        {
+            var json = parse.GetValue(format) == "json";
+            var replay = new[] { ("--active", parse.GetValue(active)), ("--candidate", parse.GetValue(candidate)), ("--cases", parse.GetValue(cases)) };
+            if (parse.GetValue(records) is { } recordsPath)
+            {
+                var given = replay.Where(o => o.Item2 is not null).Select(o => o.Item1).ToList();
+                if (given.Count > 0)
+                {
+                    throw new CliException(
+                        $"--records reads what a live shadow recorded and cannot be combined with {string.Join(", ", given)}, which replay cases through two policies: give either --records, or --active, --candidate and --cases.");
+                }
+
+                return ShadowRecordsReport.Run(io, recordsPath, parse.GetValue(audit), json);
+            }
+
+            if (replay.FirstOrDefault(o => o.Item2 is null) is { Item1: { } missing })
+            {
+                throw new CliException($"Option '{missing}' is required to replay cases (with --active, --candidate and --cases); or give --records SHADOW.jsonl to read what a live shadow recorded.");
+            }
+
+            return Run(io, replay[0].Item2!, replay[1].Item2!, replay[2].Item2!, parse.GetValue(audit), json);
+        }));
         return command;
     }
 
@@ -133,7 +159,7 @@ internal static class ShadowCommand
         return (cases, lines, failed);
     }
 
-    private static void WriteTables(TextWriter output, ShadowReport report, Dictionary<string, int> lines, Dictionary<string, string?> actions, bool withVerdicts)
+    internal static void WriteTables(TextWriter output, ShadowReport report, Dictionary<string, int> lines, Dictionary<string, string?> actions, bool withVerdicts)
     {
         var looser = report.Actions.Sum(a => a.CandidateLooser);
         var stricter = report.Actions.Sum(a => a.CandidateStricter);
@@ -187,10 +213,10 @@ internal static class ShadowCommand
     /// <summary>The name a decision gives the plan of undeclared action types.</summary>
     private const string UndeclaredPlan = "*";
 
-    private static string Describe(RouteLevel route, string? tier, string? decidedBy) =>
+    internal static string Describe(RouteLevel route, string? tier, string? decidedBy) =>
         route.ToJsonName() + (tier is null ? "" : " (" + tier + ")") + (decidedBy is null ? "" : " by " + decidedBy);
 
-    private static string KindName(ShadowDifferenceKind kind) => kind switch
+    internal static string KindName(ShadowDifferenceKind kind) => kind switch
     {
         ShadowDifferenceKind.CandidateLooser => "looser",
         ShadowDifferenceKind.CandidateStricter => "stricter",
@@ -198,5 +224,5 @@ internal static class ShadowCommand
         _ => "candidate-fault",
     };
 
-    private static string Count(int value) => value.ToString(CultureInfo.InvariantCulture);
+    internal static string Count(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

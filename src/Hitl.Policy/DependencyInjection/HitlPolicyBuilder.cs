@@ -1,5 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Diagnostics.Metrics;
 using Hitl.Policy.Audit;
+using Hitl.Policy.Definition;
+using Hitl.Policy.Feedback;
 using Hitl.Policy.Review;
 using Hitl.Policy.Telemetry;
 using Microsoft.Extensions.Configuration;
@@ -26,6 +29,7 @@ public sealed class HitlPolicyBuilder<TContext>
 {
     private readonly IConfiguration? _configuration;
     private bool _gateAdded;
+    private bool _shadowAdded;
 
     internal HitlPolicyBuilder(IServiceCollection services, string? name, string optionsName, IConfiguration? configuration)
     {
@@ -259,6 +263,41 @@ public sealed class HitlPolicyBuilder<TContext>
         return this;
     }
 
+    /// <summary>
+    /// Runs a candidate policy beside this one on live traffic (a <see cref="LiveShadow{TContext}"/>): the policy's
+    /// <see cref="IEscalationPolicy{TContext}"/> (and the policy its review gate routes with) becomes the shadow, which
+    /// returns this policy's decisions unchanged, compares the candidate's, counts them (metric
+    /// <see cref="HitlTelemetry.ShadowDecisions"/>) and records a sampled share of the differences. Resolve the shadow
+    /// itself as <see cref="LiveShadow{TContext}"/> (keyed by the policy's name for a named policy). Its settings are
+    /// checked at start; a candidate that does not compile stops the start with its errors. For the <see cref="Signals"/>
+    /// context, <c>AddShadowPolicy(configure)</c> without a schema reads the candidate's host fields from its definition.
+    /// </summary>
+    /// <param name="configure">Sets the candidate and how differences are kept.</param>
+    /// <param name="schema">Gives the signal schema for the candidate's definition (most hosts ignore the argument).</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="InvalidOperationException">A shadow of this policy is already added.</exception>
+    public HitlPolicyBuilder<TContext> AddShadowPolicy(Action<ShadowPolicyOptions> configure, Func<PolicyDefinition, SignalSchema<TContext>> schema)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        return AddShadow(null, configure, schema);
+    }
+
+    /// <summary>
+    /// Runs a candidate policy beside this one on live traffic, its settings bound from configuration: <c>PolicyPath</c>
+    /// or <c>PolicyJson</c>, <c>SampleRate</c>, <c>RecordPath</c>, <c>Capacity</c>, <c>FlushInterval</c> (see
+    /// <see cref="ShadowPolicyOptions"/>); a value that cannot be read, or a key that is not a setting, is named at start.
+    /// See <see cref="AddShadowPolicy(Action{ShadowPolicyOptions}, Func{PolicyDefinition, SignalSchema{TContext}})"/>.
+    /// </summary>
+    /// <param name="configuration">The section, for example <c>configuration.GetSection("Hitl:Shadow")</c>.</param>
+    /// <param name="schema">Gives the signal schema for the candidate's definition.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="InvalidOperationException">A shadow of this policy is already added.</exception>
+    public HitlPolicyBuilder<TContext> AddShadowPolicy(IConfiguration configuration, Func<PolicyDefinition, SignalSchema<TContext>> schema)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return AddShadow(configuration, null, schema);
+    }
+
     /// <summary>This policy's part: its keyed service for a named policy, else the plain service.</summary>
     internal static T? Find<T>(IServiceProvider services, string? name)
         where T : class =>
@@ -274,7 +313,15 @@ public sealed class HitlPolicyBuilder<TContext>
         var policy = name is null
             ? sp.GetRequiredService<ReloadablePolicy<TContext>>()
             : sp.GetRequiredKeyedService<ReloadablePolicy<TContext>>(name);
-        var builder = new ReviewGateBuilder<TContext>(policy);
+
+        // With a live shadow the gate routes through it (the same decisions), under the policy's own kill switch.
+        var shadow = name is null ? sp.GetService<LiveShadow<TContext>>() : sp.GetKeyedService<LiveShadow<TContext>>(name);
+        var builder = new ReviewGateBuilder<TContext>(shadow ?? (IEscalationPolicy<TContext>)policy);
+        if (shadow is not null)
+        {
+            builder.UseKillSwitch(policy.KillSwitch);
+        }
+
         if (Find<ICaseStore>(sp, name) is { } cases)
         {
             builder.UseCaseStore(cases);
@@ -308,6 +355,55 @@ public sealed class HitlPolicyBuilder<TContext>
         }
 
         return builder.Build();
+    }
+
+    private static LiveShadow<TContext> CreateShadow(IServiceProvider sp, string? name, string optionsName, Func<PolicyDefinition, SignalSchema<TContext>> schema)
+    {
+        var active = name is null
+            ? sp.GetRequiredService<ReloadablePolicy<TContext>>()
+            : sp.GetRequiredKeyedService<ReloadablePolicy<TContext>>(name);
+
+        // Reading the options runs their validation: a candidate that does not compile stops here with its errors.
+        var options = sp.GetRequiredService<IOptionsMonitor<ShadowPolicyOptions>>().Get(optionsName);
+        var errors = ShadowPolicyOptionsValidator<TContext>.Compile(options, schema, out var definition);
+        if (definition is null)
+        {
+            throw new InvalidOperationException(
+                ShadowPolicyOptionsValidator<TContext>.Prefix(name) + string.Join("; ", errors), new PolicyValidationException(errors));
+        }
+
+        var candidate = PolicyCompiler.Compile(definition, schema(definition), active.KillSwitch, active.SamplingKey);
+        return new LiveShadow<TContext>(active, candidate, options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ShadowMetrics>(),
+            sp.GetService<ILoggerFactory>()?.CreateLogger("Hitl.Policy.Shadow"));
+    }
+
+    private HitlPolicyBuilder<TContext> AddShadow(IConfiguration? configuration, Action<ShadowPolicyOptions>? configure, Func<PolicyDefinition, SignalSchema<TContext>> schema)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        if (_shadowAdded)
+        {
+            throw new InvalidOperationException($"The shadow policy of {Describe()} is already added; one candidate runs beside a policy at a time.");
+        }
+
+        _shadowAdded = true;
+        var optionsName = OptionsName;
+        var name = Name;
+        var options = Services.AddOptions<ShadowPolicyOptions>(optionsName);
+        if (configuration is not null)
+        {
+            options.Configure(o => ShadowConfiguration.Bind(configuration, o));
+        }
+
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        Services.AddSingleton<IValidateOptions<ShadowPolicyOptions>>(new ShadowPolicyOptionsValidator<TContext>(optionsName, name, schema));
+        Services.TryAddSingleton(sp => new ShadowMetrics(sp.GetService<IMeterFactory>()));
+        Register(sp => CreateShadow(sp, name, optionsName, schema));
+        return Register<IEscalationPolicy<TContext>>(sp => name is null ? sp.GetRequiredService<LiveShadow<TContext>>() : sp.GetRequiredKeyedService<LiveShadow<TContext>>(name));
     }
 
     private string Describe() => Name is null ? $"the default Hitl policy for {typeof(TContext).Name}" : $"the Hitl policy '{Name}'";

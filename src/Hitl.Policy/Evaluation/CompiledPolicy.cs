@@ -83,6 +83,29 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
 
     internal PolicyNames Names { get; }
 
+    /// <summary>
+    /// The request id of a context, read with the schema's request-id accessor; <see langword="null"/> when the schema has
+    /// none or the accessor throws. Allocates nothing beyond what the host's accessor does.
+    /// </summary>
+    internal string? RequestIdOf(in TContext context)
+    {
+        if (_requestId is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return _requestId(in context);
+        }
+#pragma warning disable CA1031 // Read for a record beside the decision: a host accessor that throws only leaves the id out.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return null;
+        }
+    }
+
     /// <summary>The rule ids that apply to an action type, in evaluation order.</summary>
     /// <param name="actionType">The action type.</param>
     /// <returns>The ids; the defaults' rules for an undeclared action type.</returns>

@@ -126,6 +126,9 @@ public sealed class ReloadablePolicy<TContext> : IEscalationPolicy<TContext>, IP
     /// <summary>Stops listening for configuration changes (when the DI registration made it listen).</summary>
     public void Dispose() => Subscription?.Dispose();
 
+    /// <summary>The request id of a context, read by the active policy's schema; <see langword="null"/> when it has none or the read fails.</summary>
+    internal string? RequestIdOf(in TContext context) => _active.Policy.RequestIdOf(in context);
+
     /// <summary>The hash of the definition that a decision's policy id and version came from, when this holder activated it.</summary>
     internal string? HashFor(string? policyId, string? version) =>
         policyId is not null && version is not null && _hashes.TryGetValue((policyId, version), out var hash) ? hash : null;

@@ -67,4 +67,16 @@ internal static partial class HitlLog
 
     [LoggerMessage(EventId = 1051, Level = LogLevel.Warning, Message = "The oversight alert sink {Sink} failed on a {Kind} alert; the other sinks still got it")]
     public static partial void OversightSinkFailed(ILogger logger, Exception exception, string kind, string sink);
+
+    [LoggerMessage(EventId = 1060, Level = LogLevel.Information, Message = "Live shadow: candidate {CandidateId} {CandidateVersion} beside active {ActiveId} {ActiveVersion}; sample rate {SampleRate} of differences, recorded to {RecordPath}")]
+    public static partial void ShadowStarted(ILogger logger, string candidateId, string candidateVersion, string activeId, string activeVersion, double sampleRate, string recordPath);
+
+    [LoggerMessage(EventId = 1061, Level = LogLevel.Error, Message = "Live shadow: {Count} record(s) could not be appended to {RecordPath} and are dropped; the next flush tries again")]
+    public static partial void ShadowWriteFailed(ILogger logger, Exception exception, int count, string recordPath);
+
+    [LoggerMessage(EventId = 1062, Level = LogLevel.Warning, Message = "Live shadow: {Count} sampled difference(s) dropped since the last flush because the buffer of {Capacity} pending records was full")]
+    public static partial void ShadowRecordsDropped(ILogger logger, long count, int capacity);
+
+    [LoggerMessage(EventId = 1063, Level = LogLevel.Error, Message = "Live shadow: the flush failed; pending records stay in the buffer for the next one")]
+    public static partial void ShadowFlushFailed(ILogger logger, Exception exception);
 }

@@ -120,4 +120,31 @@ public static class HitlTelemetry
         var plus = version.IndexOf('+', StringComparison.Ordinal);
         return plus < 0 ? version : version[..plus];
     }
+
+    // Live shadow (a candidate policy beside the active one in dependency injection: AddShadowPolicy).
+
+    /// <summary>
+    /// Counter: decisions a live shadow compared. Tags <c>hitl.action_type</c>, <c>hitl.route</c> (the active route, the
+    /// one that applied), <c>hitl.shadow.candidate_route</c> (left out when the candidate threw) and
+    /// <c>hitl.shadow.outcome</c> (<c>same</c>, <c>looser</c>, <c>stricter</c>, <c>tier</c>, <c>fault</c>).
+    /// </summary>
+    public const string ShadowDecisions = "hitl.shadow.decisions";
+
+    /// <summary>Counter: sampled differences a live shadow appended to its record file. Tag <c>hitl.action_type</c>.</summary>
+    public const string ShadowRecordsWritten = "hitl.shadow.records.written";
+
+    /// <summary>
+    /// Counter: sampled differences a live shadow lost. Tags <c>hitl.action_type</c>, <c>hitl.shadow.drop_reason</c>
+    /// (<c>buffer-full</c>: the buffer of pending records was full; <c>write-failed</c>: the record file could not be written).
+    /// </summary>
+    public const string ShadowRecordsDropped = "hitl.shadow.records.dropped";
+
+    /// <summary>The tag for the candidate policy's route, as its JSON name.</summary>
+    public const string ShadowCandidateRouteTag = "hitl.shadow.candidate_route";
+
+    /// <summary>The tag for how the candidate's decision compares with the active one's.</summary>
+    public const string ShadowOutcomeTag = "hitl.shadow.outcome";
+
+    /// <summary>The tag for why a shadow record was lost.</summary>
+    public const string ShadowDropReasonTag = "hitl.shadow.drop_reason";
 }

@@ -203,7 +203,8 @@ public class ShadowCommandTests
         var result = Cli.Run("shadow", "--help");
 
         Assert.Equal(ExitCodes.Ok, result.Exit);
-        Assert.Contains("--candidate <B.json> (REQUIRED)", result.Out, StringComparison.Ordinal);
+        Assert.Contains("--candidate <B.json>", result.Out, StringComparison.Ordinal);
+        Assert.Contains("--records <SHADOW.jsonl>", result.Out, StringComparison.Ordinal);
         Assert.Contains("joined on its caseId, or its requestId", result.Out, StringComparison.Ordinal);
         Assert.Contains("Exit codes: 0 the policies decide every case alike", result.Out, StringComparison.Ordinal);
     }

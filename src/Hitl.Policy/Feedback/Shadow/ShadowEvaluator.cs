@@ -120,7 +120,8 @@ public sealed class ShadowEvaluator<TContext>
         }
     }
 
-    private static ShadowDifferenceKind? Compare(Decision active, Decision candidate)
+    /// <summary>How a candidate decision differs from the active one; <see langword="null"/> when route and tier agree.</summary>
+    internal static ShadowDifferenceKind? Compare(Decision active, Decision candidate)
     {
         if (candidate.Route < active.Route)
         {
