@@ -46,6 +46,21 @@ public static class OversightSnippet
         #endregion
     }
 
+    /// <summary>A candidate policy beside the active one on live traffic.</summary>
+    public static void Shadow(WebApplicationBuilder builder)
+    {
+        #region shadow
+        builder.Services.AddHitlPolicy(builder.Configuration.GetSection("Hitl"))
+            .AddReviewGate()
+            .AddShadowPolicy(o =>
+            {
+                o.PolicyPath = "policies/refunds.next.json";   // the candidate: never routes, only watches
+                o.SampleRate = 0.1;                            // a tenth of the differing decisions is recorded
+                o.RecordPath = "shadow.jsonl";                 // read with: hitl shadow --records shadow.jsonl --audit audit.jsonl
+            });
+        #endregion
+    }
+
     /// <summary>The monitor and its alerts, in dependency injection and outside it.</summary>
     public static async Task MonitorAsync(WebApplicationBuilder builder, IOversightAlertSink myPager, ICaseStore store)
     {

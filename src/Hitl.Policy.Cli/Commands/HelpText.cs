@@ -117,6 +117,8 @@ internal static class HelpText
         Cases are read as for 'hitl route'; both policies' host fields may be given. A case differs when the candidate's
         route is looser or stricter, or the route is the same with another reviewer tier. With --audit each differing
         case shows what reviewers concluded (agreed, edited, rejected, ...), joined on its caseId, or its requestId.
+        With --records, instead of replaying, reports what a live shadow (AddShadowPolicy) recorded: one JSON object per
+        sampled differing decision, joined with --audit on its requestId; --records and the replay options exclude each other.
         """;
 
     /// <summary>What <c>hitl oversight</c> reports and when it flags.</summary>
@@ -154,7 +156,7 @@ internal static class HelpText
         ["audit export"] = Line("0 exported", null, "2 the command could not run (missing file, not a case store, --out names an existing file, unknown option)"),
         ["audit repair"] = Line("0 the torn tail was repaired, or there was none (nothing to repair, the file is unchanged)", "1 the trail is broken in another way, which a repair cannot mend (the file is unchanged)", "2 the command could not run (missing file, a SQLite case store, no --auditor or --reason, the trail open in another process, a keyed trail without its keys, unknown option)"),
         ["calibrate"] = Line("0 the report was made (and the proposal written)", "1 the evidence says an action type's auto path misses the target and must tighten (the report and proposal are still written)", "2 the command could not run (missing file, a policy that does not compile, a broken audit trail, an option out of range)"),
-        ["shadow"] = Line("0 the policies decide every case alike", "1 they differ on at least one case, or a case line could not be read (named on standard error; the run goes on)", "2 the command could not run (missing file, a policy that does not compile, unknown option)"),
+        ["shadow"] = Line("0 the policies decide every case alike (or the records hold no difference)", "1 they differ on at least one case or record, or a case line or record could not be read (named on standard error; the run goes on)", "2 the command could not run (missing file, a policy that does not compile, --records with the replay options, unknown option)"),
         ["oversight"] = Line("0 no finding crosses its threshold", "1 one does (a rubber-stamp reviewer, a drift, a disparity between segments, an auto path above its error bound), or the trail is broken or torn (read up to the break)", "2 the command could not run (missing or unreadable file, an option out of range, unknown option)"),
         ["cases list"] = Line("0 listed", null, CasesUsage),
         ["cases show"] = Line("0 shown", null, CasesUsage),

@@ -186,7 +186,7 @@ public sealed partial class ReviewGate<TContext>
     public IReadOnlyList<string> TiersUpTo(string tier)
     {
         ArgumentNullException.ThrowIfNull(tier);
-        var tiers = _policy switch
+        var tiers = _known switch
         {
             CompiledPolicy<TContext> compiled => compiled.Tiers,
             ReloadablePolicy<TContext> reloadable => reloadable.Current.Tiers,

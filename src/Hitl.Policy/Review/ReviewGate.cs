@@ -38,6 +38,9 @@ public sealed partial class ReviewGate<TContext> : IReviewGate, IDisposable
     private readonly CaseLocks _locks = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _changed = new(StringComparer.Ordinal);
     private readonly IEscalationPolicy<TContext> _policy;
+
+    /// <summary>The policy that knows the hash and the tiers: <see cref="_policy"/>, or the active policy behind a live shadow.</summary>
+    private readonly IEscalationPolicy<TContext> _known;
     private readonly IReviewSink _reviewSink;
     private readonly IReviewerDirectory _reviewers;
     private readonly INotificationSink? _notifications;
@@ -57,6 +60,7 @@ public sealed partial class ReviewGate<TContext> : IReviewGate, IDisposable
     internal ReviewGate(ReviewGateBuilder<TContext> parts, ReviewGateOptions options)
     {
         _policy = parts.Policy;
+        _known = _policy is Feedback.LiveShadow<TContext> shadow ? shadow.Active : _policy;
         _store = parts.CaseStore ?? new InMemoryCaseStore(parts.AuditStore!);
         _reviewSink = parts.ReviewSink!;
         _reviewers = parts.Reviewers!;
@@ -69,7 +73,7 @@ public sealed partial class ReviewGate<TContext> : IReviewGate, IDisposable
         _logger = parts.Logger;
         _ownsMetrics = parts.Metrics is null;
         _metrics = parts.Metrics ?? new GateMetrics();
-        KillSwitch = parts.KillSwitch ?? _policy switch
+        KillSwitch = parts.KillSwitch ?? _known switch
         {
             CompiledPolicy<TContext> compiled => compiled.KillSwitch,
             ReloadablePolicy<TContext> reloadable => reloadable.KillSwitch,
@@ -284,7 +288,7 @@ public sealed partial class ReviewGate<TContext> : IReviewGate, IDisposable
         return new GateResult { CaseId = caseId, Disposition = GateDisposition.Pending, Route = route, Decision = decision, Ticket = c.Ticket, AuditSequence = decided[0].Sequence };
     }
 
-    private string? PolicyHashOf(in Decision decision) => _policy switch
+    private string? PolicyHashOf(in Decision decision) => _known switch
     {
         ReloadablePolicy<TContext> reloadable => reloadable.HashFor(decision.PolicyId, decision.PolicyVersion),
         CompiledPolicy<TContext> compiled when string.Equals(compiled.PolicyId, decision.PolicyId, StringComparison.Ordinal)

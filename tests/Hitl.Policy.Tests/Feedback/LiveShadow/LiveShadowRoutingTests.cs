@@ -199,6 +199,10 @@ public sealed class LiveShadowRoutingTests
         var decided = audit.Records.Where(r => r.Entry.Act == ActKind.Decided && r.Entry.ActionType == action).Select(r => r.Entry).ToList();
         Assert.Equal([RouteLevel.AutoExecute, RouteLevel.Escalate, RouteLevel.Review], decided.Select(e => e.Route!.Value));
         Assert.All(decided, e => Assert.Equal(("shadow-active", "1"), (e.PolicyId, e.PolicyVersion)));
+
+        // The policy's hash and tiers are the active policy's, as without the shadow.
+        Assert.All(decided, e => Assert.Equal(active.PolicyHash, e.PolicyHash));
+        Assert.Equal(["agent", "senior"], gate.TiersUpTo("senior"));
     }
 
     [Fact]
