@@ -1,3 +1,4 @@
+using Hitl.Policy.Tests.Support;
 using Hitl.Policy.Audit;
 using Hitl.Policy.DependencyInjection;
 using Hitl.Policy.Review;
@@ -29,26 +30,6 @@ public sealed class NamedPoliciesAndGateOptionsTests
             .AddReviewSink(new InMemoryReviewSink())
             .AddReviewerDirectory(Directory);
         return services.BuildServiceProvider();
-    }
-
-    /// <summary>Every failure of the start check (one exception per options instance, aggregated when several fail).</summary>
-    private static List<string> StartFailures(IServiceProvider provider)
-    {
-        try
-        {
-            provider.GetRequiredService<IStartupValidator>().Validate();
-        }
-        catch (OptionsValidationException e)
-        {
-            return [.. e.Failures];
-        }
-        catch (AggregateException e)
-        {
-            return [.. e.InnerExceptions.Select(Assert.IsType<OptionsValidationException>).SelectMany(x => x.Failures)];
-        }
-
-        Assert.Fail("The start check passed.");
-        return [];
     }
 
     [Fact]
@@ -150,7 +131,7 @@ public sealed class NamedPoliciesAndGateOptionsTests
             ("Hitl:Gate:SweepIntervall", "PT5S"));
         using var provider = WithGate(configuration, out _);
 
-        var failures = StartFailures(provider);
+        var failures = StartCheck.Failures(provider);
 
         Assert.Equal(
             [
@@ -177,7 +158,7 @@ public sealed class NamedPoliciesAndGateOptionsTests
         Assert.Equal((key, "complaints"), (options.PayloadDigestKey, options.ContestIntakeRole));
 
         using var bad = WithGate(Configuration(("Hitl:PolicyJson", AddHitlPolicyTests.Policy("1", "review")), ("Hitl:Gate:PayloadDigestKey", "c2hvcnQ=")), out _);
-        var failure = Assert.Single(StartFailures(bad));
+        var failure = Assert.Single(StartCheck.Failures(bad));
         Assert.StartsWith("Hitl:Gate:PayloadDigestKey: ", failure, StringComparison.Ordinal);
         Assert.DoesNotContain("c2hvcnQ=", failure, StringComparison.Ordinal);
     }
@@ -189,7 +170,7 @@ public sealed class NamedPoliciesAndGateOptionsTests
         services.AddHitlPolicy(Configuration(("Hitl:PolicyJson", AddHitlPolicyTests.Policy("1", "review")), ("Hitl:WatchPolicyFile", "sometimes")).GetSection("Hitl"));
         using var provider = services.BuildServiceProvider();
 
-        Assert.Equal(["Hitl policy: Hitl:WatchPolicyFile: 'sometimes' is not true or false."], StartFailures(provider));
+        Assert.Equal(["Hitl policy: Hitl:WatchPolicyFile: 'sometimes' is not true or false."], StartCheck.Failures(provider));
     }
 
     [Fact]
@@ -205,7 +186,7 @@ public sealed class NamedPoliciesAndGateOptionsTests
             .AddReviewSink(_ => { made++; return new InMemoryReviewSink(); });
         using var provider = services.BuildServiceProvider();
 
-        var failures = StartFailures(provider);
+        var failures = StartCheck.Failures(provider);
 
         Assert.Equal(
             [
@@ -291,7 +272,7 @@ public sealed class NamedPoliciesAndGateOptionsTests
             .AddReviewerDirectory(Directory);
         using var provider = services.BuildServiceProvider();
 
-        var failure = Assert.Single(StartFailures(provider));
+        var failure = Assert.Single(StartCheck.Failures(provider));
 
         Assert.Equal("JsonLinesAuditStoreOptions.Path: the directory of '/nowhere/at/all/audit.jsonl' does not exist (/nowhere/at/all).", failure);
     }

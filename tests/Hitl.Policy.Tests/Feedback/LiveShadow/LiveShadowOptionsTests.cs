@@ -1,3 +1,4 @@
+using Hitl.Policy.Tests.Support;
 using Hitl.Policy.DependencyInjection;
 using Hitl.Policy.Feedback;
 using Microsoft.Extensions.Configuration;
@@ -10,25 +11,6 @@ namespace Hitl.Policy.Tests.Feedback.Live;
 /// <summary>A shadow's settings are checked at start, each failure naming its field and value; a candidate that does not compile stops the start.</summary>
 public sealed class LiveShadowOptionsTests
 {
-    private static List<string> StartFailures(IServiceProvider provider)
-    {
-        try
-        {
-            provider.GetRequiredService<IStartupValidator>().Validate();
-        }
-        catch (OptionsValidationException e)
-        {
-            return [.. e.Failures];
-        }
-        catch (AggregateException e)
-        {
-            return [.. e.InnerExceptions.Select(Assert.IsType<OptionsValidationException>).SelectMany(x => x.Failures)];
-        }
-
-        Assert.Fail("The start check passed.");
-        return [];
-    }
-
     private static ServiceProvider With(Action<ShadowPolicyOptions> shadow, string? name = null)
     {
         var services = new ServiceCollection();
@@ -52,7 +34,7 @@ public sealed class LiveShadowOptionsTests
             o.RecordPath = missing;
         });
 
-        var failures = StartFailures(provider);
+        var failures = StartCheck.Failures(provider);
 
         Assert.Contains("Hitl shadow candidate: ShadowPolicyOptions.SampleRate: must be from 0 to 1 (the share of differing decisions recorded), found 1.5.", failures);
         Assert.Contains("Hitl shadow candidate: ShadowPolicyOptions.Capacity: must be from 1 to 1048576 records, found 0.", failures);
@@ -68,7 +50,7 @@ public sealed class LiveShadowOptionsTests
     {
         using var provider = With(o => (o.PolicyJson, o.SampleRate) = (Candidate("opt"), rate));
 
-        var failure = Assert.Single(StartFailures(provider));
+        var failure = Assert.Single(StartCheck.Failures(provider));
 
         Assert.EndsWith($"found {shown}.", failure, StringComparison.Ordinal);
     }
@@ -78,7 +60,7 @@ public sealed class LiveShadowOptionsTests
     {
         using var provider = With(o => o.PolicyJson = Candidate("opt").Replace("\"tier\": \"senior\"", "\"tier\": \"galactic\"", StringComparison.Ordinal), name: "loans");
 
-        var failure = Assert.Single(StartFailures(provider));
+        var failure = Assert.Single(StartCheck.Failures(provider));
 
         Assert.StartsWith("Hitl shadow candidate of the policy 'loans': ", failure, StringComparison.Ordinal);
         Assert.Contains("galactic", failure, StringComparison.Ordinal);
@@ -92,8 +74,8 @@ public sealed class LiveShadowOptionsTests
         using var none = With(_ => { });
         using var two = With(o => (o.PolicyJson, o.PolicyPath) = (Candidate("opt"), "candidate.json"));
 
-        Assert.Contains("Hitl shadow candidate: $: Give exactly one policy source: PolicyPath, PolicyJson or Policy (0 given).", Assert.Single(StartFailures(none)), StringComparison.Ordinal);
-        Assert.Contains("(2 given)", Assert.Single(StartFailures(two)), StringComparison.Ordinal);
+        Assert.Contains("Hitl shadow candidate: $: Give exactly one policy source: PolicyPath, PolicyJson or Policy (0 given).", Assert.Single(StartCheck.Failures(none)), StringComparison.Ordinal);
+        Assert.Contains("(2 given)", Assert.Single(StartCheck.Failures(two)), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -101,7 +83,7 @@ public sealed class LiveShadowOptionsTests
     {
         using var provider = With(o => o.PolicyPath = "no-such-candidate.json");
 
-        Assert.Contains("no-such-candidate.json", Assert.Single(StartFailures(provider)), StringComparison.Ordinal);
+        Assert.Contains("no-such-candidate.json", Assert.Single(StartCheck.Failures(provider)), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -134,7 +116,7 @@ public sealed class LiveShadowOptionsTests
         badServices.AddHitlPolicy(o => o.PolicyJson = Active("opt")).AddShadowPolicy(bad.GetSection("Hitl:Shadow"));
         using var badProvider = badServices.BuildServiceProvider();
 
-        var failures = StartFailures(badProvider);
+        var failures = StartCheck.Failures(badProvider);
 
         Assert.Contains("Hitl shadow candidate: Hitl:Shadow:SampleRate: 'lots' is not a number (write a share from 0 to 1, such as 0.25).", failures);
         Assert.Contains("Hitl shadow candidate: Hitl:Shadow:Capacity: '1e3' is not a whole number.", failures);
