@@ -1,3 +1,5 @@
+using Hitl.Policy.Evaluation;
+
 namespace Hitl.Policy;
 
 /// <summary>
@@ -140,6 +142,24 @@ public sealed class SignalSchema<TContext>
     /// <param name="accessor">The accessor; return <see langword="null"/> when the value is missing.</param>
     /// <returns>This schema.</returns>
     public SignalSchema<TContext> Flag(string name, OptionalFlagAccessor<TContext> accessor) => Add(name, FieldType.Flag, accessor);
+
+    /// <summary>
+    /// Attaches a reader of the standard signals with static methods, so that policies compiled with this schema read
+    /// them directly instead of through the accessors: the source generator calls this for a
+    /// <see cref="HitlSignalsAttribute"/> type. The accessors stay registered; they serve <c>Explain()</c> and the
+    /// re-evaluation of a call whose reader threw, so the reader must return what they return.
+    /// </summary>
+    /// <typeparam name="TReader">The reader.</typeparam>
+    /// <returns>This schema.</returns>
+    public SignalSchema<TContext> WithReader<TReader>()
+        where TReader : struct, ISignalReader<TContext>
+    {
+        Reader = new ReaderBinding<TContext, TReader>();
+        return this;
+    }
+
+    /// <summary>The static reader attached with <see cref="WithReader{TReader}"/>; null for accessors only.</summary>
+    internal ReaderBinding<TContext>? Reader { get; private set; }
 
     /// <summary>The host-defined fields, in registration order.</summary>
     public IReadOnlyList<string> FieldNames => _order;
