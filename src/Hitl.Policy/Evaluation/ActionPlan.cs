@@ -47,6 +47,9 @@ internal sealed class ActionPlan<TContext>
 
     public required SamplingMode SampleMode { get; init; }
 
+    /// <summary>Whether the plan samples automatic decisions for audit at all.</summary>
+    public bool Samples => SampleRate > 0;
+
     public required bool KilledByPolicy { get; init; }
 
     /// <summary>Presence checks of host fields that some rule may skip, with the first rule that reads each (for fault attribution).</summary>

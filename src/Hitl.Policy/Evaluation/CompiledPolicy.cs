@@ -25,6 +25,7 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
     private readonly RouteLevel _onInvalid;
     private readonly RouteLevel _onUnknownAction;
     private readonly SamplingKey? _samplingKey;
+    private readonly Router _router;
 
     internal CompiledPolicy(
         PolicyNames names, SignalSchema<TContext> schema, Dictionary<string, ActionPlan<TContext>> plans,
@@ -51,6 +52,7 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
         _onUnknownAction = onUnknownAction;
         KillSwitch = killSwitch;
         Description = description;
+        _router = schema.Reader?.CreateRouter(this) ?? CreateRouter(new DelegateRead<TContext>(schema));
     }
 
     /// <inheritdoc />
@@ -114,7 +116,30 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
     /// <inheritdoc />
     public Decision Route(in TContext context)
     {
-        // Every host accessor may throw; each failure is a rule fault that stops for a person (DESIGN 3), never an exception.
+        // The hot path has no exception handling of its own; whatever throws in it is re-evaluated on the guarded path.
+        try
+        {
+            return _router.Route(in context);
+        }
+#pragma warning disable CA1031 // A host accessor that throws must fail closed, whatever it throws.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return RouteGuarded(in context, faultSeen: true);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Route"/> with every host call guarded: each failure is a rule fault that stops for a person (DESIGN 3),
+    /// never an exception, attributed to the rule that was being evaluated. Off the hot path: it runs when the hot path
+    /// threw. With <paramref name="faultSeen"/>, the decision is a rule fault even if nothing throws this time (an
+    /// accessor that throws only sometimes is not to be trusted with an automatic route).
+    /// </summary>
+    /// <param name="context">The context.</param>
+    /// <param name="faultSeen">Whether an earlier evaluation of the same call threw.</param>
+    /// <returns>The decision.</returns>
+    internal Decision RouteGuarded(in TContext context, bool faultSeen)
+    {
         string? action;
         var actionFaulted = false;
         try
@@ -239,7 +264,7 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
             }
         }
 
-        if (faulted || actionFaulted)
+        if (faulted || actionFaulted || faultSeen)
         {
             flags |= DecisionFlags.RuleFault;
             route = RouteLevelExtensions.Max(route, _onInvalid);

@@ -1,4 +1,7 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Hitl.Policy.Evaluation;
 
@@ -15,36 +18,67 @@ internal readonly struct GeneralRule<TContext>(Condition<TContext> when, RuleEff
 /// thresholds), folded by the compiler into one lookup: the value range is cut at every constant into segments on
 /// which each rule is either true or false, and each segment holds the combined effect of the rules true on it.
 /// </summary>
-internal sealed class NumberTable(int slot, double[] bounds, RuleEffect[] segments)
+internal sealed class NumberTable
 {
     private const int LinearLimit = 16;
 
+    /// <summary>The first four cut points, padded with NaN (never at or below a value), for a table of at most four.</summary>
+    private readonly Vector128<double> _low;
+    private readonly Vector128<double> _high;
+    private readonly bool _small;
+
+    public NumberTable(int slot, double[] bounds, RuleEffect[] segments)
+    {
+        Slot = slot;
+        Bounds = bounds;
+        Segments = segments;
+        _small = bounds.Length <= 4;
+        if (_small)
+        {
+            Span<double> padded = [double.NaN, double.NaN, double.NaN, double.NaN];
+            bounds.CopyTo(padded);
+            _low = Vector128.Create(padded[0], padded[1]);
+            _high = Vector128.Create(padded[2], padded[3]);
+        }
+    }
+
     /// <summary>The signal's slot in <see cref="SignalFrame.Numbers"/>.</summary>
-    public int Slot { get; } = slot;
+    public int Slot { get; }
 
     /// <summary>Ascending cut points; segment k holds the values with exactly k cut points at or below them.</summary>
-    public double[] Bounds { get; } = bounds;
+    public double[] Bounds { get; }
 
-    public RuleEffect[] Segments { get; } = segments;
+    public RuleEffect[] Segments { get; }
 
+    /// <summary>
+    /// The segment of a value: with at most four cut points two vector compares and a bit count (no branch on the
+    /// value), with up to 16 a counting loop, beyond that a binary search. The segment is at most the number of cut
+    /// points, so it always lies inside <see cref="Segments"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref readonly RuleEffect Lookup(double value)
     {
-        var bounds = Bounds;
-        var segment = 0;
-        if (bounds.Length <= LinearLimit)
+        int segment;
+        if (_small)
         {
-            foreach (var bound in bounds)
+            var probe = Vector128.Create(value);
+            segment = BitOperations.PopCount(Vector128.GreaterThanOrEqual(probe, _low).ExtractMostSignificantBits())
+                + BitOperations.PopCount(Vector128.GreaterThanOrEqual(probe, _high).ExtractMostSignificantBits());
+        }
+        else if (Bounds.Length <= LinearLimit)
+        {
+            segment = 0;
+            foreach (var bound in Bounds)
             {
                 segment += value >= bound ? 1 : 0;
             }
         }
         else
         {
-            segment = Search(bounds, value);
+            segment = Search(Bounds, value);
         }
 
-        return ref Segments[segment];
+        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Segments), segment);
     }
 
     private static int Search(double[] bounds, double value)

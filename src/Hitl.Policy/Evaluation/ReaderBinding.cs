@@ -1,10 +1,12 @@
 namespace Hitl.Policy.Evaluation;
 
-/// <summary>A schema's static reader (<see cref="SignalSchema{TContext}.WithReader{TReader}"/>), kept as the type that builds the specialised hot path.</summary>
+/// <summary>A schema's static reader (<see cref="SignalSchema{TContext}.WithReader{TReader}"/>): builds the router specialised for it.</summary>
 internal abstract class ReaderBinding<TContext>
 {
     /// <summary>The reader's type, for diagnostics.</summary>
     public abstract Type ReaderType { get; }
+
+    public abstract CompiledPolicy<TContext>.Router CreateRouter(CompiledPolicy<TContext> policy);
 }
 
 /// <inheritdoc />
@@ -12,4 +14,7 @@ internal sealed class ReaderBinding<TContext, TReader> : ReaderBinding<TContext>
     where TReader : struct, ISignalReader<TContext>
 {
     public override Type ReaderType => typeof(TReader);
+
+    public override CompiledPolicy<TContext>.Router CreateRouter(CompiledPolicy<TContext> policy) =>
+        policy.CreateRouter(default(StaticRead<TContext, TReader>));
 }

@@ -1,0 +1,238 @@
+using System.Collections.Frozen;
+using System.Runtime.CompilerServices;
+using Hitl.Policy.Definition;
+using Hitl.Policy.Evaluation;
+
+namespace Hitl.Policy;
+
+public sealed partial class CompiledPolicy<TContext>
+{
+    /// <summary>Creates the hot path specialised for one way of reading the standard signals.</summary>
+    internal Router CreateRouter<TRead>(TRead read)
+        where TRead : struct, IStandardRead<TContext> => new FastRouter<TRead>(this, read);
+
+    /// <summary>
+    /// The hot path of <see cref="Route"/>: no exception handling, so the JIT keeps the frame and the effect in
+    /// registers. Anything that throws inside it (a host accessor, a host rule) leaves it; <see cref="Route"/> then
+    /// re-evaluates the call on the guarded path, which finds the faulting rule. <c>Route()</c> is pure, so the answer
+    /// is the one the guarded path would give on its own.
+    /// </summary>
+    internal abstract class Router
+    {
+        public abstract Decision Route(in TContext context);
+    }
+
+    /// <summary>
+    /// <see cref="Router"/> specialised for a value-type reader, so every standard-signal read is a direct (inlined)
+    /// call. Per plan, the steps a plan cannot need are skipped by flags computed when the plan was prepared.
+    /// </summary>
+    private sealed class FastRouter<TRead>(CompiledPolicy<TContext> policy, TRead read) : Router
+        where TRead : struct, IStandardRead<TContext>
+    {
+        private readonly TRead _read = read;
+        private readonly FrozenDictionary<string, ActionPlan<TContext>> _plans = policy._plans;
+        private readonly string[] _interned = policy._interned;
+        private readonly ActionPlan<TContext>[] _internedPlans = policy._internedPlans;
+        private readonly ActionPlan<TContext> _unknownAction = policy._unknownAction;
+        private readonly RouteLevel _onInvalid = policy._onInvalid;
+        private readonly RouteLevel _onUnknownAction = policy._onUnknownAction;
+        private readonly SamplingKey? _samplingKey = policy._samplingKey;
+        private readonly KillSwitch _killSwitch = policy.KillSwitch;
+
+        public override Decision Route(in TContext context)
+        {
+            var action = _read.Action(in context);
+            var plan = Find(action);
+            var flags = DecisionFlags.None;
+            var frame = new SignalFrame { InvalidSignal = -1, Action = action };
+            if (plan is null)
+            {
+                plan = _unknownAction;
+                if (action is null)
+                {
+                    frame.InvalidSignal = StandardSignals.ActionIndex;
+                }
+                else
+                {
+                    flags = DecisionFlags.UnknownActionType;
+                }
+            }
+
+            Read(plan, in context, ref frame);
+            foreach (var check in plan.Checks)
+            {
+                if (check.IsInvalid(in context))
+                {
+                    frame.MarkInvalid(check.SignalIndex);
+                }
+            }
+
+            var program = plan.Program;
+            var effect = RuleEffect.None;
+            foreach (ref readonly var rule in program.General.AsSpan())
+            {
+                if (rule.When.Evaluate(in context, ref frame))
+                {
+                    effect.Add(in rule.Effect);
+                }
+            }
+
+            effect = program.WithTables(ref frame, effect);
+
+            // The first rule (in evaluation order) that proposed the final route decides, also when that is the default route.
+            var route = plan.Floor;
+            int decider = Decision.DeciderDefault;
+            if (effect.Any && effect.Route >= route)
+            {
+                route = effect.Route;
+                decider = effect.First;
+            }
+
+            if (effect.Truncated)
+            {
+                flags |= DecisionFlags.FiredRulesTruncated;
+            }
+
+            if ((flags & DecisionFlags.UnknownActionType) != 0 && _onUnknownAction > route)
+            {
+                route = _onUnknownAction;
+                decider = Decision.DeciderUnknownAction;
+            }
+
+            if (frame.InvalidSignal >= 0)
+            {
+                flags |= DecisionFlags.InvalidSignal;
+                if (_onInvalid > route)
+                {
+                    route = _onInvalid;
+                    decider = Decision.DeciderInvalidSignal;
+                }
+            }
+
+            if (route == RouteLevel.AutoExecuteWithNotice && frame.Reversibility == Reversibility.Irreversible)
+            {
+                route = RouteLevel.Review;
+                decider = Decision.DeciderIrreversible;
+                flags |= DecisionFlags.IrreversibleRaised;
+            }
+
+            if (plan.KilledByPolicy || _killSwitch.IsEngaged(action))
+            {
+                flags |= DecisionFlags.KillSwitchActive;
+                if (route.IsAutomatic())
+                {
+                    route = RouteLevel.Review;
+                    decider = Decision.DeciderKillSwitch;
+                }
+            }
+
+            if (plan.Samples && route.IsAutomatic()
+                && RequestSampler.IsSampled(_read.RequestId(in context), plan.SampleSalt, plan.SampleThreshold, _samplingKey))
+            {
+                flags |= DecisionFlags.SampledForAudit;
+                if (plan.SampleMode == SamplingMode.Review)
+                {
+                    route = RouteLevel.Review;
+                    decider = Decision.DeciderAuditSample;
+                }
+            }
+
+            if (route.IsAutomatic() || route == RouteLevel.Block)
+            {
+                return new Decision(plan.Names, route, 0, 0, 0, effect.OnTimeout, flags, decider, frame.InvalidSignal, effect.Fired0, effect.Fired1);
+            }
+
+            var settings = route == RouteLevel.Review ? plan.Review : plan.Escalate;
+            return new Decision(
+                plan.Names, route, Math.Max(effect.Tier, settings.Tier), Math.Max(Math.Max(effect.Approvals, settings.Approvals), (byte)1),
+                Math.Min(effect.Deadline, settings.DeadlineTicks), RouteLevelExtensions.Max(effect.OnTimeout, settings.OnTimeout), flags, decider,
+                frame.InvalidSignal, effect.Fired0, effect.Fired1);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private ActionPlan<TContext>? Find(string? action)
+        {
+            if (action is null)
+            {
+                return null;
+            }
+
+            var interned = _interned;
+            for (var i = 0; i < interned.Length; i++)
+            {
+                if (ReferenceEquals(interned[i], action))
+                {
+                    return _internedPlans[i];
+                }
+            }
+
+            return _plans.TryGetValue(action, out var plan) ? plan : null;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void Read(ActionPlan<TContext> plan, in TContext context, ref SignalFrame frame)
+        {
+            var reads = plan.Reads;
+            if ((reads & SignalReads.Confidence) != 0)
+            {
+                frame.Confidence = Unit(_read.Confidence(in context), StandardSignals.ConfidenceIndex, 0, ref frame);
+            }
+
+            if ((reads & SignalReads.Risk) != 0)
+            {
+                frame.Risk = plan.RiskFactors.Length == 0
+                    ? Unit(_read.Risk(in context), StandardSignals.RiskIndex, 1, ref frame)
+                    : ComputeRisk(plan.RiskFactors, plan.RiskWeightTotal, in context, ref frame);
+            }
+
+            if ((reads & SignalReads.Evidence) != 0)
+            {
+                frame.Evidence = Unit(_read.Evidence(in context), StandardSignals.EvidenceIndex, 0, ref frame);
+            }
+
+            if ((reads & SignalReads.Amount) != 0)
+            {
+                var amount = _read.Amount(in context);
+                if (!(amount >= 0 && double.IsFinite(amount)))
+                {
+                    frame.MarkInvalid(StandardSignals.AmountIndex);
+                    amount = double.MaxValue;
+                }
+
+                frame.Amount = amount;
+            }
+
+            if ((reads & SignalReads.Category) != 0)
+            {
+                frame.Category = _read.Category(in context);
+                if (frame.Category is null)
+                {
+                    frame.MarkInvalid(StandardSignals.CategoryIndex);
+                }
+            }
+
+            var reversibility = Reversibility.Irreversible;
+            if ((reads & SignalReads.Reversibility) != 0)
+            {
+                reversibility = _read.Reversibility(in context);
+                if ((byte)reversibility > (byte)Reversibility.Irreversible)
+                {
+                    frame.MarkInvalid(StandardSignals.ReversibilityIndex);
+                    reversibility = Reversibility.Irreversible;
+                }
+            }
+
+            // Without a way to know the action can be undone, it counts as irreversible: notice-only needs a way back.
+            frame.Reversibility = reversibility;
+            if ((reads & SignalReads.Sensitive) != 0)
+            {
+                frame.Sensitive = Optional(_read.Sensitive(in context) ?? plan.SensitiveDefault, StandardSignals.SensitiveIndex, ref frame);
+            }
+
+            if ((reads & SignalReads.Vulnerable) != 0)
+            {
+                frame.Vulnerable = Optional(_read.Vulnerable(in context) ?? plan.VulnerableDefault, StandardSignals.VulnerableIndex, ref frame);
+            }
+        }
+    }
+}
