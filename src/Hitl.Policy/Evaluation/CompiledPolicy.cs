@@ -264,7 +264,7 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
             }
         }
 
-        if (faulted || actionFaulted || faultSeen)
+        if (faulted || actionFaulted)
         {
             flags |= DecisionFlags.RuleFault;
             route = RouteLevelExtensions.Max(route, _onInvalid);
@@ -314,6 +314,14 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
                     decider = Decision.DeciderAuditSample;
                 }
             }
+        }
+
+        if (faultSeen && (flags & DecisionFlags.RuleFault) == 0)
+        {
+            // The hot path threw and this evaluation did not: the decision is a rule fault all the same.
+            flags |= DecisionFlags.RuleFault;
+            route = RouteLevelExtensions.Max(route, _onInvalid);
+            decider = Decision.DeciderRuleFault;
         }
 
         if (route is Policy.RouteLevel.Review or Policy.RouteLevel.Escalate)

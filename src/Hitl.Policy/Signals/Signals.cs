@@ -84,7 +84,8 @@ public sealed class Signals
             .Category(static (in Signals s) => s.Category)
             .Reversibility(static (in Signals s) => s.Reversibility)
             .Sensitive(static (in Signals s) => s.Sensitive)
-            .Vulnerable(static (in Signals s) => s.Vulnerable);
+            .Vulnerable(static (in Signals s) => s.Vulnerable)
+            .WithReader<StandardReader>();
         foreach (var (name, type) in fields)
         {
             switch (type)
@@ -104,5 +105,29 @@ public sealed class Signals
         }
 
         return schema;
+    }
+
+    /// <summary>Reads the standard properties directly, so that policies over <see cref="Signals"/> take the specialised hot path.</summary>
+    private readonly struct StandardReader : ISignalReader<Signals>
+    {
+        public static string? Action(in Signals context) => context.ActionType;
+
+        public static string? RequestId(in Signals context) => context.RequestId;
+
+        public static double Confidence(in Signals context) => context.Confidence;
+
+        public static double Risk(in Signals context) => context.Risk;
+
+        public static double Evidence(in Signals context) => context.Evidence;
+
+        public static double Amount(in Signals context) => context.Amount;
+
+        public static string? Category(in Signals context) => context.Category;
+
+        public static Reversibility Reversibility(in Signals context) => context.Reversibility;
+
+        public static bool? Sensitive(in Signals context) => context.Sensitive;
+
+        public static bool? Vulnerable(in Signals context) => context.Vulnerable;
     }
 }
