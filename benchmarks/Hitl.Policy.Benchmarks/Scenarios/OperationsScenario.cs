@@ -61,6 +61,17 @@ public static class OperationsScenario
         .Number("fraud.signal", static (in OperationRequest r) => r.FraudSignal)
         .Number("history.disputes", static (in OperationRequest r) => r.HistoryDisputes);
 
+    /// <summary>
+    /// <see cref="Schema"/> with the static reader <see cref="OperationRequestReader"/> attached: the compiled policy
+    /// reads the standard signals through it instead of the delegates (the host fields stay accessors).
+    /// </summary>
+    public static SignalSchema<OperationRequest> SchemaWithReader() => Schema().WithReader<OperationRequestReader>();
+
+    /// <summary>Compiles the sample policy against <see cref="SchemaWithReader"/>.</summary>
+    /// <param name="killSwitch">The kill switch to obey.</param>
+    public static CompiledPolicy<OperationRequest> CompileWithReader(KillSwitch killSwitch) =>
+        PolicyCompiler.Compile(Definition(), SchemaWithReader(), killSwitch);
+
     /// <summary>Compiles the sample policy against <see cref="Schema"/>.</summary>
     /// <param name="killSwitch">The kill switch to obey.</param>
     public static CompiledPolicy<OperationRequest> Compile(KillSwitch killSwitch) =>
