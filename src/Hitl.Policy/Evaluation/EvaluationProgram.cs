@@ -119,6 +119,12 @@ internal sealed class EvaluationProgram<TContext>
     private readonly CompiledRule<TContext>[] _rules;
     private readonly bool[] _folded;
 
+    // The tables of Numbers by signal, so that adding them is four tests and no loop over an array.
+    private readonly NumberTable? _confidence;
+    private readonly NumberTable? _risk;
+    private readonly NumberTable? _evidence;
+    private readonly NumberTable? _amount;
+
     private EvaluationProgram(
         CompiledRule<TContext>[] rules, bool[] folded, GeneralRule<TContext>[] general, NumberTable[] numbers, RuleEffect[]? discrete)
     {
@@ -127,6 +133,24 @@ internal sealed class EvaluationProgram<TContext>
         General = general;
         Numbers = numbers;
         Discrete = discrete;
+        foreach (var table in numbers)
+        {
+            switch (table.Slot)
+            {
+                case 0:
+                    _confidence = table;
+                    break;
+                case 1:
+                    _risk = table;
+                    break;
+                case 2:
+                    _evidence = table;
+                    break;
+                default:
+                    _amount = table;
+                    break;
+            }
+        }
     }
 
     public GeneralRule<TContext>[] General { get; }
@@ -205,9 +229,24 @@ internal sealed class EvaluationProgram<TContext>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public RuleEffect WithTables(ref SignalFrame frame, RuleEffect effect)
     {
-        foreach (var table in Numbers)
+        if (_confidence is { } confidence)
         {
-            effect.Add(in table.Lookup(frame.Numbers[table.Slot]));
+            effect.Add(in confidence.Lookup(frame.Confidence));
+        }
+
+        if (_risk is { } risk)
+        {
+            effect.Add(in risk.Lookup(frame.Risk));
+        }
+
+        if (_evidence is { } evidence)
+        {
+            effect.Add(in evidence.Lookup(frame.Evidence));
+        }
+
+        if (_amount is { } amount)
+        {
+            effect.Add(in amount.Lookup(frame.Amount));
         }
 
         if (Discrete is { } discrete)

@@ -36,7 +36,7 @@ public sealed class KillSwitch
     public bool IsEngaged(string? actionType)
     {
         var state = _state;
-        return state.Global || (state.Actions.Count > 0 && actionType is not null && state.Actions.Contains(actionType));
+        return state.Any && (state.Global || (actionType is not null && state.Actions.Contains(actionType)));
     }
 
     /// <summary>Turns a switch on.</summary>
@@ -146,6 +146,9 @@ public sealed class KillSwitch
         public bool Global { get; } = global;
 
         public FrozenSet<string> Actions { get; } = actions;
+
+        /// <summary>Whether any switch is on: the one field the hot path reads while every switch is off.</summary>
+        public bool Any { get; } = global || actions.Count > 0;
     }
 }
 
