@@ -23,12 +23,34 @@ public sealed partial class CompiledPolicy<TContext>
     }
 
     /// <summary>
+    /// The hot path behind accessors that may throw: the one exception handler of <c>Route()</c>, around a call to the
+    /// hot path, so that the hot path itself is compiled without one.
+    /// </summary>
+    private sealed class GuardedRouter(CompiledPolicy<TContext> policy, Router inner) : Router
+    {
+        public override Decision Route(in TContext context)
+        {
+            try
+            {
+                return inner.Route(in context);
+            }
+#pragma warning disable CA1031 // A host accessor that throws must fail closed, whatever it throws.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                return policy.RouteGuarded(in context, faultSeen: true);
+            }
+        }
+    }
+
+    /// <summary>
     /// <see cref="Router"/> specialised for a value-type reader, so every standard-signal read is a direct (inlined)
     /// call. Per plan, the steps a plan cannot need are skipped by flags computed when the plan was prepared.
     /// </summary>
     private sealed class FastRouter<TRead>(CompiledPolicy<TContext> policy, TRead read) : Router
         where TRead : struct, IStandardRead<TContext>
     {
+        private readonly CompiledPolicy<TContext> _policy = policy;
         private readonly TRead _read = read;
         private readonly FrozenDictionary<string, ActionPlan<TContext>> _plans = policy._plans;
         private readonly string[] _interned = policy._interned;
@@ -41,6 +63,12 @@ public sealed partial class CompiledPolicy<TContext>
 
         public override Decision Route(in TContext context)
         {
+            if (!typeof(TContext).IsValueType && context is null)
+            {
+                // Behind generated field reads nothing else can throw; a null context fails closed on the guarded path.
+                return _policy.RouteGuarded(in context, faultSeen: false);
+            }
+
             var action = _read.Action(in context);
             var plan = Find(action);
             var flags = DecisionFlags.None;
@@ -67,17 +95,14 @@ public sealed partial class CompiledPolicy<TContext>
                 }
             }
 
+            // The folded tables first, into a value of their own: no call among them, so it stays in registers.
             var program = plan.Program;
-            var effect = RuleEffect.None;
-            foreach (ref readonly var rule in program.General.AsSpan())
+            var effect = program.WithTables(ref frame, RuleEffect.None);
+            var general = program.General;
+            if (general.Length > 0)
             {
-                if (rule.When.Evaluate(in context, ref frame))
-                {
-                    effect.Add(in rule.Effect);
-                }
+                effect.Add(Evaluate(general, in context, ref frame));
             }
-
-            effect = program.WithTables(ref frame, effect);
 
             // The first rule (in evaluation order) that proposed the final route decides, also when that is the default route.
             var route = plan.Floor;
@@ -147,6 +172,21 @@ public sealed partial class CompiledPolicy<TContext>
                 plan.Names, route, Math.Max(effect.Tier, settings.Tier), Math.Max(Math.Max(effect.Approvals, settings.Approvals), (byte)1),
                 Math.Min(effect.Deadline, settings.DeadlineTicks), RouteLevelExtensions.Max(effect.OnTimeout, settings.OnTimeout), flags, decider,
                 frame.InvalidSignal, effect.Fired0, effect.Fired1);
+        }
+
+        /// <summary>The rules evaluated one by one; a call of its own, so that the calls in it do not spill the caller's effect.</summary>
+        private static RuleEffect Evaluate(GeneralRule<TContext>[] rules, in TContext context, ref SignalFrame frame)
+        {
+            var effect = RuleEffect.None;
+            foreach (ref readonly var rule in rules.AsSpan())
+            {
+                if (rule.When.Evaluate(in context, ref frame))
+                {
+                    effect.Add(in rule.Effect);
+                }
+            }
+
+            return effect;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -52,7 +52,8 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
         _onUnknownAction = onUnknownAction;
         KillSwitch = killSwitch;
         Description = description;
-        _router = schema.Reader?.CreateRouter(this) ?? CreateRouter(new DelegateRead<TContext>(schema));
+        var router = schema.Reader?.CreateRouter(this) ?? CreateRouter(new DelegateRead<TContext>(schema));
+        _router = schema.AccessorsCannotThrow ? router : new GuardedRouter(this, router);
     }
 
     /// <inheritdoc />
@@ -116,17 +117,9 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
     /// <inheritdoc />
     public Decision Route(in TContext context)
     {
-        // The hot path has no exception handling of its own; whatever throws in it is re-evaluated on the guarded path.
-        try
-        {
-            return _router.Route(in context);
-        }
-#pragma warning disable CA1031 // A host accessor that throws must fail closed, whatever it throws.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-            return RouteGuarded(in context, faultSeen: true);
-        }
+        // The hot path has no exception handling of its own: behind accessors that may throw, a GuardedRouter re-evaluates
+        // on the guarded path whatever throws in it; behind generated field reads, nothing can.
+        return _router.Route(in context);
     }
 
     /// <summary>

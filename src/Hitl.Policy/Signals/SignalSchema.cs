@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Hitl.Policy.Evaluation;
 
 namespace Hitl.Policy;
@@ -155,8 +156,31 @@ public sealed class SignalSchema<TContext>
         where TReader : struct, ISignalReader<TContext>
     {
         Reader = new ReaderBinding<TContext, TReader>();
+        AccessorsCannotThrow = false;
         return this;
     }
+
+    /// <summary>
+    /// For generated code: attaches a reader like <see cref="WithReader{TReader}"/> and declares that the reader and every
+    /// accessor registered so far only read a field or an auto-implemented property, which cannot throw. A policy
+    /// compiled with such a schema routes with no exception handling at all (a null context still fails closed).
+    /// Registering another accessor afterwards withdraws the declaration. Hand-written code should call
+    /// <see cref="WithReader{TReader}"/>: an exception from an accessor covered by this declaration would escape
+    /// <c>Route()</c> instead of stopping the call for a person.
+    /// </summary>
+    /// <typeparam name="TReader">The generated reader.</typeparam>
+    /// <returns>This schema.</returns>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public SignalSchema<TContext> WithGeneratedReader<TReader>()
+        where TReader : struct, ISignalReader<TContext>
+    {
+        Reader = new ReaderBinding<TContext, TReader>();
+        AccessorsCannotThrow = true;
+        return this;
+    }
+
+    /// <summary>Whether every accessor only reads a field (see <see cref="WithGeneratedReader{TReader}"/>).</summary>
+    internal bool AccessorsCannotThrow { get; private set; }
 
     /// <summary>The static reader attached with <see cref="WithReader{TReader}"/>; null for accessors only.</summary>
     internal ReaderBinding<TContext>? Reader { get; private set; }
@@ -188,6 +212,7 @@ public sealed class SignalSchema<TContext>
     {
         ArgumentNullException.ThrowIfNull(accessor);
         assign();
+        AccessorsCannotThrow = false;
         return this;
     }
 
@@ -206,6 +231,7 @@ public sealed class SignalSchema<TContext>
         }
 
         _order.Add(name);
+        AccessorsCannotThrow = false;
         return this;
     }
 
