@@ -56,6 +56,7 @@ internal static class HostModelBuilder
         var standard = new SignalMember?[StandardSignals.Length];
         var fields = new List<SignalMember>();
         var hasErrorType = false;
+        var readsOnlyStorage = true;
         foreach (var member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -135,6 +136,7 @@ internal static class HostModelBuilder
                 continue;
             }
 
+            readsOnlyStorage &= member is IFieldSymbol || IsAutoProperty(type, (IPropertySymbol)member);
             var signalMember = new SignalMember(signal, Escape(memberName), kind!.Value);
             if (index >= 0)
             {
@@ -173,7 +175,26 @@ internal static class HostModelBuilder
             hint.Replace("@", ""),
             new EquatableArray<SignalMember>([.. standard.Where(s => s is not null).Select(s => s!)]),
             new EquatableArray<SignalMember>([.. fields]),
-            new EquatableArray<DiagnosticInfo>([.. diagnostics]));
+            new EquatableArray<DiagnosticInfo>([.. diagnostics]),
+            readsOnlyStorage);
+    }
+
+    /// <summary>
+    /// Whether a property only returns its compiler-generated backing field (an auto-property, or a record's positional
+    /// property), so that reading it cannot throw.
+    /// </summary>
+    private static bool IsAutoProperty(INamedTypeSymbol type, IPropertySymbol property)
+    {
+        foreach (var candidate in type.GetMembers())
+        {
+            if (candidate is IFieldSymbol { IsImplicitlyDeclared: true } field
+                && SymbolEqualityComparer.Default.Equals(field.AssociatedSymbol, property))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static AttributeData? SignalAttribute(ISymbol member)

@@ -46,7 +46,8 @@ internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, Equatab
 
 /// <summary>
 /// Everything the generator needs about one <c>[HitlSignals]</c> type, with value equality and no symbol, so that an
-/// edit elsewhere leaves it equal and the output cached.
+/// edit elsewhere leaves it equal and the output cached. <c>ReadsOnlyStorage</c>: every signal member is a field or an
+/// auto-property, whose reads cannot throw, so the schema declares that with <c>WithGeneratedReader</c>.
 /// </summary>
 internal sealed record HostModel(
     string? Namespace,
@@ -56,4 +57,5 @@ internal sealed record HostModel(
     string HintName,
     EquatableArray<SignalMember> Standard,
     EquatableArray<SignalMember> Fields,
-    EquatableArray<DiagnosticInfo> Diagnostics);
+    EquatableArray<DiagnosticInfo> Diagnostics,
+    bool ReadsOnlyStorage);

@@ -77,7 +77,8 @@ internal static class SourceWriter
                 .Append(Accessor(self, member)).Append(")\n");
         }
 
-        text.Append(call).Append("WithReader<").Append(self).Append(".SignalReader>();\n");
+        // Over fields and auto-properties nothing can throw, and the compiled policy routes with no exception handler.
+        text.Append(call).Append(host.ReadsOnlyStorage ? "WithGeneratedReader<" : "WithReader<").Append(self).Append(".SignalReader>();\n");
         while (indent.Length > 0)
         {
             indent = indent.Substring(4);

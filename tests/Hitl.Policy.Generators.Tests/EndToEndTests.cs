@@ -145,6 +145,20 @@ public class EndToEndTests
         IsNew = random.Next(3) == 0,
         Verified = random.Next(10) switch { 0 => null, 1 => false, _ => true },
     };
+
+    [Fact]
+    public void A_generated_class_host_that_is_null_fails_closed_without_an_exception_handler_on_the_hot_path()
+    {
+        var policy = PolicyCompiler.Compile(PolicyJson.Parse("""
+            { "id": "bare", "version": "1", "onInvalidSignal": "review", "defaults": { "route": "auto-execute" }, "actions": { "note": {} } }
+            """), Bare.Schema);
+
+        var decision = policy.Route(null!);
+
+        Assert.Equal(RouteLevel.Review, decision.Route);
+        Assert.True((decision.Flags & DecisionFlags.RuleFault) != 0, decision.ToString());
+        Assert.Equal(RouteLevel.AutoExecute, policy.Route(new Bare { Action = "note" }).Route);
+    }
 }
 
 /// <summary>The end-to-end host: several standard signals (risk left out) and host fields of every kind.</summary>

@@ -87,7 +87,7 @@ public class GeneratedSourceTests
                         .Text("customer.segment", static (in global::Loans.Desk.LoanRequest context) => context.Segment)
                         .Flag("customer.isNew", new global::Hitl.Policy.FlagAccessor<global::Loans.Desk.LoanRequest>(static (in global::Loans.Desk.LoanRequest context) => context.IsNew))
                         .Flag("customer.\"vip\"", new global::Hitl.Policy.OptionalFlagAccessor<global::Loans.Desk.LoanRequest>(static (in global::Loans.Desk.LoanRequest context) => context.Vip))
-                        .WithReader<global::Loans.Desk.LoanRequest.SignalReader>();
+                        .WithGeneratedReader<global::Loans.Desk.LoanRequest.SignalReader>();
                 }
             }
         }
@@ -101,6 +101,30 @@ public class GeneratedSourceTests
         var generated = Assert.Single(Assert.Single(result.Results).GeneratedSources);
         Assert.Equal("Loans.Desk.LoanRequest.HitlSignals.g.cs", generated.HintName);
         Assert.Equal(LoanRequestGenerated.ReplaceLineEndings("\n") + "\n", generated.SourceText.ToString());
+    }
+
+    [Theory]
+    [InlineData("public double Score { get; init; }", "WithGeneratedReader")]
+    [InlineData("public double Score;", "WithGeneratedReader")]
+    [InlineData("public double Score => 0.5;", "WithReader")]
+    [InlineData("public double Score { get => _score; init => _score = value; }", "WithReader")]
+    public void Only_fields_and_auto_properties_declare_reads_that_cannot_throw(string member, string attach)
+    {
+        var source = $$"""
+            using Hitl.Policy;
+            [HitlSignals]
+            public partial class Host
+            {
+                private double _score;
+                [Signal("action")] public string? Action { get; init; }
+                [Signal("confidence")] {{member}}
+            }
+            """;
+        var (result, output) = GeneratorHarness.Run(source);
+
+        var text = Assert.Single(Assert.Single(result.Results).GeneratedSources).SourceText.ToString();
+        Assert.Contains("." + attach + "<global::Host.SignalReader>();", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(GeneratorHarness.Problems(output), d => d.Severity == DiagnosticSeverity.Error);
     }
 
     [Fact]

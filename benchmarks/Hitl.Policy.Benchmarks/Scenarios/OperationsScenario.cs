@@ -62,10 +62,11 @@ public static class OperationsScenario
         .Number("history.disputes", static (in OperationRequest r) => r.HistoryDisputes);
 
     /// <summary>
-    /// <see cref="Schema"/> with the static reader <see cref="OperationRequestReader"/> attached: the compiled policy
-    /// reads the standard signals through it instead of the delegates (the host fields stay accessors).
+    /// The schema <c>[HitlSignals]</c> generates for <see cref="OperationRequest"/>: the same accessors, with the generated
+    /// reader attached, so the compiled policy reads the standard signals directly (and, since every member is an
+    /// auto-property, routes with no exception handler).
     /// </summary>
-    public static SignalSchema<OperationRequest> SchemaWithReader() => Schema().WithReader<OperationRequestReader>();
+    public static SignalSchema<OperationRequest> SchemaWithReader() => OperationRequest.Schema;
 
     /// <summary>Compiles the sample policy against <see cref="SchemaWithReader"/>.</summary>
     /// <param name="killSwitch">The kill switch to obey.</param>

@@ -11,7 +11,7 @@ public delegate RouteLevel RouteOnlyBaseline(in RouteOnlyRequest request);
 /// The route-only scenario: a 12-rule policy over standard signals only (confidence bands, risk thresholds, a
 /// reversibility gate, impact tiers by amount, a rule on the action type, the vulnerable gate, weak evidence; no host
 /// fields, no sampling), the two schemas for <see cref="RouteOnlyRequest"/> (delegate accessors, and the same with the
-/// static reader <see cref="RouteOnlyReader"/> attached), and a fixed-seed set of varied requests.
+/// reader generated for it, <c>RouteOnlyRequest.SignalReader</c>, attached), and a fixed-seed set of varied requests.
 /// </summary>
 public static class RouteOnlyScenario
 {
@@ -98,9 +98,8 @@ public static class RouteOnlyScenario
         .Reversibility(static (in RouteOnlyRequest r) => r.Reversibility)
         .Vulnerable(static (in RouteOnlyRequest r) => r.Vulnerable);
 
-    /// <summary><see cref="Schema"/> with the static reader attached.</summary>
-    // TODO(generator): becomes RouteOnlyRequest.Schema once [HitlSignals] generates the reader.
-    public static SignalSchema<RouteOnlyRequest> SchemaWithReader() => Schema().WithReader<RouteOnlyReader>();
+    /// <summary>The schema <c>[HitlSignals]</c> generates: the same accessors, with the generated reader attached.</summary>
+    public static SignalSchema<RouteOnlyRequest> SchemaWithReader() => RouteOnlyRequest.Schema;
 
     /// <summary>Compiles the policy against the delegate schema.</summary>
     /// <param name="definition">The definition; <see cref="Definition"/> when null.</param>

@@ -126,11 +126,11 @@ public class RouteOnlyEquivalenceTests
         // The reader and the schema's accessors must agree, or the hot path and Explain() would see different signals.
         foreach (var input in RouteOnlyScenario.Inputs(512, 9))
         {
-            Assert.Equal(input.Action, RouteOnlyReader.Action(in input));
-            Assert.Equal(input.Confidence, RouteOnlyReader.Confidence(in input));
-            Assert.Equal(input.Amount, RouteOnlyReader.Amount(in input));
-            Assert.Null(RouteOnlyReader.Category(in input));
-            Assert.Null(RouteOnlyReader.Sensitive(in input));
+            Assert.Equal(input.Action, RouteOnlyRequest.SignalReader.Action(in input));
+            Assert.Equal(input.Confidence, RouteOnlyRequest.SignalReader.Confidence(in input));
+            Assert.Equal(input.Amount, RouteOnlyRequest.SignalReader.Amount(in input));
+            Assert.Null(RouteOnlyRequest.SignalReader.Category(in input));
+            Assert.Null(RouteOnlyRequest.SignalReader.Sensitive(in input));
         }
 
         var reader = RouteOnlyScenario.CompileWithReader();

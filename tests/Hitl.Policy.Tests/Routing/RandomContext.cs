@@ -88,3 +88,48 @@ public sealed record RandomContext
         public static bool? Vulnerable(in RandomContext context) => context.Read(StandardSignals.Vulnerable, context.Vulnerable);
     }
 }
+
+/// <summary>
+/// The same signals as plain auto-properties, marked for the source generator: its schema reads fields only, so a policy
+/// compiled with it routes with no exception handler at all.
+/// </summary>
+[HitlSignals]
+public sealed partial record RandomFields
+{
+    [Signal(StandardSignals.Action)] public string? Action { get; init; }
+
+    [Signal(StandardSignals.RequestId)] public string? RequestId { get; init; }
+
+    [Signal(StandardSignals.Confidence)] public double Confidence { get; init; }
+
+    [Signal(StandardSignals.Risk)] public double Risk { get; init; }
+
+    [Signal(StandardSignals.Evidence)] public double Evidence { get; init; }
+
+    [Signal(StandardSignals.Amount)] public double Amount { get; init; }
+
+    [Signal(StandardSignals.Category)] public string? Category { get; init; }
+
+    [Signal(StandardSignals.Reversibility)] public Reversibility Reversibility { get; init; }
+
+    [Signal(StandardSignals.Sensitive)] public bool? Sensitive { get; init; }
+
+    [Signal(StandardSignals.Vulnerable)] public bool? Vulnerable { get; init; }
+
+    [Signal("n1")] public double N1 { get; init; }
+
+    [Signal("r1")] public double R1 { get; init; }
+
+    [Signal("t1")] public string? T1 { get; init; }
+
+    [Signal("f1")] public bool F1 { get; init; }
+
+    [Signal("f2")] public bool? F2 { get; init; }
+
+    public static RandomFields From(RandomContext c) => new()
+    {
+        Action = c.Action, RequestId = c.RequestId, Confidence = c.Confidence, Risk = c.Risk, Evidence = c.Evidence, Amount = c.Amount,
+        Category = c.Category, Reversibility = c.Reversibility, Sensitive = c.Sensitive, Vulnerable = c.Vulnerable, N1 = c.N1, R1 = c.R1,
+        T1 = c.T1, F1 = c.F1, F2 = c.F2,
+    };
+}

@@ -8,7 +8,8 @@ namespace Hitl.Policy.Tests.Routing;
 /// Issue 17: the hot path is specialised per way of reading the standard signals and has no exception handling of its
 /// own. Over hundreds of random policies and thousands of random inputs each (invalid and left-out signals, unknown
 /// action types, hostile accessors, an engaged kill switch), the plan that reads through a static reader, the plan that
-/// reads through accessors, the guarded path, and <c>Explain()</c> of both agree on every field of the decision.
+/// reads through accessors, the guarded path, <c>Explain()</c> of both, and the plan compiled with a
+/// <c>[HitlSignals]</c>-generated schema (which routes with no exception handler) agree on every field of the decision.
 /// </summary>
 public class ReaderEquivalenceTests
 {
@@ -31,6 +32,7 @@ public class ReaderEquivalenceTests
     {
         var random = new Random(20261203);
         var compared = 0;
+        var generatedCompared = 0;
         var faults = 0;
         var routes = new int[5];
         for (var p = 0; p < Policies; p++)
@@ -40,8 +42,10 @@ public class ReaderEquivalenceTests
             var killSwitch = new KillSwitch();
             var key = p % 3 == 0 ? new SamplingKey(Encoding.UTF8.GetBytes("equivalence-secret-" + p)) : null;
             CompiledPolicy<RandomContext> viaReader, viaDelegates;
+            CompiledPolicy<RandomFields> generated;
             try
             {
+                generated = PolicyCompiler.Compile(definition, RandomFields.Schema, killSwitch, key);
                 viaReader = PolicyCompiler.Compile(definition, RandomContext.ReaderSchema(), killSwitch, key);
                 viaDelegates = PolicyCompiler.Compile(definition, RandomContext.DelegateSchema(), killSwitch, key);
             }
@@ -68,6 +72,17 @@ public class ReaderEquivalenceTests
                         + $"explain {viaReader.Explain(context).Decision}\ninput: {context}\npolicy: {json}");
                 }
 
+                if (context.Throws is null)
+                {
+                    var fields = RandomFields.From(context);
+                    if (generated.Route(fields) != expected || generated.Explain(fields).Decision != expected)
+                    {
+                        Assert.Fail($"policy {p}, input {i}: guarded {expected}, generated {generated.Route(fields)}\ninput: {context}\npolicy: {json}");
+                    }
+
+                    generatedCompared++;
+                }
+
                 compared++;
                 faults += (expected.Flags & DecisionFlags.RuleFault) != 0 ? 1 : 0;
                 routes[(int)expected.Route]++;
@@ -75,6 +90,7 @@ public class ReaderEquivalenceTests
         }
 
         Assert.Equal(Policies * InputsPerPolicy, compared);
+        Assert.True(generatedCompared > compared * 9 / 10, $"{generatedCompared} of {compared} inputs went through the generated schema");
         Assert.True(faults > 1_000, $"only {faults} decisions came from a throwing accessor");
         Assert.All(routes, count => Assert.True(count > 1_000, "every route should be reached often: " + string.Join(", ", routes)));
     }
