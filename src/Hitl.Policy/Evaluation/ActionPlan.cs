@@ -47,8 +47,8 @@ internal sealed class ActionPlan<TContext>
 
     public required SamplingMode SampleMode { get; init; }
 
-    /// <summary>Whether the plan samples automatic decisions for audit at all.</summary>
-    public bool Samples => SampleRate > 0;
+    /// <summary>Whether the plan samples automatic decisions for audit at all; set by <see cref="Prepare"/>.</summary>
+    public bool Samples { get; private set; }
 
     public required bool KilledByPolicy { get; init; }
 
@@ -67,5 +67,9 @@ internal sealed class ActionPlan<TContext>
     /// <summary>How <c>Route()</c> evaluates <see cref="Rules"/>; built by <see cref="Prepare"/> when the policy is constructed.</summary>
     public EvaluationProgram<TContext> Program { get; private set; } = null!;
 
-    public void Prepare() => Program = EvaluationProgram<TContext>.Build(Rules);
+    public void Prepare()
+    {
+        Program = EvaluationProgram<TContext>.Build(Rules);
+        Samples = SampleRate > 0;
+    }
 }

@@ -95,27 +95,30 @@ public sealed partial class CompiledPolicy<TContext>
                 }
             }
 
-            // The folded tables first, into a value of their own: no call among them, so it stays in registers.
+            // The rules evaluated one by one first (they call into the host); then the folded tables, merged in registers.
             var program = plan.Program;
-            var effect = program.WithTables(ref frame, RuleEffect.None);
             var general = program.General;
-            if (general.Length > 0)
+            var fromRules = general.Length > 0 ? Evaluate(general, in context, ref frame) : RuleEffect.None;
+            var effect = RuleEffect.Merge(program.Tables(ref frame), in fromRules);
+
+            // Out of the vector registers before the calls below (every vector register is the callee's to clobber).
+            long key = effect.Key, deadline = effect.Deadline;
+            ulong fired0 = effect.Fired0, fired1 = effect.Fired1;
+            byte tier = effect.Tier, approvals = effect.Approvals;
+            var onTimeout = effect.OnTimeout;
+            if (effect.Truncated)
             {
-                effect.Add(Evaluate(general, in context, ref frame));
+                flags |= DecisionFlags.FiredRulesTruncated;
             }
 
             // The first rule (in evaluation order) that proposed the final route decides, also when that is the default route.
             var route = plan.Floor;
             int decider = Decision.DeciderDefault;
-            if (effect.Any && effect.Route >= route)
+            var proposed = (RouteLevel)(key >>> 32);
+            if (key != 0 && proposed >= route)
             {
-                route = effect.Route;
-                decider = effect.First;
-            }
-
-            if (effect.Truncated)
-            {
-                flags |= DecisionFlags.FiredRulesTruncated;
+                route = proposed;
+                decider = int.MaxValue - (int)(uint)key;
             }
 
             if ((flags & DecisionFlags.UnknownActionType) != 0 && _onUnknownAction > route)
@@ -164,14 +167,14 @@ public sealed partial class CompiledPolicy<TContext>
 
             if (route.IsAutomatic() || route == RouteLevel.Block)
             {
-                return new Decision(plan.Names, route, 0, 0, 0, effect.OnTimeout, flags, decider, frame.InvalidSignal, effect.Fired0, effect.Fired1);
+                return new Decision(plan.Names, route, 0, 0, 0, onTimeout, flags, decider, frame.InvalidSignal, fired0, fired1);
             }
 
             var settings = route == RouteLevel.Review ? plan.Review : plan.Escalate;
             return new Decision(
-                plan.Names, route, Math.Max(effect.Tier, settings.Tier), Math.Max(Math.Max(effect.Approvals, settings.Approvals), (byte)1),
-                Math.Min(effect.Deadline, settings.DeadlineTicks), RouteLevelExtensions.Max(effect.OnTimeout, settings.OnTimeout), flags, decider,
-                frame.InvalidSignal, effect.Fired0, effect.Fired1);
+                plan.Names, route, Math.Max(tier, settings.Tier), Math.Max(Math.Max(approvals, settings.Approvals), (byte)1),
+                Math.Min(deadline, settings.DeadlineTicks), RouteLevelExtensions.Max(onTimeout, settings.OnTimeout), flags, decider,
+                frame.InvalidSignal, fired0, fired1);
         }
 
         /// <summary>The rules evaluated one by one; a call of its own, so that the calls in it do not spill the caller's effect.</summary>

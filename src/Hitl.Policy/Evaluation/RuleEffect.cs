@@ -75,6 +75,18 @@ internal struct RuleEffect
             then.Tier, then.Approvals, RouteLevelExtensions.Max(RouteLevel.Escalate, then.OnTimeout), truncated, fired0, fired1);
     }
 
+    /// <summary>
+    /// <paramref name="a"/> combined with <paramref name="b"/>, as a new value: the hot path merges this way, so that the
+    /// effect it accumulates is never address-taken and the JIT keeps it in registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static RuleEffect Merge(RuleEffect a, in RuleEffect b) => new()
+    {
+        _fired = a._fired | b._fired,
+        _order = Vector128.Max(a._order, b._order),
+        _small = Vector128.Max(a._small, b._small),
+    };
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(in RuleEffect other)
     {
