@@ -69,7 +69,7 @@ internal sealed class ActionPlan<TContext>
 
     public void Prepare()
     {
-        Program = EvaluationProgram<TContext>.Build(Rules);
+        Program = EvaluationProgram<TContext>.Build(Rules, Names.ActionType == PolicyCompilation<TContext>.UnknownActionName ? null : Names.ActionType);
         Samples = SampleRate > 0;
     }
 }

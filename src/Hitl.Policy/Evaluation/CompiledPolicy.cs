@@ -461,6 +461,9 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
         return Math.Min(1, risk);
     }
 
+    /// <summary>How many rules of an action type's plan are evaluated one by one (the rest are folded); for tests.</summary>
+    internal int GeneralRuleCount(string? actionType) => PlanFor(actionType).Program.General.Length;
+
     private ActionPlan<TContext> PlanFor(string? actionType) =>
         actionType is not null && _plans.TryGetValue(actionType, out var plan) ? plan : _unknownAction;
 }

@@ -20,6 +20,21 @@ internal abstract class Condition<TContext>
         return false;
     }
 
+    /// <summary>
+    /// Whether the condition reads only the standard signals in the frame: evaluating it (or not) marks no signal
+    /// invalid, so the compiler may drop it when its siblings decide the result.
+    /// </summary>
+    public virtual bool IsPure => false;
+
+    /// <summary>
+    /// The condition simplified for calls of one declared action type, where the action signal is that type: a test of
+    /// the action becomes a constant, and constants fold upward. Never changes the result or which signals are marked
+    /// invalid for that action type.
+    /// </summary>
+    /// <param name="action">The action type.</param>
+    /// <returns>The simplified condition; this one when nothing changes.</returns>
+    public virtual Condition<TContext> Specialize(string action) => this;
+
     /// <summary>Adds the signal values this node reads, for Explain. Off the hot path.</summary>
     public abstract void CollectInputs(in TContext context, ref SignalFrame frame, List<TraceInput> inputs);
 

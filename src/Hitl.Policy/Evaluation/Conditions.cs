@@ -70,6 +70,8 @@ internal static class FrameValues
 /// <summary>A comparison on a standard numeric signal (confidence, risk, evidence, amount) read from the frame.</summary>
 internal sealed class StandardNumberCondition<TContext>(int signalIndex, CompareOp op, double constant) : Condition<TContext>
 {
+    public override bool IsPure => true;
+
     public override bool Evaluate(in TContext context, ref SignalFrame frame) =>
         CompareOps.Apply(op, FrameValues.Number(ref frame, signalIndex), constant);
 
@@ -89,6 +91,8 @@ internal sealed class StandardNumberCondition<TContext>(int signalIndex, Compare
 /// <summary>A band on a standard numeric signal: min included, max excluded unless <paramref name="maxIncluded"/>.</summary>
 internal sealed class StandardBandCondition<TContext>(int signalIndex, double min, double max, bool maxIncluded) : Condition<TContext>
 {
+    public override bool IsPure => true;
+
     public override bool Evaluate(in TContext context, ref SignalFrame frame)
     {
         var value = FrameValues.Number(ref frame, signalIndex);
@@ -119,6 +123,11 @@ internal sealed class StandardBandCondition<TContext>(int signalIndex, double mi
 /// <summary>Membership of a standard text signal (category, action) in a set of values.</summary>
 internal sealed class StandardTextInCondition<TContext>(int signalIndex, TextSet values) : Condition<TContext>
 {
+    public override bool IsPure => true;
+
+    public override Condition<TContext> Specialize(string action) =>
+        signalIndex == StandardSignals.ActionIndex ? ConstantCondition<TContext>.Of(values.Contains(action)) : this;
+
     public override bool Evaluate(in TContext context, ref SignalFrame frame) => values.Contains(FrameValues.Text(ref frame, signalIndex));
 
     public override void Describe(StringBuilder text) => values.Describe(text.Append(StandardSignals.Names[signalIndex]));
@@ -130,6 +139,8 @@ internal sealed class StandardTextInCondition<TContext>(int signalIndex, TextSet
 /// <summary>A standard flag signal (sensitive, vulnerable) equals a value.</summary>
 internal sealed class StandardFlagCondition<TContext>(int signalIndex, bool expected) : Condition<TContext>
 {
+    public override bool IsPure => true;
+
     public override bool Evaluate(in TContext context, ref SignalFrame frame) => FrameValues.Flag(ref frame, signalIndex) == expected;
 
     public override bool TryGetBounds(out int signal, List<double> bounds)
@@ -149,6 +160,8 @@ internal sealed class StandardFlagCondition<TContext>(int signalIndex, bool expe
 /// <summary>Reversibility is one of a set of values (a bit mask over the enum).</summary>
 internal sealed class ReversibilityCondition<TContext>(int mask, string description) : Condition<TContext>
 {
+    public override bool IsPure => true;
+
     public override bool Evaluate(in TContext context, ref SignalFrame frame) => ((1 << (int)frame.Reversibility) & mask) != 0;
 
     public override bool TryGetBounds(out int signal, List<double> bounds)
@@ -383,6 +396,25 @@ internal sealed class FlagFieldCheck<TContext>(OptionalFlagAccessor<TContext> ac
 
 internal sealed class AllCondition<TContext>(Condition<TContext>[] parts) : Condition<TContext>
 {
+    public override bool IsPure => parts.All(p => p.IsPure);
+
+    public override Condition<TContext> Specialize(string action)
+    {
+        var specialized = parts.Select(p => p.Specialize(action)).ToArray();
+        if (specialized.Any(p => p is ConstantCondition<TContext> { Value: false }) && specialized.All(p => p.IsPure))
+        {
+            return ConstantCondition<TContext>.Of(false);
+        }
+
+        var kept = specialized.Where(p => p is not ConstantCondition<TContext> { Value: true }).ToArray();
+        return kept.Length switch
+        {
+            0 => ConstantCondition<TContext>.Of(true),
+            1 => kept[0],
+            _ => kept.SequenceEqual(parts) ? this : new AllCondition<TContext>(kept),
+        };
+    }
+
     public override bool Evaluate(in TContext context, ref SignalFrame frame)
     {
         foreach (var part in parts)
@@ -425,6 +457,25 @@ internal sealed class AllCondition<TContext>(Condition<TContext>[] parts) : Cond
 
 internal sealed class AnyCondition<TContext>(Condition<TContext>[] parts) : Condition<TContext>
 {
+    public override bool IsPure => parts.All(p => p.IsPure);
+
+    public override Condition<TContext> Specialize(string action)
+    {
+        var specialized = parts.Select(p => p.Specialize(action)).ToArray();
+        if (specialized.Any(p => p is ConstantCondition<TContext> { Value: true }) && specialized.All(p => p.IsPure))
+        {
+            return ConstantCondition<TContext>.Of(true);
+        }
+
+        var kept = specialized.Where(p => p is not ConstantCondition<TContext> { Value: false }).ToArray();
+        return kept.Length switch
+        {
+            0 => ConstantCondition<TContext>.Of(false),
+            1 => kept[0],
+            _ => kept.SequenceEqual(parts) ? this : new AnyCondition<TContext>(kept),
+        };
+    }
+
     public override bool Evaluate(in TContext context, ref SignalFrame frame)
     {
         foreach (var part in parts)
@@ -451,6 +502,15 @@ internal sealed class AnyCondition<TContext>(Condition<TContext>[] parts) : Cond
 
 internal sealed class NotCondition<TContext>(Condition<TContext> inner) : Condition<TContext>
 {
+    public override bool IsPure => inner.IsPure;
+
+    public override Condition<TContext> Specialize(string action) => inner.Specialize(action) switch
+    {
+        ConstantCondition<TContext> constant => ConstantCondition<TContext>.Of(!constant.Value),
+        var same when ReferenceEquals(same, inner) => this,
+        var other => new NotCondition<TContext>(other),
+    };
+
     public override bool Evaluate(in TContext context, ref SignalFrame frame) => !inner.Evaluate(in context, ref frame);
 
     public override void Describe(StringBuilder text)
@@ -462,6 +522,29 @@ internal sealed class NotCondition<TContext>(Condition<TContext> inner) : Condit
 
     public override void CollectInputs(in TContext context, ref SignalFrame frame, List<TraceInput> inputs) =>
         inner.CollectInputs(in context, ref frame, inputs);
+}
+
+/// <summary>A condition the compiler found constant for one action type (see <see cref="Condition{TContext}.Specialize"/>).</summary>
+internal sealed class ConstantCondition<TContext> : Condition<TContext>
+{
+    private static readonly ConstantCondition<TContext> True = new(true);
+    private static readonly ConstantCondition<TContext> False = new(false);
+
+    private ConstantCondition(bool value) => Value = value;
+
+    public bool Value { get; }
+
+    public override bool IsPure => true;
+
+    public static ConstantCondition<TContext> Of(bool value) => value ? True : False;
+
+    public override bool Evaluate(in TContext context, ref SignalFrame frame) => Value;
+
+    public override void Describe(StringBuilder text) => text.Append(Value ? "true" : "false");
+
+    public override void CollectInputs(in TContext context, ref SignalFrame frame, List<TraceInput> inputs)
+    {
+    }
 }
 
 /// <summary>A set of text values compared ordinally: a short array scan for a few values, a frozen set for many.</summary>

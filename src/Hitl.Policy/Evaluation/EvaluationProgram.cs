@@ -155,6 +155,9 @@ internal sealed class EvaluationProgram<TContext>
 
     public GeneralRule<TContext>[] General { get; }
 
+    /// <summary>The effect of the rules that hold on every call of the plan (constant once the action type is known).</summary>
+    public RuleEffect Always { get; private init; } = RuleEffect.None;
+
     public NumberTable[] Numbers { get; }
 
     /// <summary>Indexed by <see cref="DiscreteIndex"/>; null when no rule reads only those signals.</summary>
@@ -164,8 +167,23 @@ internal sealed class EvaluationProgram<TContext>
     public static int DiscreteIndex(ref SignalFrame frame) =>
         (byte)frame.Reversibility + (frame.Sensitive ? 3 : 0) + (frame.Vulnerable ? 6 : 0);
 
-    public static EvaluationProgram<TContext> Build(CompiledRule<TContext>[] rules)
+    /// <summary>Builds the program of one action plan.</summary>
+    /// <param name="rules">The plan's rules, in evaluation order.</param>
+    /// <param name="action">
+    /// The plan's action type, which every call routed to the plan carries: tests of the action are then constants
+    /// (<see cref="Condition{TContext}.Specialize"/>), so a rule of the defaults that names some action types folds away
+    /// or into a table. Null for the plan of undeclared action types.
+    /// </param>
+    public static EvaluationProgram<TContext> Build(CompiledRule<TContext>[] rules, string? action)
     {
+        if (action is not null)
+        {
+            rules = [.. rules.Select(rule => rule.When.Specialize(action) is var when && !ReferenceEquals(when, rule.When)
+                ? new CompiledRule<TContext>(rule.Id, rule.Kind, when, rule.Then, rule.Reads, rule.Description) { Checks = rule.Checks }
+                : rule)];
+        }
+
+        var always = RuleEffect.None;
         var folded = new bool[rules.Length];
         var general = new List<GeneralRule<TContext>>();
         var numbers = new SortedDictionary<int, List<(int Rule, double[] Bounds)>>();
@@ -174,6 +192,17 @@ internal sealed class EvaluationProgram<TContext>
         for (var i = 0; i < rules.Length; i++)
         {
             bounds.Clear();
+            if (rules[i].When is ConstantCondition<TContext> constant)
+            {
+                folded[i] = true;
+                if (constant.Value)
+                {
+                    always.Add(RuleEffect.Of(i, rules[i].Then));
+                }
+
+                continue;
+            }
+
             if (!rules[i].When.TryGetBounds(out var signal, bounds))
             {
                 general.Add(new GeneralRule<TContext>(rules[i].When, RuleEffect.Of(i, rules[i].Then), i));
@@ -222,7 +251,7 @@ internal sealed class EvaluationProgram<TContext>
             }
         }
 
-        return new EvaluationProgram<TContext>(rules, folded, [.. general], [.. tables], combinations);
+        return new EvaluationProgram<TContext>(rules, folded, [.. general], [.. tables], combinations) { Always = always };
     }
 
     /// <summary>
@@ -238,13 +267,15 @@ internal sealed class EvaluationProgram<TContext>
         ref readonly var evidence = ref _evidence is { } e ? ref e.Lookup(frame.Evidence) : ref none;
         ref readonly var amount = ref _amount is { } a ? ref a.Lookup(frame.Amount) : ref none;
         ref readonly var discrete = ref Discrete is { } d ? ref d[DiscreteIndex(ref frame)] : ref none;
-        return RuleEffect.Merge(RuleEffect.Merge(RuleEffect.Merge(RuleEffect.Merge(confidence, in risk), in evidence), in amount), in discrete);
+        var effect = RuleEffect.Merge(RuleEffect.Merge(RuleEffect.Merge(confidence, in risk), in evidence), in amount);
+        return RuleEffect.Merge(RuleEffect.Merge(effect, in discrete), Always);
     }
 
     /// <summary>The effect with every folded rule added.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public RuleEffect WithTables(ref SignalFrame frame, RuleEffect effect)
     {
+        effect.Add(Always);
         if (_confidence is { } confidence)
         {
             effect = RuleEffect.Merge(effect, in confidence.Lookup(frame.Confidence));

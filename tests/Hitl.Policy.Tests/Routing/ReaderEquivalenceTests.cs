@@ -116,6 +116,30 @@ public class ReaderEquivalenceTests
             .Route(new RandomContext { Action = "a.one", Confidence = 0.99, Reversibility = Reversibility.Reversible }).Route);
     }
 
+    [Fact]
+    public void Tests_of_the_action_type_fold_away_for_a_declared_type_but_never_past_a_host_field_they_would_skip()
+    {
+        var definition = PolicyJson.Parse("""
+            { "id": "p", "version": "1", "onInvalidSignal": "review",
+              "fields": { "n1": { "type": "number", "min": 0, "max": 100 } },
+              "defaults": { "route": "auto-execute", "rules": [
+                { "id": "two-large", "when": { "all": [ { "field": "action", "in": ["a.two"] }, { "field": "amount", "gte": 100 } ] }, "then": { "route": "review" } },
+                { "id": "two-or-n1", "when": { "all": [ { "field": "n1", "gt": 5 }, { "field": "action", "in": ["a.two"] } ] }, "then": { "route": "escalate" } } ] },
+              "actions": { "a.one": {}, "a.two": {} } }
+            """);
+        var policy = PolicyCompiler.Compile(definition, RandomContext.DelegateSchema());
+
+        // a.one: the first rule is constant false and folds away; the second reads n1 first, so it keeps being evaluated.
+        Assert.Equal(1, policy.GeneralRuleCount("a.one"));
+        // a.two: the first becomes "amount >= 100" (a table), the second "n1 > 5".
+        Assert.Equal(1, policy.GeneralRuleCount("a.two"));
+        Assert.Equal(2, policy.GeneralRuleCount("a.unknown"));
+        var invalid = policy.Route(new RandomContext { Action = "a.one", Amount = 500, N1 = double.NaN, Reversibility = Reversibility.Reversible });
+        Assert.True((invalid.Flags & DecisionFlags.InvalidSignal) != 0, invalid.ToString());
+        Assert.Equal(RouteLevel.Review, policy.Route(new RandomContext { Action = "a.two", Amount = 500, N1 = 1 }).Route);
+        Assert.Equal(RouteLevel.AutoExecute, policy.Route(new RandomContext { Action = "a.one", Amount = 500, N1 = 50 }).Route);
+    }
+
     private static string RandomPolicy(Random random)
     {
         var json = new StringBuilder();
@@ -252,7 +276,9 @@ public class ReaderEquivalenceTests
                 ? $$"""{ "field": "{{Pick(random, [StandardSignals.Confidence, StandardSignals.Evidence])}}", "{{Pick(random, ["lt", "lte"])}}": {{N(Pick(random, Units))}} }"""
                 : $$"""{ "field": "risk", "{{Pick(random, ["gt", "gte"])}}": {{N(Pick(random, Units))}} }""",
             5 => $$"""{ "field": "amount", "{{Pick(random, ["gte", "gt"])}}": {{N(Pick(random, Amounts))}} }""",
-            6 => $$"""{ "field": "category", "in": ["{{Pick(random, Categories)}}"] }""",
+            6 => random.Next(2) == 0
+                ? $$"""{ "field": "category", "in": ["{{Pick(random, Categories)}}"] }"""
+                : $$"""{ "field": "action", "in": ["{{Pick(random, Actions)}}", "{{Pick(random, ["a.unknown", "a.other", Actions[0]])}}"] }""",
             7 => $$"""{ "all": [ {{Condition(random, depth + 1, negated)}}, {{Condition(random, depth + 1, negated)}} ] }""",
             8 => $$"""{ "any": [ {{Condition(random, depth + 1, negated)}}, {{Condition(random, depth + 1, negated)}} ] }""",
             _ => $$"""{ "not": {{Condition(random, depth + 1, negated: true)}} }""",
