@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using Hitl.Policy.Definition;
 using Hitl.Policy.Evaluation;
@@ -86,7 +87,14 @@ public sealed partial class CompiledPolicy<TContext>
                 }
             }
 
-            Read(plan, in context, ref frame);
+            if (_read.CannotThrow)
+            {
+                ReadAll(plan, in context, ref frame);
+            }
+            else
+            {
+                Read(plan, in context, ref frame);
+            }
             foreach (var check in plan.Checks)
             {
                 if (check.IsInvalid(in context))
@@ -210,6 +218,60 @@ public sealed partial class CompiledPolicy<TContext>
             }
 
             return _plans.TryGetValue(action, out var plan) ? plan : null;
+        }
+
+        /// <summary>
+        /// <see cref="Read"/> for readers that cannot throw: every standard signal is read and checked whatever the plan
+        /// reads, and the plan's reads only select (by conditional moves) what reaches the frame, so the common call
+        /// takes no branch that depends on the action type. Invalid signals are marked in <see cref="Read"/>'s order.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void ReadAll(ActionPlan<TContext> plan, in TContext context, ref SignalFrame frame)
+        {
+            var reads = plan.Reads;
+            var confidence = _read.Confidence(in context);
+            var risk = _read.Risk(in context);
+            var evidence = _read.Evidence(in context);
+            var amount = _read.Amount(in context);
+            var category = _read.Category(in context);
+            var reversibility = _read.Reversibility(in context);
+            var sensitive = _read.Sensitive(in context) ?? plan.SensitiveDefault;
+            var vulnerable = _read.Vulnerable(in context) ?? plan.VulnerableDefault;
+
+            bool confidenceOk = confidence >= 0 && confidence <= 1, riskOk = risk >= 0 && risk <= 1;
+            bool evidenceOk = evidence >= 0 && evidence <= 1, amountOk = amount >= 0 && double.IsFinite(amount);
+            var reversibilityOk = (byte)reversibility <= (byte)Reversibility.Irreversible;
+            frame.Confidence = confidenceOk ? confidence : 0;
+            frame.Risk = riskOk ? risk : 1;
+            frame.Evidence = evidenceOk ? evidence : 0;
+            frame.Amount = amountOk ? amount : double.MaxValue;
+            frame.Category = (reads & SignalReads.Category) != 0 ? category : null;
+            frame.Reversibility = (reads & SignalReads.Reversibility) != 0 && reversibilityOk ? reversibility : Reversibility.Irreversible;
+            frame.Sensitive = (reads & SignalReads.Sensitive) != 0 && (sensitive ?? true);
+            frame.Vulnerable = (reads & SignalReads.Vulnerable) != 0 && (vulnerable ?? true);
+
+            var invalid = (confidenceOk ? 0 : (int)SignalReads.Confidence) | (riskOk ? 0 : (int)SignalReads.Risk)
+                | (evidenceOk ? 0 : (int)SignalReads.Evidence) | (amountOk ? 0 : (int)SignalReads.Amount)
+                | (category is not null ? 0 : (int)SignalReads.Category) | (reversibilityOk ? 0 : (int)SignalReads.Reversibility)
+                | (sensitive.HasValue ? 0 : (int)SignalReads.Sensitive) | (vulnerable.HasValue ? 0 : (int)SignalReads.Vulnerable);
+            invalid &= (int)reads;
+            if (plan.RiskFactors.Length > 0 && (reads & SignalReads.Risk) != 0)
+            {
+                // Computed risk marks its factors as it reads them, after confidence and before evidence.
+                if ((invalid & (int)SignalReads.Confidence) != 0)
+                {
+                    frame.MarkInvalid(StandardSignals.ConfidenceIndex);
+                }
+
+                frame.Risk = ComputeRisk(plan.RiskFactors, plan.RiskWeightTotal, in context, ref frame);
+                invalid &= ~(int)(SignalReads.Confidence | SignalReads.Risk);
+            }
+
+            if (invalid != 0 && frame.InvalidSignal < 0)
+            {
+                // SignalReads' bits are in standard-signal order from confidence on.
+                frame.InvalidSignal = StandardSignals.ConfidenceIndex + BitOperations.TrailingZeroCount(invalid);
+            }
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -52,7 +52,7 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
         _onUnknownAction = onUnknownAction;
         KillSwitch = killSwitch;
         Description = description;
-        var router = schema.Reader?.CreateRouter(this) ?? CreateRouter(new DelegateRead<TContext>(schema));
+        var router = schema.Reader?.CreateRouter(this, schema.AccessorsCannotThrow) ?? CreateRouter(new DelegateRead<TContext>(schema));
         _router = schema.AccessorsCannotThrow ? router : new GuardedRouter(this, router);
     }
 

@@ -6,7 +6,7 @@ internal abstract class ReaderBinding<TContext>
     /// <summary>The reader's type, for diagnostics.</summary>
     public abstract Type ReaderType { get; }
 
-    public abstract CompiledPolicy<TContext>.Router CreateRouter(CompiledPolicy<TContext> policy);
+    public abstract CompiledPolicy<TContext>.Router CreateRouter(CompiledPolicy<TContext> policy, bool cannotThrow);
 }
 
 /// <inheritdoc />
@@ -15,6 +15,6 @@ internal sealed class ReaderBinding<TContext, TReader> : ReaderBinding<TContext>
 {
     public override Type ReaderType => typeof(TReader);
 
-    public override CompiledPolicy<TContext>.Router CreateRouter(CompiledPolicy<TContext> policy) =>
-        policy.CreateRouter(default(StaticRead<TContext, TReader>));
+    public override CompiledPolicy<TContext>.Router CreateRouter(CompiledPolicy<TContext> policy, bool cannotThrow) =>
+        cannotThrow ? policy.CreateRouter(default(FieldRead<TContext, TReader>)) : policy.CreateRouter(default(StaticRead<TContext, TReader>));
 }

@@ -7,6 +7,9 @@ namespace Hitl.Policy.Evaluation;
 /// </summary>
 internal interface IStandardRead<TContext>
 {
+    /// <summary>Whether no read can throw, so the hot path may read every signal whether the plan needs it or not.</summary>
+    bool CannotThrow { get; }
+
     string? Action(in TContext context);
 
     string? RequestId(in TContext context);
@@ -34,6 +37,8 @@ internal interface IStandardRead<TContext>
 internal readonly struct StaticRead<TContext, TReader> : IStandardRead<TContext>
     where TReader : struct, ISignalReader<TContext>
 {
+    public bool CannotThrow => false;
+
     public string? Action(in TContext context) => TReader.Action(in context);
 
     public string? RequestId(in TContext context) => TReader.RequestId(in context);
@@ -61,6 +66,8 @@ internal readonly struct StaticRead<TContext, TReader> : IStandardRead<TContext>
 /// </summary>
 internal readonly struct DelegateRead<TContext>(SignalSchema<TContext> schema) : IStandardRead<TContext>
 {
+    public bool CannotThrow => false;
+
     private readonly TextAccessor<TContext> _action = schema.ActionTypeAccessor!;
     private readonly TextAccessor<TContext>? _requestId = schema.RequestIdAccessor;
     private readonly NumberAccessor<TContext>? _confidence = schema.ConfidenceAccessor;
@@ -93,4 +100,34 @@ internal readonly struct DelegateRead<TContext>(SignalSchema<TContext> schema) :
     public bool? Sensitive(in TContext context) => _sensitive is { } flag ? flag(in context) : _optionalSensitive!(in context);
 
     public bool? Vulnerable(in TContext context) => _vulnerable is { } flag ? flag(in context) : _optionalVulnerable!(in context);
+}
+
+/// <summary>
+/// A generated reader whose members are fields and auto-properties (<see cref="SignalSchema{TContext}.WithGeneratedReader{TReader}"/>):
+/// its reads cannot throw, so the hot path reads every standard signal without asking which the plan needs.
+/// </summary>
+internal readonly struct FieldRead<TContext, TReader> : IStandardRead<TContext>
+    where TReader : struct, ISignalReader<TContext>
+{
+    public bool CannotThrow => true;
+
+    public string? Action(in TContext context) => TReader.Action(in context);
+
+    public string? RequestId(in TContext context) => TReader.RequestId(in context);
+
+    public double Confidence(in TContext context) => TReader.Confidence(in context);
+
+    public double Risk(in TContext context) => TReader.Risk(in context);
+
+    public double Evidence(in TContext context) => TReader.Evidence(in context);
+
+    public double Amount(in TContext context) => TReader.Amount(in context);
+
+    public string? Category(in TContext context) => TReader.Category(in context);
+
+    public Reversibility Reversibility(in TContext context) => TReader.Reversibility(in context);
+
+    public bool? Sensitive(in TContext context) => TReader.Sensitive(in context);
+
+    public bool? Vulnerable(in TContext context) => TReader.Vulnerable(in context);
 }
