@@ -107,7 +107,10 @@ public partial class DocsSnippetTests
     {
         var repository = Repository();
         var readmes = Directory.EnumerateFiles(Cli.Repo("src"), "PACKAGE.md", SearchOption.AllDirectories).ToList();
-        Assert.Equal(Directory.EnumerateFiles(Cli.Repo("src"), "*.csproj", SearchOption.AllDirectories).Count(), readmes.Count);
+        // Every package has its readme; the source generator ships inside Hitl.Policy and is no package of its own.
+        var packages = Directory.EnumerateFiles(Cli.Repo("src"), "*.csproj", SearchOption.AllDirectories)
+            .Count(p => !File.ReadAllText(p).Contains("<IsPackable>false</IsPackable>", StringComparison.Ordinal));
+        Assert.Equal(packages, readmes.Count);
         foreach (var readme in readmes)
         {
             var links = Links(File.ReadAllText(readme)).ToList();
