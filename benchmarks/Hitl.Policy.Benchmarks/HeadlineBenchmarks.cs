@@ -11,6 +11,7 @@ namespace Hitl.Policy.Benchmarks;
 /// generator will write).
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class HeadlineBenchmarks
 {
     private const int N = OperationsScenario.InputCount;

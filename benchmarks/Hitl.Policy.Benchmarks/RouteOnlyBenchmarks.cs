@@ -10,6 +10,7 @@ namespace Hitl.Policy.Benchmarks;
 /// delegate accessors. Over 2,048 varied requests; results are per decision.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class RouteOnlyBenchmarks
 {
     private const int N = RouteOnlyScenario.InputCount;
