@@ -122,18 +122,13 @@ internal sealed class EvaluationProgram<TContext>
     private readonly CompiledRule<TContext>[] _rules;
     private readonly bool[] _folded;
 
-    // The tables of Numbers by signal, so that adding them is four tests and no loop over an array.
-    private readonly NumberTable? _confidence;
-    private readonly NumberTable? _risk;
-    private readonly NumberTable? _evidence;
-    private readonly NumberTable? _amount;
-
-    // The same, with a table that adds nothing where no rule folds: for the hot path, which then takes no branch.
-    private readonly NumberTable _confidenceAll;
-    private readonly NumberTable _riskAll;
-    private readonly NumberTable _evidenceAll;
-    private readonly NumberTable _amountAll;
-    private readonly RuleEffect[] _discreteAll;
+    // One table per numeric signal, and the discrete table, each always there: a signal no rule folds on has a table
+    // that adds nothing, so the hot path looks every one up with no branch on the plan.
+    private readonly NumberTable _confidence = NumberTable.Nothing;
+    private readonly NumberTable _risk = NumberTable.Nothing;
+    private readonly NumberTable _evidence = NumberTable.Nothing;
+    private readonly NumberTable _amount = NumberTable.Nothing;
+    private readonly RuleEffect[] _discrete;
 
     private EvaluationProgram(
         CompiledRule<TContext>[] rules, bool[] folded, GeneralRule<TContext>[] general, NumberTable[] numbers, RuleEffect[]? discrete)
@@ -141,8 +136,7 @@ internal sealed class EvaluationProgram<TContext>
         _rules = rules;
         _folded = folded;
         General = general;
-        Numbers = numbers;
-        Discrete = discrete;
+        _discrete = discrete ?? NothingDiscrete;
         foreach (var table in numbers)
         {
             switch (table.Slot)
@@ -161,12 +155,6 @@ internal sealed class EvaluationProgram<TContext>
                     break;
             }
         }
-
-        _confidenceAll = _confidence ?? NumberTable.Nothing;
-        _riskAll = _risk ?? NumberTable.Nothing;
-        _evidenceAll = _evidence ?? NumberTable.Nothing;
-        _amountAll = _amount ?? NumberTable.Nothing;
-        _discreteAll = discrete ?? NothingDiscrete;
     }
 
     /// <summary>A discrete table where no rule folds: every combination adds nothing.</summary>
@@ -176,11 +164,6 @@ internal sealed class EvaluationProgram<TContext>
 
     /// <summary>The effect of the rules that hold on every call of the plan (constant once the action type is known).</summary>
     public RuleEffect Always { get; private init; } = RuleEffect.None;
-
-    public NumberTable[] Numbers { get; }
-
-    /// <summary>Indexed by <see cref="DiscreteIndex"/>; null when no rule reads only those signals.</summary>
-    public RuleEffect[]? Discrete { get; }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int DiscreteIndex(ref SignalFrame frame) =>
@@ -280,49 +263,20 @@ internal sealed class EvaluationProgram<TContext>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public RuleEffect Tables(ref SignalFrame frame)
     {
-        // Every table is there (a signal no rule folds on has a table of one segment that adds nothing), so the lookups
-        // take no branch on the plan: with calls for several action types mixed, such branches are mispredicted.
-        ref readonly var confidence = ref _confidenceAll.Lookup(frame.Confidence);
-        ref readonly var risk = ref _riskAll.Lookup(frame.Risk);
-        ref readonly var evidence = ref _evidenceAll.Lookup(frame.Evidence);
-        ref readonly var amount = ref _amountAll.Lookup(frame.Amount);
-        ref readonly var discrete = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_discreteAll), DiscreteIndex(ref frame));
+        // Every table is there, so the lookups take no branch on the plan: with calls for several action types mixed,
+        // such branches are mispredicted.
+        ref readonly var confidence = ref _confidence.Lookup(frame.Confidence);
+        ref readonly var risk = ref _risk.Lookup(frame.Risk);
+        ref readonly var evidence = ref _evidence.Lookup(frame.Evidence);
+        ref readonly var amount = ref _amount.Lookup(frame.Amount);
+        ref readonly var discrete = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_discrete), DiscreteIndex(ref frame));
         var effect = RuleEffect.Merge(RuleEffect.Merge(RuleEffect.Merge(confidence, in risk), in evidence), in amount);
         return RuleEffect.Merge(RuleEffect.Merge(effect, in discrete), Always);
     }
 
     /// <summary>The effect with every folded rule added.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public RuleEffect WithTables(ref SignalFrame frame, RuleEffect effect)
-    {
-        effect.Add(Always);
-        if (_confidence is { } confidence)
-        {
-            effect = RuleEffect.Merge(effect, in confidence.Lookup(frame.Confidence));
-        }
-
-        if (_risk is { } risk)
-        {
-            effect = RuleEffect.Merge(effect, in risk.Lookup(frame.Risk));
-        }
-
-        if (_evidence is { } evidence)
-        {
-            effect = RuleEffect.Merge(effect, in evidence.Lookup(frame.Evidence));
-        }
-
-        if (_amount is { } amount)
-        {
-            effect = RuleEffect.Merge(effect, in amount.Lookup(frame.Amount));
-        }
-
-        if (Discrete is { } discrete)
-        {
-            effect = RuleEffect.Merge(effect, in discrete[DiscreteIndex(ref frame)]);
-        }
-
-        return effect;
-    }
+    public RuleEffect WithTables(ref SignalFrame frame, RuleEffect effect) => RuleEffect.Merge(Tables(ref frame), in effect);
 
     /// <summary>
     /// The effect with the folded rules added that come before rule <paramref name="end"/> in evaluation order: a host rule

@@ -3,9 +3,6 @@ namespace Hitl.Policy.Evaluation;
 /// <summary>A schema's static reader (<see cref="SignalSchema{TContext}.WithReader{TReader}"/>): builds the router specialised for it.</summary>
 internal abstract class ReaderBinding<TContext>
 {
-    /// <summary>The reader's type, for diagnostics.</summary>
-    public abstract Type ReaderType { get; }
-
     public abstract CompiledPolicy<TContext>.Router CreateRouter(CompiledPolicy<TContext> policy, bool cannotThrow);
 }
 
@@ -13,8 +10,8 @@ internal abstract class ReaderBinding<TContext>
 internal sealed class ReaderBinding<TContext, TReader> : ReaderBinding<TContext>
     where TReader : struct, ISignalReader<TContext>
 {
-    public override Type ReaderType => typeof(TReader);
-
     public override CompiledPolicy<TContext>.Router CreateRouter(CompiledPolicy<TContext> policy, bool cannotThrow) =>
-        cannotThrow ? policy.CreateRouter(default(FieldRead<TContext, TReader>)) : policy.CreateRouter(default(StaticRead<TContext, TReader>));
+        cannotThrow
+            ? policy.CreateRouter(default(StaticRead<TContext, TReader, ReadsCannotThrow>))
+            : policy.CreateRouter(default(StaticRead<TContext, TReader, ReadsMayThrow>));
 }

@@ -2,7 +2,7 @@ namespace Hitl.Policy.Evaluation;
 
 /// <summary>
 /// How the hot path reads the standard signals. Implemented by value types only, so that the router specialised for
-/// one is compiled (by the JIT and by Native AOT) with the reads inlined: <see cref="StaticRead{TContext, TReader}"/>
+/// one is compiled (by the JIT and by Native AOT) with the reads inlined: <see cref="StaticRead{TContext, TReader, TSafety}"/>
 /// calls a generated reader's static methods, <see cref="DelegateRead{TContext}"/> the schema's accessors.
 /// </summary>
 internal interface IStandardRead<TContext>
@@ -33,11 +33,33 @@ internal interface IStandardRead<TContext>
     bool? Vulnerable(in TContext context);
 }
 
-/// <summary>Reads through a static <see cref="ISignalReader{TContext}"/>: direct calls, no delegate.</summary>
-internal readonly struct StaticRead<TContext, TReader> : IStandardRead<TContext>
-    where TReader : struct, ISignalReader<TContext>
+/// <summary>Whether a reader's reads may throw, as a type, so that the router specialised for it folds the answer.</summary>
+internal interface IReadSafety
 {
-    public bool CannotThrow => false;
+    static abstract bool CannotThrow { get; }
+}
+
+/// <summary>A reader that may throw (a hand-written one, or a generated one over computed properties).</summary>
+internal readonly struct ReadsMayThrow : IReadSafety
+{
+    public static bool CannotThrow => false;
+}
+
+/// <summary>A generated reader over fields and auto-properties (<see cref="SignalSchema{TContext}.WithGeneratedReader{TReader}"/>).</summary>
+internal readonly struct ReadsCannotThrow : IReadSafety
+{
+    public static bool CannotThrow => true;
+}
+
+/// <summary>
+/// Reads through a static <see cref="ISignalReader{TContext}"/>: direct calls, no delegate. With
+/// <see cref="ReadsCannotThrow"/> the hot path reads every standard signal without asking which the plan needs.
+/// </summary>
+internal readonly struct StaticRead<TContext, TReader, TSafety> : IStandardRead<TContext>
+    where TReader : struct, ISignalReader<TContext>
+    where TSafety : struct, IReadSafety
+{
+    public bool CannotThrow => TSafety.CannotThrow;
 
     public string? Action(in TContext context) => TReader.Action(in context);
 
@@ -100,34 +122,4 @@ internal readonly struct DelegateRead<TContext>(SignalSchema<TContext> schema) :
     public bool? Sensitive(in TContext context) => _sensitive is { } flag ? flag(in context) : _optionalSensitive!(in context);
 
     public bool? Vulnerable(in TContext context) => _vulnerable is { } flag ? flag(in context) : _optionalVulnerable!(in context);
-}
-
-/// <summary>
-/// A generated reader whose members are fields and auto-properties (<see cref="SignalSchema{TContext}.WithGeneratedReader{TReader}"/>):
-/// its reads cannot throw, so the hot path reads every standard signal without asking which the plan needs.
-/// </summary>
-internal readonly struct FieldRead<TContext, TReader> : IStandardRead<TContext>
-    where TReader : struct, ISignalReader<TContext>
-{
-    public bool CannotThrow => true;
-
-    public string? Action(in TContext context) => TReader.Action(in context);
-
-    public string? RequestId(in TContext context) => TReader.RequestId(in context);
-
-    public double Confidence(in TContext context) => TReader.Confidence(in context);
-
-    public double Risk(in TContext context) => TReader.Risk(in context);
-
-    public double Evidence(in TContext context) => TReader.Evidence(in context);
-
-    public double Amount(in TContext context) => TReader.Amount(in context);
-
-    public string? Category(in TContext context) => TReader.Category(in context);
-
-    public Reversibility Reversibility(in TContext context) => TReader.Reversibility(in context);
-
-    public bool? Sensitive(in TContext context) => TReader.Sensitive(in context);
-
-    public bool? Vulnerable(in TContext context) => TReader.Vulnerable(in context);
 }
