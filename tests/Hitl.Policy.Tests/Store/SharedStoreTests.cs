@@ -90,28 +90,43 @@ public class SharedStoreTests
     public async Task A_gate_follows_the_kill_switch_another_instance_engaged_and_records_it_once()
     {
         using var f = new GateFixture();
+        // One shared switch state, seen by each instance through a view of its own, so the test knows each has read it.
         var shared = new SharedSwitchAudit(f.Audit);
+        var sharedB = new SharedSwitchAudit(f.Audit, sameStateAs: shared);
         var store = new InMemoryCaseStore(shared);
+        var storeB = new InMemoryCaseStore(sharedB);
         var switchA = new KillSwitch(f.Time);
         var switchB = new KillSwitch(f.Time);
         using var a = OnStore(f, store).UseKillSwitch(switchA).Build();
-        using var b = OnStore(f, store).UseKillSwitch(switchB).Build();
-        await WaitUntilAsync(() => shared.Reads >= 2);
+        using var b = OnStore(f, storeB).UseKillSwitch(switchB).Build();
+        await WaitUntilAsync(() => shared.Reads >= 1 && sharedB.Reads >= 1);
 
         await new AuditedKillSwitch(switchA, store.Audit, f.Directory).EngageAsync(null, "dora", "incident 7");
         Assert.True(switchA.IsGlobalEngaged);
         Assert.False(switchB.IsGlobalEngaged);          // B has not polled yet
-        f.Time.Advance(TimeSpan.FromSeconds(1));         // B's poll (StorePollInterval)
-        await WaitUntilAsync(() => switchB.IsGlobalEngaged);
+        await PollUntilAsync(f, () => switchB.IsGlobalEngaged);   // B's poll (StorePollInterval)
 
         var held = await b.SubmitAsync(Request(10, "refund 10"));
         Assert.Equal(GateDisposition.Pending, held.Disposition);   // would auto-execute; the switch raised it to review
         Assert.Single(f.Audit.Records, r => r.Entry.Act == ActKind.KillSwitchEngaged);
 
-        await new AuditedKillSwitch(switchB, store.Audit, f.Directory).ReleaseAsync(null, "dora", "incident 7 over");
-        f.Time.Advance(TimeSpan.FromSeconds(1));
-        await WaitUntilAsync(() => !switchA.IsGlobalEngaged);
+        await new AuditedKillSwitch(switchB, storeB.Audit, f.Directory).ReleaseAsync(null, "dora", "incident 7 over");
+        await PollUntilAsync(f, () => !switchA.IsGlobalEngaged);
         Assert.Equal([ActKind.KillSwitchEngaged, ActKind.KillSwitchReleased], f.Audit.Records.Where(r => r.Entry.CaseId!.StartsWith("kill-switch", StringComparison.Ordinal)).Select(r => r.Entry.Act));
+    }
+
+    /// <summary>
+    /// Moves the fake clock one poll interval at a time until the condition holds: a follower that registers its next
+    /// poll a moment after the clock moved still polls at the next step.
+    /// </summary>
+    private static async Task PollUntilAsync(GateFixture f, Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!condition())
+        {
+            f.Time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(20, timeout.Token);
+        }
     }
 
     [Fact]
@@ -201,10 +216,10 @@ public class SharedStoreTests
     }
 
     /// <summary>A trail that keeps the kill switch's shared state beside it, as the PostgreSQL store does in one transaction.</summary>
-    private sealed class SharedSwitchAudit(FakeAuditStore inner) : IAuditStore, IKillSwitchStore
+    private sealed class SharedSwitchAudit(FakeAuditStore inner, SharedSwitchAudit? sameStateAs = null) : IAuditStore, IKillSwitchStore
     {
-        private readonly Lock _gate = new();
-        private readonly Dictionary<string, KillSwitchChange> _state = new(StringComparer.Ordinal);
+        private readonly Lock _gate = sameStateAs?._gate ?? new();
+        private readonly Dictionary<string, KillSwitchChange> _state = sameStateAs?._state ?? new(StringComparer.Ordinal);
         private int _reads;
 
         public bool FailReads { get; set; }
