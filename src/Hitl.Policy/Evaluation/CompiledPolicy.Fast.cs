@@ -53,7 +53,6 @@ public sealed partial class CompiledPolicy<TContext>
     {
         private readonly CompiledPolicy<TContext> _policy = policy;
         private readonly TRead _read = read;
-        private readonly FrozenDictionary<string, ActionPlan<TContext>> _plans = policy._plans;
         private readonly string[] _interned = policy._interned;
         private readonly ActionPlan<TContext>[] _internedPlans = policy._internedPlans;
         private readonly ActionPlan<TContext> _unknownAction = policy._unknownAction;
@@ -217,7 +216,7 @@ public sealed partial class CompiledPolicy<TContext>
                 }
             }
 
-            return _plans.TryGetValue(action, out var plan) ? plan : null;
+            return _policy.FindByValue(action);
         }
 
         /// <summary>

@@ -1,6 +1,7 @@
 using Hitl.Policy.Definition;
 
 using System.Collections.Frozen;
+using System.Runtime.CompilerServices;
 using Hitl.Policy.Evaluation;
 
 namespace Hitl.Policy;
@@ -16,7 +17,15 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
     private const int ReferenceLookupLimit = 8;
 
     private readonly FrozenDictionary<string, ActionPlan<TContext>> _plans;
+    /// <summary>
+    /// The action types looked up by reference: interned at first, each replaced once by the first other instance of the
+    /// same text a call brings (<see cref="FindByValue"/>). Under Native AOT a host's string literals are not the instances
+    /// <see cref="string.Intern"/> returns, so without the rebinding every call would hash its action type.
+    /// </summary>
     private readonly string[] _interned;
+
+    /// <summary>The interned action types, to tell which entries of <see cref="_interned"/> are still unbound.</summary>
+    private readonly string[] _keys;
     private readonly ActionPlan<TContext>[] _internedPlans;
     private readonly ActionPlan<TContext> _unknownAction;
     private readonly SignalSchema<TContext> _schema;
@@ -44,6 +53,7 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
         _plans = plans.ToFrozenDictionary(StringComparer.Ordinal);
         var small = plans.Count <= ReferenceLookupLimit;
         _interned = small ? plans.Keys.Select(string.Intern).ToArray() : [];
+        _keys = [.. _interned];
         _internedPlans = small ? plans.Values.ToArray() : [];
         _unknownAction = unknownAction;
         _action = schema.ActionTypeAccessor!;
@@ -160,10 +170,7 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
                 }
             }
 
-            if (plan is null)
-            {
-                _plans.TryGetValue(action, out plan);
-            }
+            plan ??= FindByValue(action);
         }
 
         var flags = DecisionFlags.None;
@@ -459,6 +466,38 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
         }
 
         return Math.Min(1, risk);
+    }
+
+    /// <summary>
+    /// The plan of an action type that the reference lookup missed, by its text. A declared type's entry in
+    /// <see cref="_interned"/> is rebound to this instance the first time only: a host that passes the same constant on
+    /// every call then matches by reference from the second call on, and a host that passes a new string on every call
+    /// writes nothing shared. The write is a single reference to a string equal to the entry's, so a race between two
+    /// calls leaves either, both right.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal ActionPlan<TContext>? FindByValue(string action)
+    {
+        if (!_plans.TryGetValue(action, out var plan))
+        {
+            return null;
+        }
+
+        var plans = _internedPlans;
+        for (var i = 0; i < plans.Length && i < _keys.Length; i++)
+        {
+            if (ReferenceEquals(plans[i], plan))
+            {
+                if (ReferenceEquals(_interned[i], _keys[i]))
+                {
+                    _interned[i] = action;
+                }
+
+                break;
+            }
+        }
+
+        return plan;
     }
 
     /// <summary>How many rules of an action type's plan are evaluated one by one (the rest are folded); for tests.</summary>

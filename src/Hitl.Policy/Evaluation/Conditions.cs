@@ -6,7 +6,7 @@ namespace Hitl.Policy.Evaluation;
 
 internal static class FrameValues
 {
-    public static double Number(ref SignalFrame frame, int signalIndex) => frame.Numbers[SignalFrame.NumberSlot(signalIndex)];
+    public static double Number(ref SignalFrame frame, int signalIndex) => frame.Number(SignalFrame.NumberSlot(signalIndex));
 
     /// <summary>Sets a standard signal that rules compare with constants, from a number: flags from 0 or 1, reversibility from 0 to 2.</summary>
     public static void SetScalar(ref SignalFrame frame, int signalIndex, double value)
@@ -23,7 +23,7 @@ internal static class FrameValues
                 frame.Vulnerable = value >= 1;
                 break;
             default:
-                frame.Numbers[SignalFrame.NumberSlot(signalIndex)] = value;
+                frame.NumberRef(SignalFrame.NumberSlot(signalIndex)) = value;
                 break;
         }
     }

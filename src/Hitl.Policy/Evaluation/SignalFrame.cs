@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
 namespace Hitl.Policy.Evaluation;
@@ -19,26 +21,46 @@ internal struct SignalFrame
 
     public double Confidence
     {
-        readonly get => Numbers[0];
-        set => Numbers[0] = value;
+        readonly get => Number(0);
+        set => NumberRef(0) = value;
     }
 
     public double Risk
     {
-        readonly get => Numbers[1];
-        set => Numbers[1] = value;
+        readonly get => Number(1);
+        set => NumberRef(1) = value;
     }
 
     public double Evidence
     {
-        readonly get => Numbers[2];
-        set => Numbers[2] = value;
+        readonly get => Number(2);
+        set => NumberRef(2) = value;
     }
 
     public double Amount
     {
-        readonly get => Numbers[3];
-        set => Numbers[3] = value;
+        readonly get => Number(3);
+        set => NumberRef(3) = value;
+    }
+
+    /// <summary>
+    /// A number by its slot (0 to 3; the compiler only ever passes the slot of a standard numeric signal). Through a
+    /// reference rather than the inline array's indexer, whose helper Native AOT does not always inline.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly double Number(int slot)
+    {
+        Debug.Assert((uint)slot < 4, "a standard number slot");
+        return Unsafe.Add(ref Unsafe.As<NumberSignals, double>(ref Unsafe.AsRef(in Numbers)), slot);
+    }
+
+    /// <inheritdoc cref="Number"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [UnscopedRef]
+    public ref double NumberRef(int slot)
+    {
+        Debug.Assert((uint)slot < 4, "a standard number slot");
+        return ref Unsafe.Add(ref Unsafe.As<NumberSignals, double>(ref Numbers), slot);
     }
 
     /// <summary>The slot of a standard numeric signal in <see cref="Numbers"/>.</summary>
