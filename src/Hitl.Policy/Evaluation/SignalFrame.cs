@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
@@ -44,24 +43,33 @@ internal struct SignalFrame
     }
 
     /// <summary>
-    /// A number by its slot (0 to 3; the compiler only ever passes the slot of a standard numeric signal). Through a
+    /// A number by its slot (0 to 3, checked; the compiler only ever passes the slot of a standard numeric signal). Through a
     /// reference rather than the inline array's indexer, whose helper Native AOT does not always inline.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly double Number(int slot)
-    {
-        Debug.Assert((uint)slot < 4, "a standard number slot");
-        return Unsafe.Add(ref Unsafe.As<NumberSignals, double>(ref Unsafe.AsRef(in Numbers)), slot);
-    }
+    public readonly double Number(int slot) =>
+        Unsafe.Add(ref Unsafe.As<NumberSignals, double>(ref Unsafe.AsRef(in Numbers)), Checked(slot));
 
     /// <inheritdoc cref="Number"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     [UnscopedRef]
-    public ref double NumberRef(int slot)
+    public ref double NumberRef(int slot) => ref Unsafe.Add(ref Unsafe.As<NumberSignals, double>(ref Numbers), Checked(slot));
+
+    /// <summary>The slot itself, or an exception outside 0 to 3: a check the JIT drops for a constant slot.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Checked(int slot)
     {
-        Debug.Assert((uint)slot < 4, "a standard number slot");
-        return ref Unsafe.Add(ref Unsafe.As<NumberSignals, double>(ref Numbers), slot);
+        if ((uint)slot >= 4)
+        {
+            ThrowSlot(slot);
+        }
+
+        return slot;
     }
+
+    [DoesNotReturn]
+    private static void ThrowSlot(int slot) =>
+        throw new ArgumentOutOfRangeException(nameof(slot), slot, "a standard number slot lies in [0, 3]");
 
     /// <summary>The slot of a standard numeric signal in <see cref="Numbers"/>.</summary>
     public static int NumberSlot(int signalIndex) => signalIndex - StandardSignals.ConfidenceIndex;
