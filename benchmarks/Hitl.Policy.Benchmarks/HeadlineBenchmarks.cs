@@ -6,9 +6,9 @@ namespace Hitl.Policy.Benchmarks;
 /// <summary>
 /// Does <c>Route()</c> on a medium policy cost about what a hand-written <c>if</c> chain costs? The sample operations
 /// policy (4 action types, 33 rules, host fields, sampling on) against the same policy written by hand, over
-/// 2,048 varied requests; results are per decision. <c>Route()</c> runs twice: with the schema's delegate accessors,
-/// and with a static reader of the standard signals attached (<see cref="OperationRequestReader"/>, what the source
-/// generator will write).
+/// 2,048 varied requests; results are per decision. <c>Route()</c> runs three ways: with the schema's delegate accessors,
+/// and with a static reader of the standard signals attached (<see cref="OperationRequest.SignalReader"/>, what the source
+/// generator writes), and through the router the policy writes as C# (<see cref="OperationsRouter"/>).
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
@@ -18,6 +18,7 @@ public class HeadlineBenchmarks
     private OperationRequest[] _inputs = [];
     private CompiledPolicy<OperationRequest> _policy = null!;
     private CompiledPolicy<OperationRequest> _readerPolicy = null!;
+    private CompiledPolicy<OperationRequest> _precompiled = null!;
     private KillSwitch _killSwitch = null!;
 
     [GlobalSetup]
@@ -29,6 +30,13 @@ public class HeadlineBenchmarks
         _readerPolicy = OperationsScenario.CompileWithReader(_killSwitch);
         Equivalence.Require(_policy, _inputs, _killSwitch);
         Equivalence.Require(_readerPolicy, _inputs, _killSwitch);
+        _precompiled = OperationsScenario.CompilePrecompiled(_killSwitch);
+        if (!_precompiled.IsPrecompiled)
+        {
+            throw new InvalidOperationException("OperationsRouter was written for another policy; write it again (see WrittenRouterTests).");
+        }
+
+        Equivalence.Require(_precompiled, _inputs, _killSwitch);
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = N, Description = "hand-written if chain")]
@@ -51,6 +59,9 @@ public class HeadlineBenchmarks
 
     [Benchmark(OperationsPerInvoke = N, Description = "CompiledPolicy.Route (generated reader)")]
     public int RouteReader() => Sum(_readerPolicy, _inputs);
+
+    [Benchmark(OperationsPerInvoke = N, Description = "CompiledPolicy.Route (written router)")]
+    public int RoutePrecompiled() => Sum(_precompiled, _inputs);
 
     private static int Sum(CompiledPolicy<OperationRequest> policy, OperationRequest[] inputs)
     {

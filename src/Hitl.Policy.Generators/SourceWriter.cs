@@ -77,6 +77,13 @@ internal static class SourceWriter
                 .Append(Accessor(self, member)).Append(")\n");
         }
 
+        // The read of each host field as source, for a router written for a policy (CompiledPolicy.WriteRouterSource).
+        foreach (var member in host.Fields)
+        {
+            text.Append(call).Append("WithFieldSource(").Append(SymbolDisplay.FormatLiteral(member.Signal, quote: true)).Append(", ")
+                .Append(SymbolDisplay.FormatLiteral(Read(member), quote: true)).Append(")\n");
+        }
+
         // Over fields and auto-properties nothing can throw, and the compiled policy routes with no exception handler.
         text.Append(call).Append(host.ReadsOnlyStorage ? "WithGeneratedReader<" : "WithReader<").Append(self).Append(".SignalReader>();\n");
         while (indent.Length > 0)

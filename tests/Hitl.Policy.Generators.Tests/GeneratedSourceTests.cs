@@ -87,6 +87,11 @@ public class GeneratedSourceTests
                         .Text("customer.segment", static (in global::Loans.Desk.LoanRequest context) => context.Segment)
                         .Flag("customer.isNew", new global::Hitl.Policy.FlagAccessor<global::Loans.Desk.LoanRequest>(static (in global::Loans.Desk.LoanRequest context) => context.IsNew))
                         .Flag("customer.\"vip\"", new global::Hitl.Policy.OptionalFlagAccessor<global::Loans.Desk.LoanRequest>(static (in global::Loans.Desk.LoanRequest context) => context.Vip))
+                        .WithFieldSource("applicant.income", "context.Income")
+                        .WithFieldSource("applicant.age", "(double)context.Age")
+                        .WithFieldSource("customer.segment", "context.Segment")
+                        .WithFieldSource("customer.isNew", "context.IsNew")
+                        .WithFieldSource("customer.\"vip\"", "context.Vip")
                         .WithGeneratedReader<global::Loans.Desk.LoanRequest.SignalReader>();
                 }
             }

@@ -73,6 +73,14 @@ public static class OperationsScenario
     public static CompiledPolicy<OperationRequest> CompileWithReader(KillSwitch killSwitch) =>
         PolicyCompiler.Compile(Definition(), SchemaWithReader(), killSwitch);
 
+    /// <summary>
+    /// Compiles the sample policy against <see cref="SchemaWithReader"/>, routed through <see cref="OperationsRouter"/>:
+    /// the policy written as C# by <see cref="CompiledPolicy{TContext}.WriteRouterSource"/> (a test keeps the file current).
+    /// </summary>
+    /// <param name="killSwitch">The kill switch to obey.</param>
+    public static CompiledPolicy<OperationRequest> CompilePrecompiled(KillSwitch killSwitch) =>
+        PolicyCompiler.Compile(Definition(), SchemaWithReader(), new OperationsRouter(), killSwitch);
+
     /// <summary>Compiles the sample policy against <see cref="Schema"/>.</summary>
     /// <param name="killSwitch">The kill switch to obey.</param>
     public static CompiledPolicy<OperationRequest> Compile(KillSwitch killSwitch) =>

@@ -46,6 +46,31 @@ public static class PolicyCompiler
         return policy;
     }
 
+    /// <summary>
+    /// Compiles a policy and routes it through a router written for it by <see cref="CompiledPolicy{TContext}.WriteRouterSource"/>,
+    /// or throws with every error found. The router is used only when it was written for exactly this definition and
+    /// schema; otherwise the policy routes through the interpreter, with the same decisions
+    /// (<see cref="CompiledPolicy{TContext}.IsPrecompiled"/> tells which).
+    /// </summary>
+    /// <typeparam name="TContext">The host's context type.</typeparam>
+    /// <param name="definition">The policy as written.</param>
+    /// <param name="schema">How to read signals from the host's context.</param>
+    /// <param name="router">A new instance of the written router; one per compiled policy.</param>
+    /// <param name="killSwitch">The kill switch to obey; pass the same one across reloads. A new one when omitted.</param>
+    /// <param name="samplingKey">The key of the audit sample; see <see cref="Compile{TContext}(PolicyDefinition, SignalSchema{TContext}, KillSwitch?, SamplingKey?)"/>.</param>
+    /// <returns>The compiled policy.</returns>
+    /// <exception cref="PolicyValidationException">The policy is invalid; <see cref="PolicyValidationException.Errors"/> lists why.</exception>
+    /// <exception cref="InvalidOperationException">The router instance already routes for another compiled policy.</exception>
+    public static CompiledPolicy<TContext> Compile<TContext>(
+        PolicyDefinition definition, SignalSchema<TContext> schema, PolicyRouter<TContext> router, KillSwitch? killSwitch = null,
+        SamplingKey? samplingKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(router);
+        var policy = Compile(definition, schema, killSwitch, samplingKey);
+        policy.Attach(router);
+        return policy;
+    }
+
     /// <summary>Checks a policy against a schema without throwing.</summary>
     /// <typeparam name="TContext">The host's context type.</typeparam>
     /// <param name="definition">The policy as written.</param>

@@ -44,6 +44,12 @@ public sealed partial class CompiledPolicy<TContext>
         }
     }
 
+    /// <summary>The hot path written as C# for this policy (<see cref="WriteRouterSource"/>).</summary>
+    private sealed class PrecompiledRouter(PolicyRouter<TContext> inner) : Router
+    {
+        public override Decision Route(in TContext context) => inner.RouteBound(in context);
+    }
+
     /// <summary>
     /// <see cref="Router"/> specialised for a value-type reader, so every standard-signal read is a direct (inlined)
     /// call. Per plan, the steps a plan cannot need are skipped by flags computed when the plan was prepared.

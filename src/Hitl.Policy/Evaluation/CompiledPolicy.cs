@@ -34,7 +34,7 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
     private readonly RouteLevel _onInvalid;
     private readonly RouteLevel _onUnknownAction;
     private readonly SamplingKey? _samplingKey;
-    private readonly Router _router;
+    private Router _router;
 
     internal CompiledPolicy(
         PolicyNames names, SignalSchema<TContext> schema, Dictionary<string, ActionPlan<TContext>> plans,
@@ -95,6 +95,53 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
     public KillSwitch KillSwitch { get; }
 
     internal PolicyNames Names { get; }
+
+    internal ActionPlan<TContext> UnknownPlan => _unknownAction;
+
+    internal RouteLevel OnInvalid => _onInvalid;
+
+    internal RouteLevel OnUnknownAction => _onUnknownAction;
+
+    internal SamplingKey? SamplingKey => _samplingKey;
+
+    internal SignalSchema<TContext> Schema => _schema;
+
+    /// <summary>
+    /// Whether <see cref="Route"/> runs through a <see cref="PolicyRouter{TContext}"/> written for this policy (passed to
+    /// <see cref="PolicyCompiler.Compile{TContext}(PolicyDefinition, SignalSchema{TContext}, PolicyRouter{TContext}, KillSwitch?, SamplingKey?)"/>
+    /// and written for exactly this definition and schema) rather than through the interpreter.
+    /// </summary>
+    public bool IsPrecompiled { get; private set; }
+
+    /// <summary>
+    /// Writes this policy as the C# source of a <see cref="PolicyRouter{TContext}"/>: every rule as straight-line code
+    /// with its constants in place, reading through the schema's static reader (a <c>[HitlSignals]</c> type, or one
+    /// attached with <see cref="SignalSchema{TContext}.WithReader{TReader}"/>). Add the file to the host's project and
+    /// pass a new instance to <see cref="PolicyCompiler.Compile{TContext}(PolicyDefinition, SignalSchema{TContext}, PolicyRouter{TContext}, KillSwitch?, SamplingKey?)"/>;
+    /// it decides exactly as the interpreter does, at about the cost of a hand-written <c>if</c> chain, under the JIT and
+    /// under Native AOT alike. Every text from the policy is written as an escaped literal.
+    /// </summary>
+    /// <param name="namespace">The namespace of the written class, for example <c>MyApp.Routing</c>.</param>
+    /// <param name="className">The name of the written class, for example <c>RefundsRouter</c>.</param>
+    /// <returns>The source of one C# file.</returns>
+    /// <exception cref="ArgumentException">A name is not a C# identifier (or dotted namespace).</exception>
+    /// <exception cref="NotSupportedException">The schema has no static reader, or a type is generic.</exception>
+    public string WriteRouterSource(string @namespace, string className) =>
+        RouterSourceWriter<TContext>.Write(this, _schema, @namespace, className);
+
+    /// <summary>Routes through <paramref name="router"/> when it was written for this policy; the interpreter stays otherwise.</summary>
+    internal void Attach(PolicyRouter<TContext> router)
+    {
+        if (!router.Fits(this, _schema))
+        {
+            return;
+        }
+
+        router.Bind(this, _schema);
+        var precompiled = new PrecompiledRouter(router);
+        _router = _schema.AccessorsCannotThrow ? precompiled : new GuardedRouter(this, precompiled);
+        IsPrecompiled = true;
+    }
 
     /// <summary>
     /// The request id of a context, read with the schema's request-id accessor; <see langword="null"/> when the schema has
@@ -503,6 +550,6 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
     /// <summary>How many rules of an action type's plan are evaluated one by one (the rest are folded); for tests.</summary>
     internal int GeneralRuleCount(string? actionType) => PlanFor(actionType).Program.General.Length;
 
-    private ActionPlan<TContext> PlanFor(string? actionType) =>
+    internal ActionPlan<TContext> PlanFor(string? actionType) =>
         actionType is not null && _plans.TryGetValue(actionType, out var plan) ? plan : _unknownAction;
 }

@@ -35,6 +35,12 @@ internal abstract class Condition<TContext>
     /// <returns>The simplified condition; this one when nothing changes.</returns>
     public virtual Condition<TContext> Specialize(string action) => this;
 
+    /// <summary>
+    /// The condition as a C# expression of a written router (<see cref="RouterSource"/>), evaluating exactly as
+    /// <see cref="Evaluate"/> does: the same result, the same signals marked invalid in the same order.
+    /// </summary>
+    public abstract string Source(RouterSource source);
+
     /// <summary>Adds the signal values this node reads, for Explain. Off the hot path.</summary>
     public abstract void CollectInputs(in TContext context, ref SignalFrame frame, List<TraceInput> inputs);
 

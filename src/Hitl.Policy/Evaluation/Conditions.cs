@@ -81,6 +81,9 @@ internal sealed class StandardNumberCondition<TContext>(int signalIndex, Compare
         return FrameValues.AddBounds(op, constant, bounds);
     }
 
+    public override string Source(RouterSource source) =>
+        $"({source.Number(signalIndex)} {CompareOps.Symbol(op)} {RouterSource.Literal(constant)})";
+
     public override void Describe(StringBuilder text) =>
         text.Append(StandardSignals.Names[signalIndex]).Append(' ').Append(CompareOps.Symbol(op)).Append(' ').Append(FrameValues.Format(constant));
 
@@ -112,6 +115,10 @@ internal sealed class StandardBandCondition<TContext>(int signalIndex, double mi
         return true;
     }
 
+    public override string Source(RouterSource source) =>
+        $"({source.Number(signalIndex)} >= {RouterSource.Literal(min)} && ({source.Number(signalIndex)} < {RouterSource.Literal(max)}"
+            + (maxIncluded ? $" || {source.Number(signalIndex)} == {RouterSource.Literal(max)}))" : "))");
+
     public override void Describe(StringBuilder text) =>
         text.Append(StandardSignals.Names[signalIndex]).Append(" in [").Append(FrameValues.Format(min)).Append(", ")
             .Append(FrameValues.Format(max)).Append(maxIncluded ? ']' : ')');
@@ -129,6 +136,9 @@ internal sealed class StandardTextInCondition<TContext>(int signalIndex, TextSet
         signalIndex == StandardSignals.ActionIndex ? ConstantCondition<TContext>.Of(values.Contains(action)) : this;
 
     public override bool Evaluate(in TContext context, ref SignalFrame frame) => values.Contains(FrameValues.Text(ref frame, signalIndex));
+
+    public override string Source(RouterSource source) =>
+        values.Source(source.Text(signalIndex));
 
     public override void Describe(StringBuilder text) => values.Describe(text.Append(StandardSignals.Names[signalIndex]));
 
@@ -149,6 +159,9 @@ internal sealed class StandardFlagCondition<TContext>(int signalIndex, bool expe
         bounds.Add(1);
         return true;
     }
+
+    public override string Source(RouterSource source) =>
+        $"({source.Flag(signalIndex)} == {RouterSource.Literal(expected)})";
 
     public override void Describe(StringBuilder text) =>
         text.Append(StandardSignals.Names[signalIndex]).Append(" == ").Append(expected ? "true" : "false");
@@ -171,6 +184,9 @@ internal sealed class ReversibilityCondition<TContext>(int mask, string descript
         bounds.Add((byte)Reversibility.Irreversible);
         return true;
     }
+
+    public override string Source(RouterSource source) =>
+        $"(((1 << (int){source.Reversibility}) & {mask}) != 0)";
 
     public override void Describe(StringBuilder text) => text.Append(description);
 
@@ -266,6 +282,11 @@ internal sealed class HostNumberCompareCondition<TContext> : HostNumberCondition
 
     protected override bool Test(double value) => CompareOps.Apply(op, value, constant);
 
+    public override string Source(RouterSource source) =>
+        source.HostNumber(Name, Min, Max, Default, SignalIndex, value => _negate
+            ? $"!({value} >= {RouterSource.Literal(_low)} && {value} < {RouterSource.Literal(_high)})"
+            : $"({value} >= {RouterSource.Literal(_low)} && {value} < {RouterSource.Literal(_high)})");
+
     public override void Describe(StringBuilder text) =>
         text.Append(Name).Append(' ').Append(CompareOps.Symbol(op)).Append(' ').Append(FrameValues.Format(constant));
 }
@@ -275,6 +296,9 @@ internal sealed class HostNumberBetweenCondition<TContext>(
     : HostNumberCondition<TContext>(accessor, signalIndex, name, min, max)
 {
     protected override bool Test(double value) => value >= low && value <= high;
+
+    public override string Source(RouterSource source) =>
+        source.HostNumber(Name, Min, Max, Default, SignalIndex, value => $"({value} >= {RouterSource.Literal(low)} && {value} <= {RouterSource.Literal(high)})");
 
     public override void Describe(StringBuilder text) =>
         text.Append(Name).Append(" in [").Append(FrameValues.Format(low)).Append(", ").Append(FrameValues.Format(high)).Append(']');
@@ -299,6 +323,9 @@ internal sealed class HostNumberInCondition<TContext>(
         return sorted;
     }
 
+    public override string Source(RouterSource source) =>
+        source.HostNumber(Name, Min, Max, Default, SignalIndex, value => $"(global::System.Array.BinarySearch({source.Numbers(_sorted)}, {value}) >= 0)");
+
     public override void Describe(StringBuilder text) =>
         text.Append(Name).Append(" in [").Append(string.Join(", ", values.Select(FrameValues.Format))).Append(']');
 }
@@ -322,6 +349,9 @@ internal sealed class HostTextInCondition<TContext>(TextAccessor<TContext> acces
         return values.Contains(value);
     }
 
+    public override string Source(RouterSource source) =>
+        source.HostText(name, Default, required, signalIndex, value => values.Source(value));
+
     public override void Describe(StringBuilder text) => values.Describe(text.Append(name));
 
     public override void CollectInputs(in TContext context, ref SignalFrame frame, List<TraceInput> inputs) =>
@@ -331,6 +361,9 @@ internal sealed class HostTextInCondition<TContext>(TextAccessor<TContext> acces
 internal sealed class HostFlagCondition<TContext>(FlagAccessor<TContext> accessor, string name, bool expected) : Condition<TContext>
 {
     public override bool Evaluate(in TContext context, ref SignalFrame frame) => accessor(in context) == expected;
+
+    public override string Source(RouterSource source) =>
+        $"({source.FlagField(name)} == {RouterSource.Literal(expected)})";
 
     public override void Describe(StringBuilder text) => text.Append(name).Append(" == ").Append(expected ? "true" : "false");
 
@@ -357,6 +390,9 @@ internal sealed class HostOptionalFlagCondition<TContext>(
         return positive;
     }
 
+    public override string Source(RouterSource source) =>
+        $"HostOptionalFlag({source.OptionalFlagField(name, defaultValue)}, {RouterSource.Literal(expected)}, {RouterSource.Literal(positive)}, {signalIndex}, ref invalid)";
+
     public override void Describe(StringBuilder text) => text.Append(name).Append(" == ").Append(expected ? "true" : "false");
 
     public override void CollectInputs(in TContext context, ref SignalFrame frame, List<TraceInput> inputs) =>
@@ -372,6 +408,9 @@ internal abstract class FieldCheck<TContext>(int signalIndex)
     public int SignalIndex { get; } = signalIndex;
 
     public abstract bool IsInvalid(in TContext context);
+
+    /// <summary><see cref="IsInvalid"/> as a C# expression of a written router.</summary>
+    public abstract string Source(RouterSource source);
 }
 
 internal sealed class NumberFieldCheck<TContext>(NumberAccessor<TContext> accessor, int signalIndex, double min, double max, double defaultValue)
@@ -382,16 +421,23 @@ internal sealed class NumberFieldCheck<TContext>(NumberAccessor<TContext> access
         var value = accessor(in context);
         return !(value >= min && value <= max && double.IsFinite(value)) && !(double.IsNaN(value) && !double.IsNaN(defaultValue));
     }
+
+    public override string Source(RouterSource source) =>
+        $"NumberMissing({source.NumberField(source.FieldOf(SignalIndex))}, {RouterSource.Literal(min)}, {RouterSource.Literal(max)}, {RouterSource.Literal(defaultValue)})";
 }
 
 internal sealed class TextFieldCheck<TContext>(TextAccessor<TContext> accessor, int signalIndex) : FieldCheck<TContext>(signalIndex)
 {
     public override bool IsInvalid(in TContext context) => accessor(in context) is null;
+
+    public override string Source(RouterSource source) => $"({source.TextField(source.FieldOf(SignalIndex))} is null)";
 }
 
 internal sealed class FlagFieldCheck<TContext>(OptionalFlagAccessor<TContext> accessor, int signalIndex) : FieldCheck<TContext>(signalIndex)
 {
     public override bool IsInvalid(in TContext context) => accessor(in context) is null;
+
+    public override string Source(RouterSource source) => $"({source.OptionalFlagField(source.FieldOf(SignalIndex), null)} is null)";
 }
 
 internal sealed class AllCondition<TContext>(Condition<TContext>[] parts) : Condition<TContext>
@@ -427,6 +473,9 @@ internal sealed class AllCondition<TContext>(Condition<TContext>[] parts) : Cond
 
         return true;
     }
+
+    public override string Source(RouterSource source) =>
+        parts.Length == 0 ? "true" : "(" + string.Join(" && ", parts.Select(part => part.Source(source))) + ")";
 
     public override void Describe(StringBuilder text) => Join(text, "all", parts);
 
@@ -489,6 +538,9 @@ internal sealed class AnyCondition<TContext>(Condition<TContext>[] parts) : Cond
         return false;
     }
 
+    public override string Source(RouterSource source) =>
+        parts.Length == 0 ? "false" : "(" + string.Join(" || ", parts.Select(part => part.Source(source))) + ")";
+
     public override void Describe(StringBuilder text) => AllCondition<TContext>.Join(text, "any", parts);
 
     public override void CollectInputs(in TContext context, ref SignalFrame frame, List<TraceInput> inputs)
@@ -512,6 +564,9 @@ internal sealed class NotCondition<TContext>(Condition<TContext> inner) : Condit
     };
 
     public override bool Evaluate(in TContext context, ref SignalFrame frame) => !inner.Evaluate(in context, ref frame);
+
+    public override string Source(RouterSource source) =>
+        "!" + inner.Source(source);
 
     public override void Describe(StringBuilder text)
     {
@@ -539,6 +594,9 @@ internal sealed class ConstantCondition<TContext> : Condition<TContext>
     public static ConstantCondition<TContext> Of(bool value) => value ? True : False;
 
     public override bool Evaluate(in TContext context, ref SignalFrame frame) => Value;
+
+    public override string Source(RouterSource source) =>
+        RouterSource.Literal(Value);
 
     public override void Describe(StringBuilder text) => text.Append(Value ? "true" : "false");
 
@@ -582,6 +640,10 @@ internal sealed class TextSet
 
         return false;
     }
+
+    /// <summary>Membership as a C# pattern test of <paramref name="value"/> (ordinal, false for null).</summary>
+    public string Source(string value) =>
+        _values.Length == 0 ? "false" : $"({value} is " + string.Join(" or ", _values.Select(RouterSource.Literal)) + ")";
 
     public StringBuilder Describe(StringBuilder text) =>
         _values.Length == 1

@@ -162,6 +162,9 @@ internal sealed class EvaluationProgram<TContext>
 
     public GeneralRule<TContext>[] General { get; }
 
+    /// <summary>Every rule of the plan in evaluation order, specialised for its action type (what a written router evaluates).</summary>
+    public CompiledRule<TContext>[] Rules => _rules;
+
     /// <summary>The effect of the rules that hold on every call of the plan (constant once the action type is known).</summary>
     public RuleEffect Always { get; private init; } = RuleEffect.None;
 

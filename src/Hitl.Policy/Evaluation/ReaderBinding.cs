@@ -4,6 +4,9 @@ namespace Hitl.Policy.Evaluation;
 internal abstract class ReaderBinding<TContext>
 {
     public abstract CompiledPolicy<TContext>.Router CreateRouter(CompiledPolicy<TContext> policy, bool cannotThrow);
+
+    /// <summary>The reader's type, for a written router to call.</summary>
+    public abstract Type ReaderType { get; }
 }
 
 /// <inheritdoc />
@@ -14,4 +17,6 @@ internal sealed class ReaderBinding<TContext, TReader> : ReaderBinding<TContext>
         cannotThrow
             ? policy.CreateRouter(default(StaticRead<TContext, TReader, ReadsCannotThrow>))
             : policy.CreateRouter(default(StaticRead<TContext, TReader, ReadsMayThrow>));
+
+    public override Type ReaderType => typeof(TReader);
 }

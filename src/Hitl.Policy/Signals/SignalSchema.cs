@@ -21,6 +21,7 @@ public sealed class SignalSchema<TContext>
 {
     private readonly Dictionary<string, HostField> _fields = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
+    private readonly Dictionary<string, string> _sources = new(StringComparer.Ordinal);
 
     internal TextAccessor<TContext>? ActionTypeAccessor { get; private set; }
 
@@ -178,6 +179,47 @@ public sealed class SignalSchema<TContext>
         AccessorsCannotThrow = true;
         return this;
     }
+
+    /// <summary>
+    /// For generated code: the C# expression that reads a registered host field from a parameter named <c>context</c>
+    /// (for example <c>context.Income</c>), which a router written by <see cref="CompiledPolicy{TContext}.WriteRouterSource"/>
+    /// uses in place of the accessor. The <c>[HitlSignals]</c> generator declares one for each field it registers.
+    /// </summary>
+    /// <param name="field">A host field registered before.</param>
+    /// <param name="expression">The expression; it must read exactly what the field's accessor returns.</param>
+    /// <returns>This schema.</returns>
+    /// <exception cref="ArgumentException">The field is not registered, or the expression is empty.</exception>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public SignalSchema<TContext> WithFieldSource(string field, string expression)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(field);
+        ArgumentException.ThrowIfNullOrWhiteSpace(expression);
+        if (!_fields.ContainsKey(field))
+        {
+            throw new ArgumentException($"Field '{field}' is not registered; register it before declaring its source.", nameof(field));
+        }
+
+        _sources[field] = expression;
+        return this;
+    }
+
+    /// <summary>
+    /// What a written router depends on in this schema, as a SHA-256 digest (lower-case hex): the static reader's type,
+    /// and each host field in order with its declared source. A router is used only with a schema of the same fingerprint.
+    /// </summary>
+    internal string SourceFingerprint()
+    {
+        var text = new System.Text.StringBuilder().Append(Reader?.ReaderType.FullName ?? "(no reader)").Append('\n');
+        foreach (var field in _order)
+        {
+            text.Append(field).Append('\0').Append(_sources.GetValueOrDefault(field) ?? "(accessor)").Append('\n');
+        }
+
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    /// <summary>The expression declared with <see cref="WithFieldSource"/>; null when none.</summary>
+    internal string? FieldSource(string field) => _sources.GetValueOrDefault(field);
 
     /// <summary>Whether every accessor only reads a field (see <see cref="WithGeneratedReader{TReader}"/>).</summary>
     internal bool AccessorsCannotThrow { get; private set; }

@@ -1,0 +1,73 @@
+using Hitl.Policy.Benchmarks.Scenarios;
+using Hitl.Policy.Tests.Support;
+
+namespace Hitl.Policy.Tests.Routing;
+
+/// <summary>
+/// Issue 17: a policy written as C# (<see cref="CompiledPolicy{TContext}.WriteRouterSource"/>) routes exactly as the
+/// interpreter does, is used only for the policy and schema it was written for, and the router the benchmarks
+/// measure is the one the writer writes today.
+/// </summary>
+public class WrittenRouterTests
+{
+    private static readonly string OperationsRouterFile = Repo.File("benchmarks", "Hitl.Policy.Benchmarks", "Scenarios", "OperationsRouter.g.cs");
+
+    [Fact]
+    public void The_benchmarks_operations_router_is_the_one_the_writer_writes_for_the_sample_policy()
+    {
+        var written = OperationsScenario.CompileWithReader(new KillSwitch()).WriteRouterSource("Hitl.Policy.Benchmarks.Scenarios", "OperationsRouter");
+        if (Environment.GetEnvironmentVariable("HITL_WRITE_ROUTERS") == "1")
+        {
+            File.WriteAllText(OperationsRouterFile, written);
+        }
+
+        Assert.Equal(written, File.ReadAllText(OperationsRouterFile).ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void The_written_operations_router_is_used_and_decides_as_the_interpreter_and_the_hand_written_chain_do()
+    {
+        var killSwitch = new KillSwitch();
+        var precompiled = OperationsScenario.CompilePrecompiled(killSwitch);
+        var interpreted = OperationsScenario.CompileWithReader(killSwitch);
+        var inputs = OperationsScenario.Inputs(20_000, seed: 17);
+
+        Assert.True(precompiled.IsPrecompiled);
+        Assert.False(interpreted.IsPrecompiled);
+        Assert.Empty(Equivalence.Differences(precompiled, inputs, killSwitch));
+        for (var round = 0; round < 3; round++)
+        {
+            if (round == 1)
+            {
+                killSwitch.Engage("refund.issue", "test", "the written router obeys the shared switch");
+            }
+            else if (round == 2)
+            {
+                killSwitch.Engage(null, "test", "everything stops");
+            }
+
+            foreach (var input in inputs)
+            {
+                Assert.Equal(interpreted.Route(input), precompiled.Route(input));
+            }
+        }
+    }
+
+    [Fact]
+    public void A_router_for_another_policy_or_schema_is_not_used_and_one_instance_routes_for_one_policy()
+    {
+        var definition = OperationsScenario.Definition();
+        var changed = PolicyJson.Parse(File.ReadAllText(Repo.File("samples", "policies", "operations.json")).Replace("\"version\": \"2026.11.1\"", "\"version\": \"2026.11.2\"", StringComparison.Ordinal));
+        Assert.NotEqual(definition.Version, changed.Version);
+
+        var stale = PolicyCompiler.Compile(changed, OperationsScenario.SchemaWithReader(), new OperationsRouter());
+        var otherSchema = PolicyCompiler.Compile(definition, OperationsScenario.Schema().WithReader<OperationRequest.SignalReader>(), new OperationsRouter());
+        Assert.False(stale.IsPrecompiled);
+        Assert.False(otherSchema.IsPrecompiled, "the same fields through another reader and without their sources: the written reads may differ");
+
+        var router = new OperationsRouter();
+        Assert.True(PolicyCompiler.Compile(definition, OperationsScenario.SchemaWithReader(), router).IsPrecompiled);
+        var twice = Assert.Throws<InvalidOperationException>(() => PolicyCompiler.Compile(definition, OperationsScenario.SchemaWithReader(), router));
+        Assert.Contains("already routes", twice.Message, StringComparison.Ordinal);
+    }
+}
