@@ -17,6 +17,7 @@ public class RouteOnlyBenchmarks
     private RouteOnlyRequest[] _inputs = [];
     private CompiledPolicy<RouteOnlyRequest> _delegates = null!;
     private CompiledPolicy<RouteOnlyRequest> _reader = null!;
+    private CompiledPolicy<RouteOnlyRequest> _precompiled = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -26,6 +27,13 @@ public class RouteOnlyBenchmarks
         _reader = RouteOnlyScenario.CompileWithReader();
         RouteOnlyScenario.Require(_delegates, _inputs, "delegate accessors");
         RouteOnlyScenario.Require(_reader, _inputs, "generated reader");
+        _precompiled = RouteOnlyScenario.CompilePrecompiled();
+        if (!_precompiled.IsPrecompiled)
+        {
+            throw new InvalidOperationException("RouteOnlyRouter was written for another policy; write it again (see WrittenRouterTests).");
+        }
+
+        RouteOnlyScenario.Require(_precompiled, _inputs, "written router");
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = N, Description = "if chain (route only)")]
@@ -40,6 +48,9 @@ public class RouteOnlyBenchmarks
 
         return sum;
     }
+
+    [Benchmark(OperationsPerInvoke = N, Description = "Route() written router")]
+    public int RoutePrecompiled() => Sum(_precompiled, _inputs);
 
     [Benchmark(OperationsPerInvoke = N, Description = "Route() generated reader")]
     public int RouteReader() => Sum(_reader, _inputs);

@@ -14,8 +14,8 @@ internal sealed class OperationsRouter : global::Hitl.Policy.PolicyRouter<global
         : base(
             "9b479c6dc5854f2496afd4c3ec1c1146fcc3089a1585924f8ef1abf3d194114f",
             "32bbc105c52be5599cbef805d00ea7eaff8d8d2ff697acc08705e15cfe311111",
-            ["agent.tool-call", "email.send", "loan.approve", "refund.issue"],
-            ["applicant.income", "applicant.debtRatio", "customer.segment", "customer.isNew", "customer.chargebacks", "email.externalRecipients", "email.mentionsLegal", "tool.name", "tool.touchesProduction", "fraud.signal", "history.disputes"])
+            new string[] { "agent.tool-call", "email.send", "loan.approve", "refund.issue" },
+            new string[] { "applicant.income", "applicant.debtRatio", "customer.segment", "customer.isNew", "customer.chargebacks", "email.externalRecipients", "email.mentionsLegal", "tool.name", "tool.touchesProduction", "fraud.signal", "history.disputes" })
     {
     }
 
@@ -147,9 +147,9 @@ internal sealed class OperationsRouter : global::Hitl.Policy.PolicyRouter<global
         }
         var route = global::Hitl.Policy.RouteLevel.AutoExecuteWithNotice;
         int decider = -1;
-        if (key != 0 && (global::Hitl.Policy.RouteLevel)(key >>> 32) >= route)
+        if (key != 0 && (global::Hitl.Policy.RouteLevel)(key >> 32) >= route)
         {
-            route = (global::Hitl.Policy.RouteLevel)(key >>> 32);
+            route = (global::Hitl.Policy.RouteLevel)(key >> 32);
             decider = int.MaxValue - (int)(uint)key;
         }
         if (invalid >= 0)
@@ -285,9 +285,9 @@ internal sealed class OperationsRouter : global::Hitl.Policy.PolicyRouter<global
         }
         var route = global::Hitl.Policy.RouteLevel.AutoExecute;
         int decider = -1;
-        if (key != 0 && (global::Hitl.Policy.RouteLevel)(key >>> 32) >= route)
+        if (key != 0 && (global::Hitl.Policy.RouteLevel)(key >> 32) >= route)
         {
-            route = (global::Hitl.Policy.RouteLevel)(key >>> 32);
+            route = (global::Hitl.Policy.RouteLevel)(key >> 32);
             decider = int.MaxValue - (int)(uint)key;
         }
         if (invalid >= 0)
@@ -442,9 +442,9 @@ internal sealed class OperationsRouter : global::Hitl.Policy.PolicyRouter<global
         }
         var route = global::Hitl.Policy.RouteLevel.AutoExecute;
         int decider = -1;
-        if (key != 0 && (global::Hitl.Policy.RouteLevel)(key >>> 32) >= route)
+        if (key != 0 && (global::Hitl.Policy.RouteLevel)(key >> 32) >= route)
         {
-            route = (global::Hitl.Policy.RouteLevel)(key >>> 32);
+            route = (global::Hitl.Policy.RouteLevel)(key >> 32);
             decider = int.MaxValue - (int)(uint)key;
         }
         if (invalid >= 0)
@@ -590,9 +590,9 @@ internal sealed class OperationsRouter : global::Hitl.Policy.PolicyRouter<global
         }
         var route = global::Hitl.Policy.RouteLevel.AutoExecute;
         int decider = -1;
-        if (key != 0 && (global::Hitl.Policy.RouteLevel)(key >>> 32) >= route)
+        if (key != 0 && (global::Hitl.Policy.RouteLevel)(key >> 32) >= route)
         {
-            route = (global::Hitl.Policy.RouteLevel)(key >>> 32);
+            route = (global::Hitl.Policy.RouteLevel)(key >> 32);
             decider = int.MaxValue - (int)(uint)key;
         }
         if (invalid >= 0)
@@ -695,9 +695,9 @@ internal sealed class OperationsRouter : global::Hitl.Policy.PolicyRouter<global
         }
         var route = global::Hitl.Policy.RouteLevel.AutoExecute;
         int decider = -1;
-        if (key != 0 && (global::Hitl.Policy.RouteLevel)(key >>> 32) >= route)
+        if (key != 0 && (global::Hitl.Policy.RouteLevel)(key >> 32) >= route)
         {
-            route = (global::Hitl.Policy.RouteLevel)(key >>> 32);
+            route = (global::Hitl.Policy.RouteLevel)(key >> 32);
             decider = int.MaxValue - (int)(uint)key;
         }
         if ((flags & global::Hitl.Policy.DecisionFlags.UnknownActionType) != 0 && global::Hitl.Policy.RouteLevel.Review > route)

@@ -111,6 +111,10 @@ public static class RouteOnlyScenario
     public static CompiledPolicy<RouteOnlyRequest> CompileWithReader(PolicyDefinition? definition = null) =>
         PolicyCompiler.Compile(definition ?? Definition(), SchemaWithReader());
 
+    /// <summary>Compiles the policy routed through <see cref="RouteOnlyRouter"/>, the policy written as C# (a test keeps it current).</summary>
+    public static CompiledPolicy<RouteOnlyRequest> CompilePrecompiled() =>
+        PolicyCompiler.Compile(Definition(), SchemaWithReader(), new RouteOnlyRouter());
+
     /// <summary>
     /// Varied payments from a fixed seed: mostly confident, low-risk, reversible and small ones that auto-execute,
     /// with every route, band, threshold and gate reached, about 1% unknown action types and about 1% invalid signals

@@ -76,7 +76,7 @@ internal abstract class RouterSource
     public string Numbers(double[] sorted)
     {
         var name = "s_numbers" + _statics.Count.ToString(CultureInfo.InvariantCulture);
-        _statics.Add($"private static readonly double[] {name} = [{string.Join(", ", sorted.Select(Literal))}];");
+        _statics.Add($"private static readonly double[] {name} = new double[] {{ {string.Join(", ", sorted.Select(Literal))} }};");
         return name;
     }
 

@@ -56,13 +56,13 @@ internal sealed class RouterSourceWriter<TContext> : RouterSource
         text.Append("    /// <summary>Creates the router; pass it to PolicyCompiler.Compile with the policy it was written for.</summary>\n")
             .Append("    public ").Append(className).Append("()\n        : base(\n            ").Append(Literal(policy.PolicyHash)).Append(",\n")
             .Append("            ").Append(Literal(schema.SourceFingerprint())).Append(",\n")
-            .Append("            [").Append(string.Join(", ", actions.Select(Literal))).Append("],\n")
-            .Append("            [").Append(string.Join(", ", schema.FieldNames.Select(Literal))).Append("])\n    {\n    }\n\n");
+            .Append("            ").Append(Strings(actions)).Append(",\n")
+            .Append("            ").Append(Strings(schema.FieldNames)).Append(")\n    {\n    }\n\n");
 
         text.Append("    /// <inheritdoc/>\n    protected override global::Hitl.Policy.Decision Route(in ").Append(context).Append(" context)\n    {\n");
         if (!typeof(TContext).IsValueType)
         {
-            text.Append("        if (context is null)\n        {\n            return RouteGuarded(in context);\n        }\n\n");
+            text.Append("        if (context is null)\n        {\n            return RouteGuarded(context!);\n        }\n\n");
         }
 
         text.Append("        var action = ").Append(writer._reader).Append(".Action(in context);\n");
@@ -300,8 +300,8 @@ internal sealed class RouterSourceWriter<TContext> : RouterSource
         const string Route = "global::Hitl.Policy.RouteLevel.";
         const string Flags = "global::Hitl.Policy.DecisionFlags.";
         text.Append("var route = ").Append(Literal(plan.Floor)).Append(";\nint decider = ").Append(Decision.DeciderDefault).Append(";\n")
-            .Append("if (key != 0 && (global::Hitl.Policy.RouteLevel)(key >>> 32) >= route)\n{\n")
-            .Append("    route = (global::Hitl.Policy.RouteLevel)(key >>> 32);\n    decider = int.MaxValue - (int)(uint)key;\n}\n");
+            .Append("if (key != 0 && (global::Hitl.Policy.RouteLevel)(key >> 32) >= route)\n{\n")
+            .Append("    route = (global::Hitl.Policy.RouteLevel)(key >> 32);\n    decider = int.MaxValue - (int)(uint)key;\n}\n");
         if (index < 0)
         {
             text.Append("if ((flags & ").Append(Flags).Append("UnknownActionType) != 0 && ").Append(Literal(policy.OnUnknownAction)).Append(" > route)\n{\n")
@@ -381,6 +381,10 @@ internal sealed class RouterSourceWriter<TContext> : RouterSource
 
         return $"{accessor}({position.ToString(CultureInfo.InvariantCulture)}, in context)";
     }
+
+    /// <summary>A string array in a form every C# version since 3 reads (the written file may be compiled by an older compiler).</summary>
+    private static string Strings(IReadOnlyCollection<string> values) =>
+        values.Count == 0 ? "global::System.Array.Empty<string>()" : "new string[] { " + string.Join(", ", values.Select(Literal)) + " }";
 
     private static string SafeComment(string text) =>
         new(text.Select(c => c is >= ' ' and <= '~' ? c : '?').ToArray());

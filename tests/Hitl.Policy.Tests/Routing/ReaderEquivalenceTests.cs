@@ -140,7 +140,7 @@ public class ReaderEquivalenceTests
         Assert.Equal(RouteLevel.AutoExecute, policy.Route(new RandomContext { Action = "a.one", Amount = 500, N1 = 50 }).Route);
     }
 
-    private static string RandomPolicy(Random random)
+    internal static string RandomPolicy(Random random)
     {
         var json = new StringBuilder();
         json.Append("""{ "id": "random", "version": "1", "tiers": ["t0", "t1", "t2"], """);
@@ -285,7 +285,7 @@ public class ReaderEquivalenceTests
         };
     }
 
-    private static RandomContext RandomInput(Random random) => new()
+    internal static RandomContext RandomInput(Random random) => new()
     {
         Action = random.Next(50) switch { 0 => null, 1 => "a.unknown", _ => Pick(random, Actions) },
         RequestId = random.Next(10) == 0 ? null : "req-" + random.Next(1_000_000).ToString(CultureInfo.InvariantCulture),

@@ -10,18 +10,38 @@ namespace Hitl.Policy.Tests.Routing;
 /// </summary>
 public class WrittenRouterTests
 {
-    private static readonly string OperationsRouterFile = Repo.File("benchmarks", "Hitl.Policy.Benchmarks", "Scenarios", "OperationsRouter.g.cs");
+    public static TheoryData<string> Routers => ["OperationsRouter", "RouteOnlyRouter"];
 
-    [Fact]
-    public void The_benchmarks_operations_router_is_the_one_the_writer_writes_for_the_sample_policy()
+    [Theory]
+    [MemberData(nameof(Routers))]
+    public void The_benchmarks_routers_are_the_ones_the_writer_writes_for_their_policies(string router)
     {
-        var written = OperationsScenario.CompileWithReader(new KillSwitch()).WriteRouterSource("Hitl.Policy.Benchmarks.Scenarios", "OperationsRouter");
+        var written = router == "OperationsRouter"
+            ? OperationsScenario.CompileWithReader(new KillSwitch()).WriteRouterSource("Hitl.Policy.Benchmarks.Scenarios", router)
+            : RouteOnlyScenario.CompileWithReader().WriteRouterSource("Hitl.Policy.Benchmarks.Scenarios", router);
+        var file = Repo.File("benchmarks", "Hitl.Policy.Benchmarks", "Scenarios", router + ".g.cs");
         if (Environment.GetEnvironmentVariable("HITL_WRITE_ROUTERS") == "1")
         {
-            File.WriteAllText(OperationsRouterFile, written);
+            File.WriteAllText(file, written);
         }
 
-        Assert.Equal(written, File.ReadAllText(OperationsRouterFile).ReplaceLineEndings("\n"));
+        Assert.True(File.Exists(file), $"{file} is missing; run this test with HITL_WRITE_ROUTERS=1 to write it");
+        Assert.Equal(written, File.ReadAllText(file).ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void The_written_route_only_router_is_used_and_decides_as_the_if_chain_does()
+    {
+        var precompiled = RouteOnlyScenario.CompilePrecompiled();
+        var interpreted = RouteOnlyScenario.CompileWithReader();
+        var inputs = RouteOnlyScenario.Inputs(20_000, seed: 23);
+
+        Assert.True(precompiled.IsPrecompiled);
+        Assert.Empty(RouteOnlyScenario.Differences(precompiled, inputs));
+        foreach (var input in inputs)
+        {
+            Assert.Equal(interpreted.Route(input), precompiled.Route(input));
+        }
     }
 
     [Fact]
@@ -69,5 +89,39 @@ public class WrittenRouterTests
         Assert.True(PolicyCompiler.Compile(definition, OperationsScenario.SchemaWithReader(), router).IsPrecompiled);
         var twice = Assert.Throws<InvalidOperationException>(() => PolicyCompiler.Compile(definition, OperationsScenario.SchemaWithReader(), router));
         Assert.Contains("already routes", twice.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Warmed_calls_through_the_written_router_allocate_nothing()
+    {
+        var killSwitch = new KillSwitch();
+        var policy = OperationsScenario.CompilePrecompiled(killSwitch);
+        var inputs = OperationsScenario.Inputs(1024, seed: 5);
+        killSwitch.Engage("email.send", "ops", "drill");
+        var routes = new int[5];
+        foreach (var input in inputs)
+        {
+            routes[(int)policy.Route(input).Route]++;
+        }
+
+        // The same loop twice: the first run warms it (tiering and on-stack replacement compile on this thread).
+        Calls(policy, inputs);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var sampled = Calls(policy, inputs);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(policy.IsPrecompiled);
+        Assert.True(sampled > 0, "the inputs should include sampled decisions");
+        Assert.All(routes, count => Assert.True(count > 0, "every route should occur among the inputs: " + string.Join(",", routes)));
+    }
+
+    private static int Calls(CompiledPolicy<OperationRequest> policy, OperationRequest[] inputs)
+    {
+        var sampled = 0;
+        for (var i = 0; i < 100_000; i++)
+        {
+            sampled += policy.Route(inputs[i & 1023]).IsSampledForAudit ? 1 : 0;
+        }
+
+        return sampled;
     }
 }
