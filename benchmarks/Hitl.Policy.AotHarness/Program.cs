@@ -32,19 +32,30 @@ var headlineDelegates = OperationsScenario.Compile(killSwitch);
 var headlineReader = OperationsScenario.CompileWithReader(killSwitch);
 Equivalence.Require(headlineDelegates, operations, killSwitch);
 Equivalence.Require(headlineReader, operations, killSwitch);
+var headlineWritten = OperationsScenario.CompilePrecompiled(killSwitch);
+Equivalence.Require(headlineWritten, operations, killSwitch);
 
 var payments = RouteOnlyScenario.Inputs();
 var routeOnlyDelegates = RouteOnlyScenario.Compile();
 var routeOnlyReader = RouteOnlyScenario.CompileWithReader();
 RouteOnlyScenario.Require(routeOnlyDelegates, payments, "delegate accessors");
 RouteOnlyScenario.Require(routeOnlyReader, payments, "generated reader");
+var routeOnlyWritten = RouteOnlyScenario.CompilePrecompiled();
+RouteOnlyScenario.Require(routeOnlyWritten, payments, "written router");
+if (!headlineWritten.IsPrecompiled || !routeOnlyWritten.IsPrecompiled)
+{
+    Console.Error.WriteLine("A written router no longer fits its policy; write it again (WrittenRouterTests, HITL_WRITE_ROUTERS=1).");
+    return 1;
+}
 
 Measurement[] measurements =
 [
     new("headline", "hand-written if chain", Baseline: true, operations.Length, () => Passes.HandWritten(operations, killSwitch)),
     new("headline", "Route() delegate accessors", Baseline: false, operations.Length, () => Passes.Route(headlineDelegates, operations)),
     new("headline", "Route() generated reader", Baseline: false, operations.Length, () => Passes.Route(headlineReader, operations)),
+    new("headline", "Route() written router", Baseline: false, operations.Length, () => Passes.Route(headlineWritten, operations)),
     new("route-only", "if chain (route only)", Baseline: true, payments.Length, () => Passes.IfChain(payments)),
+    new("route-only", "Route() written router", Baseline: false, payments.Length, () => Passes.RouteOnly(routeOnlyWritten, payments)),
     new("route-only", "Route() generated reader", Baseline: false, payments.Length, () => Passes.RouteOnly(routeOnlyReader, payments)),
     new("route-only", "Route() delegate accessors", Baseline: false, payments.Length, () => Passes.RouteOnly(routeOnlyDelegates, payments)),
 ];
