@@ -30,6 +30,44 @@ public class WrittenRouterTests
     }
 
     [Fact]
+    public void The_readme_router_is_the_one_its_snippet_writes_and_routes_the_quick_example_policy()
+    {
+        var definition = PolicyJson.Parse(File.ReadAllText(Repo.File("samples", "Hitl.Policy.QuickExample", "refunds.json")));
+        var file = Repo.File("samples", "Hitl.Policy.Snippets", "RefundsRouter.g.cs");
+        var directory = Directory.CreateTempSubdirectory("hitl-router-");
+        try
+        {
+            Snippets.SignalsSnippet.WriteRouter(definition, directory.FullName);
+            var written = File.ReadAllText(Path.Combine(directory.FullName, "RefundsRouter.g.cs"));
+            if (Environment.GetEnvironmentVariable("HITL_WRITE_ROUTERS") == "1")
+            {
+                File.WriteAllText(file, written);
+            }
+
+            Assert.Equal(written, File.ReadAllText(file).ReplaceLineEndings("\n"));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+
+        var policy = Snippets.SignalsSnippet.CompileWritten(definition);
+        var interpreted = Snippets.SignalsSnippet.Compile(definition);
+        Assert.True(policy.IsPrecompiled);
+        foreach (var claim in new[]
+        {
+            new Snippets.RefundClaim { Action = "refund.issue", Id = "r-1", ModelConfidence = 0.97, Amount = 40, Reversibility = Reversibility.Reversible },
+            new Snippets.RefundClaim { Action = "refund.issue", Id = "r-2", ModelConfidence = 0.97, Amount = 40, Reversibility = Reversibility.Reversible, Chargebacks = 4 },
+            new Snippets.RefundClaim { Action = "refund.issue", Id = "r-3", ModelConfidence = 0.5, Amount = 900, Reversibility = Reversibility.Irreversible },
+            new Snippets.RefundClaim { Action = "account.close", Id = "r-4", ModelConfidence = 0.99 },
+            new Snippets.RefundClaim { Action = null!, Id = "r-5", ModelConfidence = double.NaN },
+        })
+        {
+            Assert.Equal(interpreted.Route(claim), policy.Route(claim));
+        }
+    }
+
+    [Fact]
     public void The_written_route_only_router_is_used_and_decides_as_the_if_chain_does()
     {
         var precompiled = RouteOnlyScenario.CompilePrecompiled();
