@@ -80,6 +80,37 @@ public class WrittenRouterEquivalenceTests
     }
 
     [Fact]
+    public void A_computed_member_that_throws_stops_for_a_person_through_the_written_router_as_through_the_interpreter()
+    {
+        var definition = PolicyJson.Parse("""
+            { "id": "throwing", "version": "1", "onInvalidSignal": "review", "fields": { "n1": { "type": "number", "min": 0, "max": 100 } },
+              "defaults": { "route": "auto-execute", "rules": [ { "id": "big", "when": { "field": "n1", "gt": 50 }, "then": { "route": "escalate" } },
+                { "id": "unsure", "when": { "field": "confidence", "lt": 0.5 }, "then": { "route": "review" } } ] },
+              "actions": { "a.one": {} } }
+            """);
+        var interpreted = PolicyCompiler.Compile(definition, ComputedFields.Schema);
+        var source = interpreted.WriteRouterSource(Namespace, "ThrowingRouter");
+        var router = (PolicyRouter<ComputedFields>)Activator.CreateInstance(Build([source]).GetType(Namespace + ".ThrowingRouter", throwOnError: true)!)!;
+        var written = PolicyCompiler.Compile(definition, ComputedFields.Schema, router);
+
+        Assert.True(written.IsPrecompiled);
+        foreach (var context in new[]
+        {
+            new ComputedFields { Action = "a.one", Confidence = 0.99, N1 = 10 },
+            new ComputedFields { Action = "a.one", Confidence = 0.99, N1 = 90 },
+            new ComputedFields { Action = "a.one", Confidence = 0.99, N1 = 10, ThrowOnN1 = true },
+            new ComputedFields { Action = "a.one", Confidence = 0.99, N1 = 10, ThrowOnConfidence = true },
+        })
+        {
+            var expected = interpreted.Route(context);
+            Assert.Equal(expected, written.Route(context));
+            Assert.Equal(context.ThrowOnN1 || context.ThrowOnConfidence, (expected.Flags & DecisionFlags.RuleFault) != 0);
+        }
+
+        Assert.Equal(RouteLevel.Review, written.Route(new ComputedFields { Action = "a.one", Confidence = 0.99, ThrowOnN1 = true }).Route);
+    }
+
+    [Fact]
     public void Text_from_the_policy_reaches_the_source_only_as_escaped_literals()
     {
         var hostile = """\"); global::System.Environment.Exit(3); //""" + "\n\u2028*/";
@@ -163,4 +194,25 @@ public class WrittenRouterEquivalenceTests
         Assert.True(result.Success && problems.Count == 0, "the written routers do not compile cleanly:\n" + string.Join("\n", problems));
         return Assembly.Load(image.ToArray());
     }
+}
+
+/// <summary>A context whose computed members may throw: its generated schema keeps the guarded path.</summary>
+[HitlSignals]
+public sealed partial record ComputedFields
+{
+    [Signal(StandardSignals.Action)] public string? Action { get; init; }
+
+    public double Confidence { get; init; }
+
+    [Signal(StandardSignals.Confidence)]
+    public double ConfidenceRead => ThrowOnConfidence ? throw new InvalidOperationException("confidence unreadable") : Confidence;
+
+    public double N1 { get; init; }
+
+    [Signal("n1")]
+    public double N1Read => ThrowOnN1 ? throw new InvalidOperationException("n1 unreadable") : N1;
+
+    public bool ThrowOnN1 { get; init; }
+
+    public bool ThrowOnConfidence { get; init; }
 }
