@@ -52,6 +52,35 @@ public sealed class HitlPolicyBuilder<TContext>
     public string OptionsName { get; }
 
     /// <summary>
+    /// Routes the policy through a router written for it (<see cref="CompiledPolicy{TContext}.WriteRouterSource"/>): the
+    /// policy at start and each reload are compiled with a new router from <paramref name="factory"/>, which routes every
+    /// version it was written for; any other version routes through the interpreter with the same decisions
+    /// (<c>ReloadablePolicy&lt;TContext&gt;.Current.IsPrecompiled</c> tells which).
+    /// </summary>
+    /// <param name="factory">Creates a new router, for example <c>() =&gt; new RefundsRouter()</c>.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="InvalidOperationException">A router is already set for this policy.</exception>
+    public HitlPolicyBuilder<TContext> UseWrittenRouter(Func<PolicyRouter<TContext>> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        if (Services.Any(d => d.ServiceType == typeof(WrittenRouters<TContext>) && Equals(d.ServiceKey, Name)))
+        {
+            throw new InvalidOperationException($"A written router is already set for {Describe()}.");
+        }
+
+        if (Name is null)
+        {
+            Services.AddSingleton(new WrittenRouters<TContext>(factory));
+        }
+        else
+        {
+            Services.AddKeyedSingleton(Name, new WrittenRouters<TContext>(factory));
+        }
+
+        return this;
+    }
+
+    /// <summary>
     /// Adds the review gate (<see cref="ReviewGate{TContext}"/>, also registered as <see cref="IReviewGate"/>) and the audited
     /// kill switch (<see cref="AuditedKillSwitch"/>) for this policy. Their settings are bound from the section <c>Gate</c> of the policy's configuration (when it was
     /// added from configuration), then changed by <paramref name="configure"/>, and checked at start together with the
@@ -444,4 +473,10 @@ public sealed class HitlPolicyBuilder<TContext>
         Services.Add(descriptor);
         return this;
     }
+}
+
+/// <summary>The factory of written routers of one policy (<see cref="HitlPolicyBuilder{TContext}.UseWrittenRouter"/>).</summary>
+internal sealed class WrittenRouters<TContext>(Func<PolicyRouter<TContext>> create)
+{
+    public Func<PolicyRouter<TContext>> Create => create;
 }

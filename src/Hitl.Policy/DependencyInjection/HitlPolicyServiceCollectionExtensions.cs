@@ -169,7 +169,9 @@ public static class HitlPolicyServiceCollectionExtensions
         var time = services.GetRequiredService<TimeProvider>();
         var options = monitor.Get(optionsName);
         var definition = PolicySource.Load(options, out var errors) ?? throw new PolicyValidationException(errors);
-        var policy = new ReloadablePolicy<TContext>(definition, schema(definition), services.GetRequiredService<KillSwitch>(), options.SamplingKey);
+        var routers = name is null ? services.GetService<WrittenRouters<TContext>>() : services.GetKeyedService<WrittenRouters<TContext>>(name);
+        var policy = new ReloadablePolicy<TContext>(
+            definition, schema(definition), services.GetRequiredService<KillSwitch>(), options.SamplingKey, routers?.Create);
         state.Started = true;
         var reloader = new PolicyReloader<TContext>(policy, schema, logger, audit, time);
         reloader.Activated(policy.PolicyId, policy.PolicyVersion, policy.PolicyHash);

@@ -14,6 +14,7 @@ public sealed class ReloadablePolicy<TContext> : IEscalationPolicy<TContext>, IP
 {
     private readonly Lock _reload = new();
     private readonly ConcurrentDictionary<(string Id, string Version), string> _hashes = new();
+    private readonly Func<PolicyRouter<TContext>>? _routers;
     private volatile Active _active;
 
     /// <summary>Starts with a compiled policy.</summary>
@@ -33,10 +34,29 @@ public sealed class ReloadablePolicy<TContext> : IEscalationPolicy<TContext>, IP
     /// <param name="samplingKey">The key of the audit sample; <see langword="null"/> for the unkeyed, evadable hash (see <see cref="Policy.SamplingKey"/>).</param>
     /// <exception cref="PolicyValidationException">The policy does not compile.</exception>
     public ReloadablePolicy(PolicyDefinition definition, SignalSchema<TContext> schema, KillSwitch? killSwitch, SamplingKey? samplingKey)
+        : this(definition, schema, killSwitch, samplingKey, routers: null)
+    {
+    }
+
+    /// <summary>
+    /// Starts with a compiled policy, and compiles it and every reload with a new router from <paramref name="routers"/>:
+    /// a router written for the policy (<see cref="CompiledPolicy{TContext}.WriteRouterSource"/>) routes each version it
+    /// was written for, and the interpreter every other (<see cref="CompiledPolicy{TContext}.IsPrecompiled"/> on
+    /// <see cref="Current"/> tells which).
+    /// </summary>
+    /// <param name="definition">The policy as written (its hash is recorded with every decision).</param>
+    /// <param name="schema">How to read signals.</param>
+    /// <param name="killSwitch">The kill switch every version obeys; a new one when omitted.</param>
+    /// <param name="samplingKey">The key of the audit sample; <see langword="null"/> for the unkeyed, evadable hash (see <see cref="Policy.SamplingKey"/>).</param>
+    /// <param name="routers">Creates a new written router for each compile; <see langword="null"/> for the interpreter only.</param>
+    /// <exception cref="PolicyValidationException">The policy does not compile.</exception>
+    public ReloadablePolicy(
+        PolicyDefinition definition, SignalSchema<TContext> schema, KillSwitch? killSwitch, SamplingKey? samplingKey, Func<PolicyRouter<TContext>>? routers)
     {
         KillSwitch = killSwitch ?? new KillSwitch();
         SamplingKey = samplingKey;
-        var compiled = PolicyCompiler.Compile(definition, schema, KillSwitch, SamplingKey);
+        _routers = routers;
+        var compiled = Compile(definition, schema);
         _active = new Active(compiled, compiled.PolicyHash);
         _hashes[(compiled.PolicyId, compiled.PolicyVersion)] = _active.Hash;
     }
@@ -91,7 +111,7 @@ public sealed class ReloadablePolicy<TContext> : IEscalationPolicy<TContext>, IP
         Active active;
         try
         {
-            var compiled = PolicyCompiler.Compile(definition, schema, KillSwitch, SamplingKey);
+            var compiled = Compile(definition, schema);
             active = new Active(compiled, compiled.PolicyHash);
         }
         catch (PolicyValidationException ex)
@@ -122,6 +142,11 @@ public sealed class ReloadablePolicy<TContext> : IEscalationPolicy<TContext>, IP
         Activated?.Invoke(this, new PolicyActivation(id, version, active.Hash));
         return true;
     }
+
+    private CompiledPolicy<TContext> Compile(PolicyDefinition definition, SignalSchema<TContext> schema) =>
+        _routers is null
+            ? PolicyCompiler.Compile(definition, schema, KillSwitch, SamplingKey)
+            : PolicyCompiler.Compile(definition, schema, _routers() ?? throw new InvalidOperationException("The router factory returned null."), KillSwitch, SamplingKey);
 
     /// <summary>Stops listening for configuration changes (when the DI registration made it listen).</summary>
     public void Dispose() => Subscription?.Dispose();

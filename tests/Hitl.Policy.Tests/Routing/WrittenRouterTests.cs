@@ -1,4 +1,6 @@
 using Hitl.Policy.Benchmarks.Scenarios;
+using Hitl.Policy.Review;
+using Microsoft.Extensions.DependencyInjection;
 using Hitl.Policy.Tests.Support;
 
 namespace Hitl.Policy.Tests.Routing;
@@ -127,6 +129,37 @@ public class WrittenRouterTests
         Assert.True(PolicyCompiler.Compile(definition, OperationsScenario.SchemaWithReader(), router).IsPrecompiled);
         var twice = Assert.Throws<InvalidOperationException>(() => PolicyCompiler.Compile(definition, OperationsScenario.SchemaWithReader(), router));
         Assert.Contains("already routes", twice.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Through_dependency_injection_the_written_router_routes_the_version_it_was_written_for_and_the_interpreter_the_others()
+    {
+        var json = File.ReadAllText(Repo.File("samples", "policies", "operations.json"));
+        var created = 0;
+        var services = new ServiceCollection();
+        services.AddHitlPolicy(o => o.PolicyJson = json, _ => OperationsScenario.SchemaWithReader())
+            .UseWrittenRouter(() => { created++; return new OperationsRouter(); });
+        await using var provider = services.BuildServiceProvider();
+        var policy = provider.GetRequiredService<ReloadablePolicy<OperationRequest>>();
+        var inputs = OperationsScenario.Inputs(2_000, seed: 29);
+        var interpreted = OperationsScenario.CompileWithReader(policy.KillSwitch);
+
+        Assert.True(policy.Current.IsPrecompiled);
+        Assert.All(inputs, input => Assert.Equal(interpreted.Route(input), policy.Route(input)));
+
+        var next = PolicyJson.Parse(json.Replace("\"version\": \"2026.11.1\"", "\"version\": \"2026.11.2\"", StringComparison.Ordinal));
+        Assert.True(policy.TryReload(next, OperationsScenario.SchemaWithReader(), out var errors), string.Join("; ", errors));
+        Assert.False(policy.Current.IsPrecompiled);
+        Assert.Equal("2026.11.2", policy.PolicyVersion);
+
+        Assert.True(policy.TryReload(OperationsScenario.Definition(), OperationsScenario.SchemaWithReader(), out errors), string.Join("; ", errors));
+        Assert.True(policy.Current.IsPrecompiled);
+        Assert.Equal(3, created);
+
+        var twice = Assert.Throws<InvalidOperationException>(() => new ServiceCollection()
+            .AddHitlPolicy(o => o.PolicyJson = json, _ => OperationsScenario.SchemaWithReader())
+            .UseWrittenRouter(() => new OperationsRouter()).UseWrittenRouter(() => new OperationsRouter()));
+        Assert.Contains("already set", twice.Message, StringComparison.Ordinal);
     }
 
     [Fact]
