@@ -104,8 +104,6 @@ public sealed partial class CompiledPolicy<TContext> : IEscalationPolicy<TContex
 
     internal SamplingKey? SamplingKey => _samplingKey;
 
-    internal SignalSchema<TContext> Schema => _schema;
-
     /// <summary>
     /// Whether <see cref="Route"/> runs through a <see cref="PolicyRouter{TContext}"/> written for this policy (passed to
     /// <see cref="PolicyCompiler.Compile{TContext}(PolicyDefinition, SignalSchema{TContext}, PolicyRouter{TContext}, KillSwitch?, SamplingKey?)"/>

@@ -295,7 +295,7 @@ internal sealed class RouterSourceWriter<TContext> : RouterSource
     }
 
     /// <summary>The steps after the rules, as <c>FastRouter.Route</c> takes them, with the plan's constants in place.</summary>
-    private static void WriteEpilogue(StringBuilder text, CompiledPolicy<TContext> policy, ActionPlan<TContext> plan, int index)
+    private void WriteEpilogue(StringBuilder text, CompiledPolicy<TContext> policy, ActionPlan<TContext> plan, int index)
     {
         const string Route = "global::Hitl.Policy.RouteLevel.";
         const string Flags = "global::Hitl.Policy.DecisionFlags.";
@@ -317,7 +317,7 @@ internal sealed class RouterSourceWriter<TContext> : RouterSource
             .Append(Decision.DeciderKillSwitch).Append(";\n    }\n}\n");
         if (plan.Samples)
         {
-            text.Append("if (route <= ").Append(Route).Append("AutoExecuteWithNotice && Sampled(").Append(TypeNameOfReader(policy)).Append(".RequestId(in context), ")
+            text.Append("if (route <= ").Append(Route).Append("AutoExecuteWithNotice && Sampled(").Append(_reader).Append(".RequestId(in context), ")
                 .Append(Literal(plan.SampleSalt)).Append(", ").Append(Literal(plan.SampleThreshold)).Append("))\n{\n    flags |= ").Append(Flags).Append("SampledForAudit;\n");
             if (plan.SampleMode == Definition.SamplingMode.Review)
             {
@@ -327,11 +327,11 @@ internal sealed class RouterSourceWriter<TContext> : RouterSource
             text.Append("}\n");
         }
 
-        var plan_ = index.ToString(CultureInfo.InvariantCulture);
+        var planIndex = index.ToString(CultureInfo.InvariantCulture);
         text.Append("if (route <= ").Append(Route).Append("AutoExecuteWithNotice || route == ").Append(Route).Append("Block)\n{\n")
-            .Append("    return Decide(").Append(plan_).Append(", route, 0, 0, 0, onTimeout, flags, decider, invalid, fired0, fired1);\n}\n");
-        WriteSettings(text, plan_, "route == " + Route + "Review", plan.Review);
-        WriteSettings(text, plan_, null, plan.Escalate);
+            .Append("    return Decide(").Append(planIndex).Append(", route, 0, 0, 0, onTimeout, flags, decider, invalid, fired0, fired1);\n}\n");
+        WriteSettings(text, planIndex, "route == " + Route + "Review", plan.Review);
+        WriteSettings(text, planIndex, null, plan.Escalate);
     }
 
     private static void WriteSettings(StringBuilder text, string plan, string? test, Effect settings)
@@ -352,8 +352,6 @@ internal sealed class RouterSourceWriter<TContext> : RouterSource
             text.Append("}\n");
         }
     }
-
-    private static string TypeNameOfReader(CompiledPolicy<TContext> policy) => TypeName(policy.Schema.Reader!.ReaderType);
 
     public override string FieldOf(int signalIndex) => _schema.FieldNames[signalIndex - StandardSignals.Names.Length];
 
